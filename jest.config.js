@@ -1,0 +1,10 @@
+/** Every test of the project: unit (test/unit), emulator (test/emulator), end-to-end in real n8n (test/e2e). */
+module.exports = {
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test'],
+	testMatch: ['**/*.test.ts'],
+	transform: {
+		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json', isolatedModules: true }],
+	},
+	testTimeout: 60_000,
+};
