@@ -1,0 +1,134 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestHelper,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
+
+import { pathRootProperties } from './pathRoot';
+
+interface DropboxTokenAnswer {
+	access_token?: string;
+}
+
+/**
+ * Headless credential: app key + app secret + a long-lived refresh token. The short-lived
+ * access token is a hidden, expirable field that n8n fills through `preAuthentication`
+ * whenever it is empty or Dropbox answers 401, so it renews by itself.
+ */
+export class DropboxPlusApi implements ICredentialType {
+	name = 'dropboxPlusApi';
+
+	displayName = 'Dropbox Plus Refresh Token API';
+
+	icon: Icon = { light: 'file:../icons/dropboxPlus.svg', dark: 'file:../icons/dropboxPlus.dark.svg' };
+
+	documentationUrl =
+		'https://github.com/n8n-nodes-dropbox-plus/n8n-nodes-dropbox-plus#refresh-token-credential';
+
+	properties: INodeProperties[] = [
+		{
+			displayName:
+				'For servers without a browser. Get the refresh token once: 1) open https://www.dropbox.com/oauth2/authorize?client_id=APP_KEY&response_type=code&token_access_type=offline in a browser and allow access; 2) exchange the code it shows: curl https://api.dropboxapi.com/oauth2/token -d code=CODE -d grant_type=authorization_code -u APP_KEY:APP_SECRET; 3) paste "refresh_token" from the answer below.',
+			name: 'notice',
+			type: 'notice',
+			default: '',
+		},
+		{
+			displayName: 'App Key',
+			name: 'clientId',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'The App key from your app in the Dropbox App Console (Settings tab)',
+		},
+		{
+			displayName: 'App Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The App secret from the same page',
+		},
+		{
+			displayName: 'Refresh Token',
+			name: 'refreshToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'A refresh token issued with token_access_type=offline. It does not expire until the app is disconnected.',
+		},
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+		...pathRootProperties,
+	];
+
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		let answer: DropboxTokenAnswer;
+		try {
+			answer = (await this.helpers.httpRequest({
+				method: 'POST',
+				url: 'https://api.dropboxapi.com/oauth2/token',
+				headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+				body: new URLSearchParams({
+					grant_type: 'refresh_token',
+					refresh_token: String(credentials.refreshToken ?? ''),
+					client_id: String(credentials.clientId ?? ''),
+					client_secret: String(credentials.clientSecret ?? ''),
+				}).toString(),
+				json: true,
+			})) as DropboxTokenAnswer;
+		} catch (error) {
+			// Re-thrown without the original request, which carries the refresh token and app secret
+			throw new Error(describeRefreshFailure(error));
+		}
+		if (!answer.access_token) {
+			throw new Error('Dropbox answered the token refresh without an access token. Check the App Key.');
+		}
+		return { accessToken: answer.access_token };
+	}
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: { Authorization: '=Bearer {{$credentials.accessToken}}' },
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: 'https://api.dropboxapi.com/2',
+			url: '/users/get_current_account',
+			method: 'POST',
+		},
+	};
+}
+
+/** A user-facing reason for a failed refresh grant that never includes the request itself. */
+export function describeRefreshFailure(error: unknown): string {
+	const response = (error as { response?: { status?: number; data?: unknown } })?.response;
+	const data = response?.data as { error?: unknown; error_description?: unknown } | undefined;
+	const code = typeof data?.error === 'string' ? data.error : undefined;
+	if (code === 'invalid_grant') {
+		return 'Dropbox refused the refresh token (invalid_grant): it was revoked or belongs to another app. Create a new refresh token and paste it into the Dropbox Plus API credential.';
+	}
+	if (code === 'invalid_client' || code === 'unauthorized_client') {
+		return `Dropbox refused the app credentials (${code}): check the App Key and App Secret in the Dropbox Plus API credential.`;
+	}
+	if (response?.status) {
+		return `Dropbox answered the token refresh with HTTP ${response.status}${code ? ` (${code})` : ''}. Try again later, or reconnect the credential.`;
+	}
+	const reason = (error as { code?: unknown })?.code;
+	return `Could not reach Dropbox to refresh the access token${typeof reason === 'string' ? ` (${reason})` : ''}. Check the network or proxy settings of n8n.`;
+}

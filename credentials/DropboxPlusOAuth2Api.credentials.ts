@@ -1,0 +1,79 @@
+import type { ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+
+import { pathRootProperties } from './pathRoot';
+
+/** Every scope the Dropbox Plus nodes use; users who grant fewer can edit the list. */
+export const DROPBOX_PLUS_SCOPES = [
+	'account_info.read',
+	'files.metadata.read',
+	'files.content.read',
+	'files.content.write',
+	'sharing.read',
+	'sharing.write',
+].join(' ');
+
+export class DropboxPlusOAuth2Api implements ICredentialType {
+	name = 'dropboxPlusOAuth2Api';
+
+	extends = ['oAuth2Api'];
+
+	displayName = 'Dropbox Plus OAuth2 API';
+
+	icon: Icon = { light: 'file:../icons/dropboxPlus.svg', dark: 'file:../icons/dropboxPlus.dark.svg' };
+
+	documentationUrl =
+		'https://github.com/n8n-nodes-dropbox-plus/n8n-nodes-dropbox-plus#oauth2-credential';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Grant Type',
+			name: 'grantType',
+			type: 'hidden',
+			default: 'authorizationCode',
+		},
+		{
+			displayName: 'Authorization URL',
+			name: 'authUrl',
+			type: 'hidden',
+			default: 'https://www.dropbox.com/oauth2/authorize',
+			required: true,
+		},
+		{
+			displayName: 'Access Token URL',
+			name: 'accessTokenUrl',
+			type: 'hidden',
+			default: 'https://api.dropboxapi.com/oauth2/token',
+			required: true,
+		},
+		{
+			displayName: 'Scope',
+			name: 'scope',
+			type: 'string',
+			default: DROPBOX_PLUS_SCOPES,
+			description:
+				'Space-separated Dropbox scopes. Tick the same ones in the App Console (Permissions tab). Remove any you do not grant; operations that need them will then say which scope is missing.',
+		},
+		{
+			displayName: 'Auth URI Query Parameters',
+			name: 'authQueryParameters',
+			type: 'hidden',
+			// offline: Dropbox issues a refresh token, so n8n renews the 4-hour access token by itself
+			default: 'token_access_type=offline',
+		},
+		{
+			displayName: 'Authentication',
+			name: 'authentication',
+			type: 'hidden',
+			default: 'body',
+		},
+		...pathRootProperties,
+	];
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: 'https://api.dropboxapi.com/2',
+			url: '/users/get_current_account',
+			method: 'POST',
+		},
+	};
+}

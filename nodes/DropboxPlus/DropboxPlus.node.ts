@@ -1,0 +1,63 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import * as account from './actions/account/Account.resource';
+import { route } from './actions/router';
+
+export class DropboxPlus implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Dropbox Plus',
+		name: 'dropboxPlus',
+		icon: { light: 'file:../../icons/dropboxPlus.svg', dark: 'file:../../icons/dropboxPlus.dark.svg' },
+		group: ['input', 'output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Upload, download, list, move, share and search files and folders in Dropbox',
+		defaults: { name: 'Dropbox Plus' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'dropboxPlusOAuth2Api',
+				required: true,
+				displayOptions: { show: { authentication: ['oAuth2'] } },
+			},
+			{
+				name: 'dropboxPlusApi',
+				required: true,
+				displayOptions: { show: { authentication: ['refreshToken'] } },
+			},
+		],
+		properties: [
+			{
+				displayName: 'Authentication',
+				name: 'authentication',
+				type: 'options',
+				options: [
+					{ name: 'OAuth2 (Recommended)', value: 'oAuth2' },
+					{ name: 'Refresh Token (Headless)', value: 'refreshToken' },
+				],
+				default: 'oAuth2',
+			},
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Account', value: 'account' }],
+				default: 'account',
+			},
+			...account.description,
+		],
+};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await route.call(this);
+	}
+}

@@ -1,0 +1,29 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+/** What one input item produced: JSON objects or full items (with binary); the router pairs them. */
+export type ItemOutput = IDataObject | IDataObject[] | INodeExecutionData[];
+
+/** An operation that works one item at a time. */
+export interface ItemOperation {
+	description: INodeProperties[];
+	execute(this: IExecuteFunctions, itemIndex: number): Promise<ItemOutput>;
+}
+
+/** Result for one input item of a batched operation: its output, or the error that item met. */
+export type ItemOutcome = { output: ItemOutput } | { error: Error };
+
+/**
+ * An operation that sees all its items at once, because Dropbox does many in one call
+ * (copy, move, delete, folder creation, upload commits). It returns one outcome per input
+ * item, in input order.
+ */
+export interface BatchOperation {
+	description: INodeProperties[];
+	executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<ItemOutcome[]>;
+}
+
+export type Operation = ItemOperation | BatchOperation;
+
+export function isBatchOperation(operation: Operation): operation is BatchOperation {
+	return 'executeBatch' in operation;
+}

@@ -1,0 +1,215 @@
+import {
+	sleep,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHookFunctions,
+	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
+	type IPollFunctions,
+	type IWebhookFunctions,
+} from 'n8n-workflow';
+
+import { NodeApiError } from 'n8n-workflow';
+
+import { dropboxErrorParts, type CallContext } from './errors';
+import { headerSafeJson } from './headerSafeJson';
+import { readHttpFailure } from './httpFailure';
+import { DEFAULT_RETRY_POLICY, decideRetry, type RetryPolicy } from './retry';
+
+/**
+ * The one place that talks HTTP to Dropbox. Every request goes through n8n's
+ * `httpRequestWithAuthentication`, so n8n signs it, refreshes tokens and applies proxies;
+ * this module adds Dropbox's transport rules, retries and error translation.
+ */
+
+export type DropboxFunctions =
+	| IExecuteFunctions
+	| ILoadOptionsFunctions
+	| IPollFunctions
+	| IHookFunctions
+	| IWebhookFunctions;
+
+export const RPC_BASE_URL = 'https://api.dropboxapi.com/2';
+export const CONTENT_BASE_URL = 'https://content.dropboxapi.com/2';
+
+/** The node parameter `authentication` picks the credential: OAuth2, or the headless refresh-token one. */
+export type AuthenticationMethod = 'oAuth2' | 'refreshToken';
+
+export function credentialTypeFor(method: AuthenticationMethod): string {
+	return method === 'refreshToken' ? 'dropboxPlusApi' : 'dropboxPlusOAuth2Api';
+}
+
+export interface CallOptions {
+	/** The path, ID or URL the call is about: named in error messages. */
+	path?: string;
+	itemIndex?: number;
+	/** Overrides of the retry policy (tests, or callers that must not wait long). */
+	retry?: Partial<RetryPolicy>;
+}
+
+export interface DownloadResult<T> {
+	/** File metadata from the `Dropbox-API-Result` header. */
+	result: T;
+	/** The bytes, not yet read. */
+	stream: NodeJS.ReadableStream;
+	headers: Record<string, string>;
+	statusCode: number;
+}
+
+/** Indirection so tests can observe waits without waiting. */
+export const clock = {
+	sleep: async (ms: number): Promise<void> => {
+		if (ms > 0) await sleep(ms);
+	},
+};
+
+function credentialTypeOf(ctx: DropboxFunctions): string {
+	const getParameter = ctx.getNodeParameter as (name: string, index: number, fallback: unknown) => unknown;
+	return credentialTypeFor(getParameter.call(ctx, 'authentication', 0, 'oAuth2') as AuthenticationMethod);
+}
+
+const pathRootCache = new WeakMap<object, Promise<string | undefined>>();
+
+/** The `Dropbox-API-Path-Root` header for the credential's Space setting; none for Home. */
+export function pathRootHeader(credentials: IDataObject): string | undefined {
+	const namespaceId = String(credentials.namespaceId ?? '').trim();
+	switch (credentials.pathRoot) {
+		case 'root':
+			return headerSafeJson({ '.tag': 'root', root: namespaceId });
+		case 'namespace':
+			return headerSafeJson({ '.tag': 'namespace_id', namespace_id: namespaceId });
+		default:
+			return undefined;
+	}
+}
+
+async function pathRootFor(ctx: DropboxFunctions, credentialType: string): Promise<string | undefined> {
+	let pending = pathRootCache.get(ctx);
+	if (!pending) {
+		pending = ctx.getCredentials(credentialType).then(pathRootHeader);
+		pathRootCache.set(ctx, pending);
+	}
+	return await pending;
+}
+
+async function send<T>(
+	ctx: DropboxFunctions,
+	route: string,
+	options: CallOptions,
+	build: (headers: Record<string, string>) => IHttpRequestOptions,
+): Promise<T> {
+	const credentialType = credentialTypeOf(ctx);
+	const headers: Record<string, string> = {};
+	const pathRoot = await pathRootFor(ctx, credentialType);
+	if (pathRoot) headers['Dropbox-API-Path-Root'] = pathRoot;
+	const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+	const call: CallContext = { route, path: options.path, itemIndex: options.itemIndex };
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return (await ctx.helpers.httpRequestWithAuthentication.call(
+				ctx,
+				credentialType,
+				build({ ...headers }),
+			)) as T;
+		} catch (error) {
+			const failure = await readHttpFailure(error);
+			const decision = decideRetry(failure, attempt, policy);
+			if (!decision.retry) {
+				const parts = dropboxErrorParts(failure, { ...call, attempts: attempt });
+				const apiError = new NodeApiError(ctx.getNode(), parts.response, parts.options);
+				Object.assign(apiError.context, parts.context);
+				throw apiError;
+			}
+			ctx.logger.debug(
+				`Dropbox ${route}: ${decision.reason} (HTTP ${failure.status ?? failure.networkCode}), attempt ${attempt} of ${policy.maxAttempts}, retrying in ${decision.delayMs} ms`,
+			);
+			await clock.sleep(decision.delayMs);
+		}
+	}
+}
+
+function parseJson(body: unknown): unknown {
+	if (Buffer.isBuffer(body)) body = body.toString('utf8');
+	if (typeof body === 'string') return body === '' ? null : JSON.parse(body);
+	return body;
+}
+
+/** An RPC call on api.dropboxapi.com: JSON in, JSON out. `args` undefined sends no body. */
+export async function dropboxRpc<T = IDataObject>(
+	ctx: DropboxFunctions,
+	route: string,
+	args?: object | null,
+	options: CallOptions = {},
+): Promise<T> {
+	const body = await send<unknown>(ctx, route, options, (headers) => {
+		const request: IHttpRequestOptions = { method: 'POST', url: `${RPC_BASE_URL}/${route}`, headers, json: false };
+		if (args !== undefined && args !== null) {
+			headers['Content-Type'] = 'application/json';
+			request.body = JSON.stringify(args);
+		}
+		return request;
+	});
+	return parseJson(body) as T;
+}
+
+/** A content-upload call on content.dropboxapi.com: arguments in the header, bytes as body. */
+export async function dropboxUpload<T = IDataObject>(
+	ctx: DropboxFunctions,
+	route: string,
+	args: object,
+	data: Buffer,
+	options: CallOptions = {},
+): Promise<T> {
+	const body = await send<unknown>(ctx, route, options, (headers) => ({
+		method: 'POST',
+		url: `${CONTENT_BASE_URL}/${route}`,
+		headers: {
+			...headers,
+			'Content-Type': 'application/octet-stream',
+			'Dropbox-API-Arg': headerSafeJson(args),
+		},
+		body: data,
+		json: false,
+	}));
+	return parseJson(body) as T;
+}
+
+/** A content-download call: arguments in the header, metadata in `Dropbox-API-Result`, bytes streamed. */
+export async function dropboxDownload<T = IDataObject>(
+	ctx: DropboxFunctions,
+	route: string,
+	args: object,
+	options: CallOptions & { range?: { start: number; end?: number } } = {},
+): Promise<DownloadResult<T>> {
+	const response = await send<{ body: NodeJS.ReadableStream; headers: Record<string, unknown>; statusCode: number }>(
+		ctx,
+		route,
+		options,
+		(headers) => {
+			const requestHeaders: Record<string, string> = { ...headers, 'Dropbox-API-Arg': headerSafeJson(args) };
+			if (options.range) requestHeaders.Range = `bytes=${options.range.start}-${options.range.end ?? ''}`;
+			return {
+				method: 'POST',
+				url: `${CONTENT_BASE_URL}/${route}`,
+				headers: requestHeaders,
+				encoding: 'stream',
+				returnFullResponse: true,
+				json: false,
+			};
+		},
+	);
+	const headers: Record<string, string> = {};
+	for (const [key, value] of Object.entries(response.headers ?? {})) {
+		if (value !== undefined && value !== null) headers[key.toLowerCase()] = String(value);
+	}
+	const resultHeader = headers['dropbox-api-result'];
+	return {
+		result: (resultHeader ? JSON.parse(resultHeader) : {}) as T,
+		stream: response.body,
+		headers,
+		statusCode: response.statusCode,
+	};
+}
+
+export { dropboxErrorInfo } from './errors';
+export { headerSafeJson } from './headerSafeJson';
