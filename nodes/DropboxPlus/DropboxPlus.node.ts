@@ -8,6 +8,7 @@ import {
 
 import * as account from './actions/account/Account.resource';
 import { route } from './actions/router';
+import { searchFiles, searchFolders } from './methods/listSearch';
 
 export class DropboxPlus implements INodeType {
 	description: INodeTypeDescription = {
@@ -56,6 +57,10 @@ export class DropboxPlus implements INodeType {
 			...account.description,
 		],
 };
+
+	methods = {
+		listSearch: { searchFiles, searchFolders },
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await route.call(this);

@@ -1,0 +1,82 @@
+import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
+
+import { dropboxRpc } from '../../shared/transport';
+
+interface Entry {
+	'.tag': 'file' | 'folder' | 'deleted';
+	name: string;
+	path_display?: string;
+	id?: string;
+}
+
+interface ListPage {
+	entries: Entry[];
+	cursor: string;
+	has_more: boolean;
+}
+
+interface SearchPage {
+	matches: Array<{ metadata: { metadata: Entry } }>;
+	cursor?: string;
+	has_more: boolean;
+}
+
+const PAGE_SIZE = 100;
+
+function toResult(entry: Entry): INodeListSearchItems {
+	const path = entry.path_display ?? entry.name;
+	return { name: path, value: path, url: `https://www.dropbox.com/home${encodeURI(path)}` };
+}
+
+/**
+ * Browses Dropbox for a picker: without a filter, the whole tree page by page
+ * (list_folder, recursive); with one, Dropbox's search on names. Paginated by cursor.
+ */
+async function browse(
+	ctx: ILoadOptionsFunctions,
+	kind: 'file' | 'folder',
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	let entries: Entry[];
+	let next: string | undefined;
+	if (filter) {
+		const page = paginationToken
+			? await dropboxRpc<SearchPage>(ctx, 'files/search/continue_v2', { cursor: paginationToken })
+			: await dropboxRpc<SearchPage>(ctx, 'files/search_v2', {
+					query: filter,
+					options: {
+						max_results: PAGE_SIZE,
+						filename_only: true,
+						...(kind === 'folder' ? { file_categories: ['folder'] } : {}),
+					},
+				});
+		entries = page.matches.map((match) => match.metadata.metadata);
+		next = page.has_more ? page.cursor : undefined;
+	} else {
+		const page = paginationToken
+			? await dropboxRpc<ListPage>(ctx, 'files/list_folder/continue', { cursor: paginationToken })
+			: await dropboxRpc<ListPage>(ctx, 'files/list_folder', { path: '', recursive: true, limit: PAGE_SIZE });
+		entries = page.entries;
+		next = page.has_more ? page.cursor : undefined;
+	}
+	const results = entries.filter((entry) => entry['.tag'] === kind).map(toResult);
+	if (kind === 'folder' && !paginationToken && !filter) results.unshift({ name: '/ (root)', value: '/' });
+	return { results, paginationToken: next };
+}
+
+export async function searchFiles(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	return await browse(this, 'file', filter, paginationToken);
+}
+
+export async function searchFolders(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	return await browse(this, 'folder', filter, paginationToken);
+}
