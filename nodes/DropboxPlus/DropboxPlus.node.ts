@@ -7,6 +7,8 @@ import {
 } from 'n8n-workflow';
 
 import * as account from './actions/account/Account.resource';
+import * as file from './actions/file/File.resource';
+import * as folder from './actions/folder/Folder.resource';
 import { route } from './actions/router';
 import { searchFiles, searchFolders } from './methods/listSearch';
 
@@ -51,9 +53,15 @@ export class DropboxPlus implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Account', value: 'account' }],
-				default: 'account',
+				options: [
+					{ name: 'File', value: 'file' },
+					{ name: 'Folder', value: 'folder' },
+					{ name: 'Account', value: 'account' },
+				],
+				default: 'file',
 			},
+			...file.description,
+			...folder.description,
 			...account.description,
 		],
 };

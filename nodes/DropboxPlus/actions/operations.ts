@@ -1,10 +1,11 @@
 import * as account from './account/Account.resource';
+import * as file from './file/File.resource';
+import * as folder from './folder/Folder.resource';
 import type { Operation } from './types';
 
 /** resource → operation → its module. The router's only lookup table. */
 export const operations: Record<string, Record<string, Operation>> = {
-	account: {
-		getCurrentAccount: account.getCurrentAccount,
-		getSpaceUsage: account.getSpaceUsage,
-	},
+	file: file.operations,
+	folder: folder.operations,
+	account: account.operations,
 };

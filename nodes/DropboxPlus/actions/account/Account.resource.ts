@@ -1,9 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { Operation } from '../types';
 import * as getCurrentAccount from './getCurrentAccount.operation';
 import * as getSpaceUsage from './getSpaceUsage.operation';
 
-export { getCurrentAccount, getSpaceUsage };
+export const operations: Record<string, Operation> = { getCurrentAccount, getSpaceUsage };
 
 export const description: INodeProperties[] = [
 	{
