@@ -1,0 +1,206 @@
+/** Admin API at /__admin/* (JSON in, JSON out): seeding, tokens, faults, calls, webhooks, reset. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { accountJson, ALL_SCOPES } from './auth';
+import { ContentHasher } from './hash';
+import type { State } from './state';
+import { readBody, sendJson } from './server';
+import { Namespace, nodeMeta } from './tree';
+
+class AdminError extends Error {
+	constructor(public status: number, msg: string) {
+		super(msg);
+	}
+}
+
+/** Generates `size` deterministic bytes (pattern seeded by `seed`) as a stream. */
+export function generatedStream(size: number, seed = 0): Readable {
+	const block = Buffer.alloc(1024 * 1024);
+	for (let i = 0; i < block.length; i++) block[i] = (i * 31 + seed * 7 + (i >> 10)) & 0xff;
+	let left = size;
+	return new Readable({
+		read() {
+			if (left <= 0) {
+				this.push(null);
+				return;
+			}
+			const n = Math.min(left, block.length);
+			left -= n;
+			this.push(n === block.length ? Buffer.from(block) : block.subarray(0, n));
+		},
+	});
+}
+
+/** Writes a file into a namespace from a buffer or a generated stream (admin seeding). */
+export async function seedFile(st: State, ns: Namespace, path: string, src: Buffer | { size: number; seed?: number }, clientModified?: string) {
+	const hasher = new ContentHasher();
+	let blob: string;
+	let size: number;
+	if (Buffer.isBuffer(src)) {
+		hasher.update(src);
+		blob = st.store.writeBuffer(src);
+		size = src.length;
+	} else {
+		const got = await st.store.receive(generatedStream(src.size, src.seed), { limit: Number.MAX_SAFE_INTEGER, hasher });
+		blob = got.blob;
+		size = got.size;
+	}
+	if (!path.startsWith('/') || path.endsWith('/')) throw new AdminError(400, `bad path ${path}`);
+	const lower = path.toLowerCase();
+	const parentLower = lower.slice(0, lower.lastIndexOf('/'));
+	const parent = ns.ensureFolders(parentLower, path.slice(0, path.lastIndexOf('/')));
+	if (parent.tag === 'file') throw new AdminError(409, `a file blocks ${path}`);
+	const name = path.slice(path.lastIndexOf('/') + 1);
+	const existing = parent.children!.get(name.toLowerCase());
+	if (existing && existing.tag === 'folder') throw new AdminError(409, `a folder exists at ${path}`);
+	return ns.writeFile(parent, existing?.name ?? name, { blob, size, contentHash: hasher.digest(), clientModified }, existing);
+}
+
+export function seedFolder(ns: Namespace, path: string) {
+	const p = ns.ensureFolders(path.toLowerCase(), path);
+	if (p.tag === 'file') throw new AdminError(409, `a file exists at ${path}`);
+	return p;
+}
+
+type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export async function handleAdmin(st: State, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+	const route = url.pathname.slice('/__admin/'.length).replace(/\/$/, '');
+	let body: Body = {};
+	if (req.method === 'POST' || req.method === 'PUT') {
+		const raw = (await readBody(req, 1024 ** 3)).toString('utf8');
+		if (raw.trim()) {
+			try {
+				body = JSON.parse(raw);
+			} catch {
+				return sendJson(res, 400, { error: 'body is not JSON' });
+			}
+		}
+	}
+	try {
+		const out = await dispatch(st, req.method ?? 'GET', route, body, url);
+		if (out === undefined) return sendJson(res, 404, { error: `unknown admin route ${req.method} /__admin/${route}` });
+		sendJson(res, 200, out);
+	} catch (e) {
+		if (e instanceof AdminError) return sendJson(res, e.status, { error: e.message });
+		sendJson(res, 500, { error: (e as Error).message });
+	}
+}
+
+async function dispatch(st: State, method: string, route: string, b: Body, url: URL): Promise<unknown> {
+	const acc = (id?: string) => {
+		try {
+			return st.account(id);
+		} catch {
+			throw new AdminError(404, `unknown account ${id}`);
+		}
+	};
+	switch (`${method} ${route}`) {
+		case 'GET state':
+		case 'GET info':
+			return {
+				baseUrl: st.baseUrl,
+				defaultAccountId: st.defaultAccountId,
+				accounts: [...st.accounts.values()].map((a) => ({ ...accountJson(a), files: a.ns.byPath.size - 1, used: a.ns.usedBytes })),
+				apps: [...st.apps.values()].map((a) => ({ key: a.key, webhookUrl: a.webhookUrl ?? null })),
+				tokenTtlSeconds: st.tokenTtlSeconds,
+				faults: st.faults.snapshot(),
+				dataDir: st.dataDir,
+			};
+		case 'POST reset':
+			st.reset();
+			if (b.keepCalls !== true) st.calls = { total: 0, byRoute: {} };
+			return { ok: true, defaultAccountId: st.defaultAccountId };
+		case 'GET calls':
+			return st.calls;
+		case 'POST calls/reset':
+			st.calls = { total: 0, byRoute: {} };
+			return { ok: true };
+		case 'GET faults':
+			return st.faults.snapshot();
+		case 'POST faults':
+			st.faults.set(b, b.replace === true);
+			return st.faults.snapshot();
+		case 'POST expire-tokens':
+			return { expired: st.expireAllTokens() };
+		case 'POST tokens': {
+			const a = acc(b.accountId);
+			const { access, refresh } = st.issueToken({
+				token: b.token, accountId: a.accountId, scopes: b.scopes ?? ALL_SCOPES,
+				ttlSeconds: b.ttlSeconds === undefined ? undefined : b.ttlSeconds, refresh: b.refreshToken === true, appKey: b.appKey,
+			});
+			return {
+				access_token: access.token, refresh_token: refresh?.token ?? null, account_id: a.accountId, scopes: access.scopes,
+				expires_at: access.expiresAt === null ? null : new Date(access.expiresAt).toISOString(),
+				expires_in: access.expiresAt === null ? null : Math.round((access.expiresAt - Date.now()) / 1000),
+			};
+		}
+		case 'POST accounts': {
+			const a = st.addAccount(b);
+			if (b.default === true) st.defaultAccountId = a.accountId;
+			return accountJson(a);
+		}
+		case 'POST apps':
+		case 'POST webhook': {
+			const key = b.appKey ?? b.key ?? [...st.apps.keys()][0];
+			const existing = st.apps.get(key);
+			const app = st.addApp(key, b.appSecret ?? b.secret ?? existing?.secret ?? 'sandbox-app-secret', b.webhookUrl === undefined ? existing?.webhookUrl : b.webhookUrl ?? undefined);
+			return { key: app.key, secret: app.secret, webhookUrl: app.webhookUrl ?? null };
+		}
+		case 'POST webhook/verify': {
+			const key = b.appKey ?? [...st.apps.keys()][0];
+			const target = b.url ?? st.apps.get(key)?.webhookUrl;
+			if (!target) throw new AdminError(400, 'no webhook url configured');
+			return st.webhooks.verify(target, b.challenge ?? Math.random().toString(36).slice(2));
+		}
+		case 'POST webhook/notify': {
+			const a = acc(b.accountId);
+			st.changed(a.accountId);
+			return { ok: true };
+		}
+		case 'GET webhook/deliveries':
+			return st.webhooks.deliveries;
+		case 'POST seed': {
+			const a = acc(b.accountId);
+			const created: unknown[] = [];
+			for (const f of b.folders ?? []) created.push(nodeMeta(seedFolder(a.ns, typeof f === 'string' ? f : f.path)));
+			for (const f of b.files ?? []) {
+				let src: Buffer | { size: number; seed?: number };
+				if (typeof f.content === 'string') src = Buffer.from(f.content, f.encoding === 'base64' ? 'base64' : 'utf8');
+				else if (typeof f.contentBase64 === 'string') src = Buffer.from(f.contentBase64, 'base64');
+				else if (typeof f.size === 'number') src = { size: f.size, seed: f.seed };
+				else src = Buffer.alloc(0);
+				created.push(nodeMeta(await seedFile(st, a.ns, f.path, src, f.clientModified)));
+			}
+			if (b.generate) {
+				// bulk: { folder, count, prefix?, size? } — many small files quickly
+				const g = b.generate;
+				const folder = seedFolder(a.ns, g.folder);
+				const hasher = new ContentHasher();
+				const content = Buffer.alloc(g.size ?? 0, 0x61);
+				hasher.update(content);
+				const blob = st.store.writeBuffer(content);
+				const hash = hasher.digest();
+				for (let i = 0; i < g.count; i++) {
+					const name = `${g.prefix ?? 'file'}-${String(i).padStart(6, '0')}${g.ext ?? '.txt'}`;
+					if (!folder.children!.has(name.toLowerCase())) a.ns.writeFile(folder, name, { blob, size: content.length, contentHash: hash });
+				}
+				created.push({ generated: g.count });
+			}
+			for (const t of b.tokens ?? []) {
+				const { access, refresh } = st.issueToken({ token: t.token, accountId: a.accountId, scopes: t.scopes, ttlSeconds: t.ttlSeconds, refresh: t.refreshToken === true });
+				created.push({ access_token: access.token, refresh_token: refresh?.token ?? null });
+			}
+			a.ns.notify();
+			return { accountId: a.accountId, created: created.length > 1000 ? created.length : created };
+		}
+		case 'GET files': {
+			const a = acc(url.searchParams.get('accountId') ?? undefined);
+			const out = [];
+			for (const n of a.ns.byPath.values()) if (n !== a.ns.root) out.push(nodeMeta(n));
+			return out;
+		}
+		default:
+			return undefined;
+	}
+}

@@ -1,0 +1,105 @@
+/** Accounts, apps, access/refresh tokens, scopes. */
+import { randomBytes } from 'node:crypto';
+import type { Json } from './errors';
+import { authError, badRequest } from './errors';
+import { Namespace } from './tree';
+
+export const ALL_SCOPES = [
+	'account_info.read',
+	'files.metadata.read',
+	'files.metadata.write',
+	'files.content.read',
+	'files.content.write',
+	'sharing.read',
+	'sharing.write',
+];
+
+export interface Account {
+	accountId: string;
+	email: string;
+	givenName: string;
+	surname: string;
+	country: string;
+	allocated: number;
+	ns: Namespace;
+}
+
+export interface AccessToken {
+	token: string;
+	accountId: string;
+	scopes: string[];
+	expiresAt: number | null; // ms epoch, null = never
+	refreshToken?: string;
+	appKey?: string;
+	revoked?: boolean;
+}
+
+export interface RefreshToken {
+	token: string;
+	accountId: string;
+	scopes: string[];
+	appKey: string;
+	revoked?: boolean;
+}
+
+export interface App {
+	key: string;
+	secret: string;
+	webhookUrl?: string;
+}
+
+let nsCounter = 1000000 + Math.floor(Math.random() * 1000000);
+
+export function newAccountId(): string {
+	return 'dbid:AA' + randomBytes(24).toString('base64url').slice(0, 30);
+}
+
+export function newNamespace(): Namespace {
+	return new Namespace(String(++nsCounter));
+}
+
+export const randomToken = (prefix: string): string => prefix + randomBytes(36).toString('base64url');
+
+export function accountJson(a: Account): Record<string, Json> {
+	const display = `${a.givenName} ${a.surname}`.trim();
+	return {
+		account_id: a.accountId,
+		name: {
+			given_name: a.givenName,
+			surname: a.surname,
+			familiar_name: a.givenName,
+			display_name: display,
+			abbreviated_name: (a.givenName[0] ?? '') + (a.surname[0] ?? ''),
+		},
+		email: a.email,
+		email_verified: true,
+		disabled: false,
+		country: a.country,
+		locale: 'en',
+		referral_link: 'https://www.dropbox.com/referrals/AAAemulator',
+		is_paired: false,
+		account_type: { '.tag': 'basic' },
+		root_info: { '.tag': 'user', root_namespace_id: a.ns.id, home_namespace_id: a.ns.id },
+	};
+}
+
+/** Parses `Authorization: Bearer <t>` (or the `authorization` query parameter). */
+export function bearerOf(route: string, header: string | undefined, query: URLSearchParams): string {
+	let h = header;
+	if (!h && query.has('authorization')) h = query.get('authorization')!;
+	if (!h) throw badRequest(route, 'Must provide HTTP header "Authorization" or URL parameter "authorization".');
+	const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+	if (!m) {
+		throw badRequest(route, `Invalid authorization value in HTTP header "Authorization": ${JSON.stringify(h.slice(0, 40))}.  Expecting "Bearer <oauth2-access-token>".`);
+	}
+	return m[1];
+}
+
+export function checkToken(t: AccessToken | undefined, requiredScope: string | null, now = Date.now()): AccessToken {
+	if (!t || t.revoked) throw authError('invalid_access_token');
+	if (t.expiresAt !== null && now >= t.expiresAt) throw authError('expired_access_token');
+	if (requiredScope && !t.scopes.includes(requiredScope)) {
+		throw authError('missing_scope', { required_scope: requiredScope });
+	}
+	return t;
+}

@@ -1,0 +1,53 @@
+import { createHash, Hash } from 'node:crypto';
+
+export const BLOCK_SIZE = 4 * 1024 * 1024;
+
+/** Incremental Dropbox content_hash: SHA-256 of the concatenated SHA-256 digests of 4 MiB blocks. */
+export class ContentHasher {
+	private outer: Hash = createHash('sha256');
+	private block: Hash | null = null;
+	private inBlock = 0;
+	bytes = 0;
+
+	update(chunk: Buffer): void {
+		let pos = 0;
+		this.bytes += chunk.length;
+		while (pos < chunk.length) {
+			if (!this.block) {
+				this.block = createHash('sha256');
+				this.inBlock = 0;
+			}
+			const take = Math.min(BLOCK_SIZE - this.inBlock, chunk.length - pos);
+			this.block.update(pos === 0 && take === chunk.length ? chunk : chunk.subarray(pos, pos + take));
+			this.inBlock += take;
+			pos += take;
+			if (this.inBlock === BLOCK_SIZE) {
+				this.outer.update(this.block.digest());
+				this.block = null;
+			}
+		}
+	}
+
+	clone(): ContentHasher {
+		const c = new ContentHasher();
+		c.outer = this.outer.copy();
+		c.block = this.block ? this.block.copy() : null;
+		c.inBlock = this.inBlock;
+		c.bytes = this.bytes;
+		return c;
+	}
+
+	digest(): string {
+		if (this.block) {
+			this.outer.update(this.block.digest());
+			this.block = null;
+		}
+		return this.outer.digest('hex');
+	}
+}
+
+export function contentHashOf(buf: Buffer): string {
+	const h = new ContentHasher();
+	h.update(buf);
+	return h.digest();
+}

@@ -1,0 +1,121 @@
+/**
+ * The Dropbox emulator: a stateful local Dropbox API v2 server.
+ *   const emu = await startEmulator({ port: 0, accessToken: 'test-token' });
+ *   ... emu.url, emu.state, emu.setFaults({...}), emu.calls() ...
+ *   await emu.close();
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { makeHandler } from './server';
+import { EmulatorOptions, State } from './state';
+import { filesRoutes } from './routes/files';
+import { uploadRoutes } from './routes/upload';
+import { sharingRoutes } from './routes/sharing';
+import type { RouteTable } from './routes/types';
+import { ensureTls } from './tls';
+import type { FaultConfig } from './faults';
+import { seedFile, seedFolder } from './admin';
+import { ALL_SCOPES } from './auth';
+
+export type { EmulatorOptions } from './state';
+export type { FaultConfig } from './faults';
+export { contentHashOf, ContentHasher } from './hash';
+export { sign as webhookSignature } from './webhooks';
+export { ALL_SCOPES };
+
+export function allRoutes(): RouteTable {
+	return { ...filesRoutes(), ...uploadRoutes(), ...sharingRoutes() };
+}
+
+export interface Emulator {
+	url: string;
+	port: number;
+	host: string;
+	/** PEM of the CA when started with tlsDir */
+	ca?: Buffer;
+	state: State;
+	accountId: string;
+	routes: RouteTable;
+	calls(): { total: number; byRoute: Record<string, number> };
+	resetCalls(): void;
+	setFaults(f: FaultConfig & { replace?: boolean }): void;
+	expireTokens(): number;
+	issueToken(p?: { scopes?: string[]; ttlSeconds?: number | null; refresh?: boolean; accountId?: string; token?: string }): { accessToken: string; refreshToken?: string };
+	seedFile(path: string, content: Buffer | string | { size: number; seed?: number }, accountId?: string): Promise<void>;
+	seedFolder(path: string, accountId?: string): void;
+	reset(): void;
+	close(): Promise<void>;
+}
+
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
+	const state = new State(opts);
+	const routes = allRoutes();
+	const handler = makeHandler(state, routes);
+	const host = opts.host ?? '127.0.0.1';
+	let server: http.Server;
+	let ca: Buffer | undefined;
+	const onReq = (req: http.IncomingMessage, res: http.ServerResponse) => {
+		handler(req, res).catch((e) => {
+			console.error('[dropbox-emulator]', e); // eslint-disable-line no-console
+			if (!res.headersSent) res.writeHead(500).end();
+			else res.destroy();
+		});
+	};
+	if (opts.tlsDir) {
+		const t = ensureTls(opts.tlsDir);
+		ca = t.ca;
+		server = https.createServer({ key: t.key, cert: t.cert }, onReq);
+	} else {
+		server = http.createServer(onReq);
+	}
+	server.keepAliveTimeout = 65_000;
+	server.requestTimeout = 0;
+	server.headersTimeout = 70_000;
+	const sockets = new Set<Socket>();
+	server.on('connection', (s: Socket) => {
+		sockets.add(s);
+		s.on('close', () => sockets.delete(s));
+	});
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(opts.port ?? 0, host, () => resolve());
+	});
+	const port = (server.address() as AddressInfo).port;
+	const urlHost = opts.tlsDir && (host === '127.0.0.1' || host === '0.0.0.0') ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+	const url = `${opts.tlsDir ? 'https' : 'http'}://${urlHost}:${port}`;
+	state.baseUrl = url;
+	const emu: Emulator = {
+		url, port, host, ca, state, routes,
+		get accountId() {
+			return state.defaultAccountId;
+		},
+		calls: () => state.calls,
+		resetCalls: () => {
+			state.calls = { total: 0, byRoute: {} };
+		},
+		setFaults: (f) => state.faults.set(f, f.replace === true),
+		expireTokens: () => state.expireAllTokens(),
+		issueToken: (p = {}) => {
+			const { access, refresh } = state.issueToken({ ...p, scopes: p.scopes ?? ALL_SCOPES });
+			return { accessToken: access.token, refreshToken: refresh?.token };
+		},
+		seedFile: async (path, content, accountId) => {
+			const src = typeof content === 'string' ? Buffer.from(content) : content;
+			await seedFile(state, state.account(accountId).ns, path, src);
+		},
+		seedFolder: (path, accountId) => {
+			seedFolder(state.account(accountId).ns, path);
+		},
+		reset: () => state.reset(),
+		close: () =>
+			new Promise<void>((resolve) => {
+				for (const s of sockets) s.destroy();
+				server.close(() => {
+					state.close();
+					resolve();
+				});
+			}),
+	};
+	return emu;
+}

@@ -1,0 +1,93 @@
+/** Dropbox path arguments: validation (400 for pattern mismatches, 409 malformed_path) and resolution. */
+import { badRequest, Json, routeError } from './errors';
+import type { Ctx } from './routes/types';
+import { Namespace, Node } from './tree';
+
+/** Wraps an inner LookupError/WriteError union value into the route's error union. */
+export type Wrap = (inner: Json) => Json;
+export const under = (member: string): Wrap => (inner) => ({ '.tag': member, [member]: inner });
+
+export interface Resolved {
+	ns: Namespace;
+	lower: string;
+	display: string;
+	node?: Node;
+}
+
+const PATTERNS: Record<string, RegExp> = {
+	// files/get_metadata: no root
+	read: /^(\/[\s\S]*|id:.*|rev:[0-9a-f]{9,}|ns:[0-9]+(\/.*)?)$/,
+	// list_folder: "" allowed
+	list: /^((\/[\s\S]*)?|id:.*|ns:[0-9]+(\/.*)?)$/,
+	write: /^(\/[\s\S]*|ns:[0-9]+(\/.*)?|id:.*)$/,
+	relocation: /^(\/[\s\S]*|id:.*|ns:[0-9]+(\/.*)?)$/,
+};
+
+/** Checks type and pattern like Dropbox's argument validation (400 on failure). */
+export function checkPathArg(ctx: Ctx, value: unknown, field: string, kind: keyof typeof PATTERNS, where = 'request body'): string {
+	if (value === undefined) throw badRequest(ctx.route, `${where}: missing required field '${field}'`);
+	if (typeof value !== 'string') throw badRequest(ctx.route, `${where}: ${field}: expected string, got ${value === null ? 'null' : typeof value}`);
+	if (!PATTERNS[kind].test(value)) {
+		throw badRequest(ctx.route, `${where}: ${field}: '${value}' did not match pattern '${PATTERNS[kind].source.slice(1, -1)}'`);
+	}
+	return value;
+}
+
+function malformed(wrap: Wrap): never {
+	throw routeError(wrap({ '.tag': 'malformed_path' }));
+}
+
+/** Validates a "/a/b" style path; returns [lower, display] ("" for the root). */
+export function normalize(p: string, wrap: Wrap): [string, string] {
+	if (p === '' || p === '/') return ['', ''];
+	if (!p.startsWith('/')) malformed(wrap);
+	if (p.endsWith('/')) malformed(wrap);
+	const parts = p.slice(1).split('/');
+	for (const part of parts) {
+		if (part === '' || part === '.' || part === '..' || /\s$/.test(part) || part.length > 255 || /[\x00-\x1f\\]/.test(part)) malformed(wrap);
+	}
+	return [p.toLowerCase(), p];
+}
+
+/** Resolves a path argument (plain, id:, ns:) in the caller's namespace. Does not require existence. */
+export function resolvePath(ctx: Ctx, p: string, wrap: Wrap): Resolved {
+	let ns = ctx.ns!;
+	if (p.startsWith('id:')) {
+		const slash = p.indexOf('/');
+		const id = slash < 0 ? p : p.slice(0, slash);
+		const rest = slash < 0 ? '' : p.slice(slash);
+		const node = ns.byId.get(id);
+		if (!node) throw routeError(wrap({ '.tag': 'not_found' }));
+		const [rl, rd] = normalize(rest, wrap);
+		const lower = node.pathLower + rl;
+		const display = node.pathDisplay + rd;
+		return { ns, lower, display, node: ns.get(lower) };
+	}
+	if (p.startsWith('ns:')) {
+		const m = /^ns:([0-9]+)(\/.*)?$/.exec(p)!;
+		const other = ctx.st.namespaces.get(m[1]);
+		if (!other || other !== ctx.account!.ns) throw routeError(wrap({ '.tag': 'not_found' }));
+		ns = other;
+		p = m[2] ?? '';
+	}
+	const [lower, display] = normalize(p, wrap);
+	return { ns, lower, display, node: ns.get(lower) };
+}
+
+/** Resolves and requires an existing node. */
+export function lookupNode(ctx: Ctx, p: string, wrap: Wrap, opts: { allowRoot?: boolean } = {}): Node {
+	const r = resolvePath(ctx, p, wrap);
+	if (!r.node || (!opts.allowRoot && r.lower === '')) throw routeError(wrap({ '.tag': 'not_found' }));
+	return r.node;
+}
+
+/** Finds a free name "name (1).ext", "name (2).ext", … in a folder. */
+export function autorenamed(parent: Node, name: string, isFolder: boolean): string {
+	const dot = isFolder ? -1 : name.lastIndexOf('.');
+	const stem = dot > 0 ? name.slice(0, dot) : name;
+	const ext = dot > 0 ? name.slice(dot) : '';
+	for (let i = 1; ; i++) {
+		const candidate = `${stem} (${i})${ext}`;
+		if (!parent.children!.has(candidate.toLowerCase())) return candidate;
+	}
+}

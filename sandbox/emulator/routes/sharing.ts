@@ -1,0 +1,223 @@
+/** sharing/* shared-link routes, users/*, auth/token/revoke. */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { accountJson } from '../auth';
+import { badRequest, Json, routeError } from '../errors';
+import { checkPathArg, lookupNode, under } from '../paths';
+import type { SharedLink, State } from '../state';
+import { Node, untagged, nodeMeta } from '../tree';
+import { optBool, reqStr } from './files';
+import type { Ctx, DownloadResult, RouteTable } from './types';
+import { sendDownload, sendText } from '../server';
+
+function linkPermissions(l: SharedLink): Json {
+	const aud = (l.settings.audience as Record<string, string> | undefined)?.['.tag'] ?? (typeof l.settings.audience === 'string' ? l.settings.audience : 'public');
+	return {
+		can_revoke: true,
+		resolved_visibility: { '.tag': l.password ? 'password' : aud === 'public' ? 'public' : aud === 'team' ? 'team_only' : 'public' },
+		visibility_policies: [],
+		can_set_expiry: true,
+		can_remove_expiry: true,
+		allow_download: l.settings.allow_download !== false,
+		can_allow_download: true,
+		can_disallow_download: true,
+		allow_comments: true,
+		team_restricts_comments: false,
+		effective_audience: { '.tag': aud },
+		link_access_level: { '.tag': 'viewer' },
+		require_password: !!l.password,
+	};
+}
+
+function linkMeta(st: State, l: SharedLink, node?: Node): Json {
+	const n = node ?? st.account(l.accountId).ns.byId.get(l.nodeId);
+	const base: Record<string, Json> = {
+		url: l.url,
+		id: l.nodeId,
+		name: n?.name ?? '',
+		path_lower: n?.pathLower ?? l.pathLower,
+		link_permissions: linkPermissions(l),
+	};
+	if (l.expires) base.expires = l.expires;
+	if (n && n.tag === 'file') {
+		const f = n.file!;
+		return { '.tag': 'file', ...base, client_modified: f.clientModified, server_modified: f.serverModified, rev: f.rev, size: f.size };
+	}
+	return { '.tag': 'folder', ...base };
+}
+
+function findLink(ctx: Ctx, url: unknown): SharedLink {
+	const u = reqStr(ctx, url, 'url');
+	const m = /\/(?:scl\/fi|s)\/([A-Za-z0-9_-]+)/.exec(u);
+	const l = m ? ctx.st.links.get(m[1]) : undefined;
+	if (!l || l.accountId !== ctx.account!.accountId) throw routeError({ '.tag': 'shared_link_not_found' });
+	const node = ctx.ns!.byId.get(l.nodeId);
+	if (!node) throw routeError({ '.tag': 'shared_link_not_found' });
+	if (l.expires && l.expires < new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')) throw routeError({ '.tag': 'shared_link_not_found' });
+	return l;
+}
+
+function settingsOf(ctx: Ctx, s: unknown): { settings: Record<string, Json>; password?: string; expires?: string } {
+	if (s === undefined || s === null) return { settings: {} };
+	if (typeof s !== 'object') throw badRequest(ctx.route, 'request body: settings: expected object');
+	const o = s as Record<string, Json>;
+	if (o.require_password === true && typeof o.link_password !== 'string') {
+		throw routeError({ '.tag': 'settings_error', settings_error: { '.tag': 'invalid_settings' } });
+	}
+	let expires: string | undefined;
+	if (o.expires !== undefined && o.expires !== null) {
+		if (typeof o.expires !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(o.expires)) {
+			throw badRequest(ctx.route, `request body: settings: expires: time data '${String(o.expires)}' does not match format '%Y-%m-%dT%H:%M:%SZ'`);
+		}
+		expires = o.expires;
+	}
+	return { settings: o, password: o.require_password ? (o.link_password as string) : undefined, expires };
+}
+
+function createLink(ctx: Ctx): Json {
+	const p = checkPathArg(ctx, ctx.arg.path, 'path', 'read');
+	const node = lookupNode(ctx, p, under('path'));
+	const { settings, password, expires } = settingsOf(ctx, ctx.arg.settings);
+	for (const l of ctx.st.links.values()) {
+		if (l.nodeId === node.id && l.accountId === ctx.account!.accountId) {
+			throw routeError({ '.tag': 'shared_link_already_exists', shared_link_already_exists: { '.tag': 'metadata', metadata: linkMeta(ctx.st, l, node) } });
+		}
+	}
+	const token = randomBytes(12).toString('base64url').replace(/[-_]/g, 'x').toLowerCase();
+	const l: SharedLink = {
+		url: `${ctx.st.baseUrl}/scl/fi/${token}/${encodeURIComponent(node.name)}?rlkey=${randomBytes(8).toString('hex')}&dl=0`,
+		token, accountId: ctx.account!.accountId, nodeId: node.id, pathLower: node.pathLower, settings, password, expires,
+	};
+	ctx.st.links.set(token, l);
+	return linkMeta(ctx.st, l, node);
+}
+
+function listLinks(ctx: Ctx): Json {
+	const a = ctx.arg;
+	const directOnly = optBool(ctx, a.direct_only, 'direct_only', false);
+	let target: Node | undefined;
+	if (a.path !== undefined && a.path !== null) {
+		const p = checkPathArg(ctx, a.path, 'path', 'read');
+		target = lookupNode(ctx, p, under('path'));
+	}
+	const all: SharedLink[] = [];
+	for (const l of ctx.st.links.values()) {
+		if (l.accountId !== ctx.account!.accountId) continue;
+		const n = ctx.ns!.byId.get(l.nodeId);
+		if (!n) continue;
+		if (target) {
+			if (n === target) all.push(l);
+			else if (!directOnly && n.tag === 'folder' && target.pathLower.startsWith(n.pathLower + '/')) all.push(l);
+		} else all.push(l);
+	}
+	let start = 0;
+	if (a.cursor !== undefined && a.cursor !== null) {
+		const m = /^LNK(\d+)$/.exec(String(a.cursor));
+		if (!m) throw routeError({ '.tag': 'reset' });
+		start = Number(m[1]);
+	}
+	const page = all.slice(start, start + 200);
+	const more = start + page.length < all.length;
+	const out: Record<string, Json> = { links: page.map((l) => linkMeta(ctx.st, l)), has_more: more };
+	if (more) out.cursor = 'LNK' + (start + page.length);
+	return out;
+}
+
+function getLinkMetadata(ctx: Ctx): Json {
+	const l = findLink(ctx, ctx.arg.url);
+	if (l.password && ctx.arg.link_password !== l.password) throw routeError({ '.tag': 'shared_link_access_denied' });
+	let node = ctx.ns!.byId.get(l.nodeId)!;
+	if (ctx.arg.path) {
+		if (node.tag !== 'folder') throw routeError({ '.tag': 'shared_link_not_found' });
+		const sub = ctx.ns!.get(node.pathLower + String(ctx.arg.path).toLowerCase());
+		if (!sub) throw routeError({ '.tag': 'shared_link_not_found' });
+		node = sub;
+	}
+	return linkMeta(ctx.st, l, node);
+}
+
+function revokeLink(ctx: Ctx): Json {
+	const l = findLink(ctx, ctx.arg.url);
+	ctx.st.links.delete(l.token);
+	return null;
+}
+
+function modifyLink(ctx: Ctx): Json {
+	const l = findLink(ctx, ctx.arg.url);
+	const { settings, password, expires } = settingsOf(ctx, ctx.arg.settings);
+	l.settings = { ...l.settings, ...settings };
+	if (settings.require_password !== undefined) l.password = password;
+	if (expires) l.expires = expires;
+	if (optBool(ctx, ctx.arg.remove_expiration, 'remove_expiration', false)) l.expires = undefined;
+	return linkMeta(ctx.st, l);
+}
+
+function getLinkFile(ctx: Ctx): DownloadResult {
+	const l = findLink(ctx, ctx.arg.url);
+	if (l.password && ctx.arg.link_password !== l.password) throw routeError({ '.tag': 'shared_link_access_denied' });
+	let node = ctx.ns!.byId.get(l.nodeId)!;
+	if (ctx.arg.path) {
+		const sub = node.tag === 'folder' ? ctx.ns!.get(node.pathLower + String(ctx.arg.path).toLowerCase()) : undefined;
+		if (!sub) throw routeError({ '.tag': 'shared_link_not_found' });
+		node = sub;
+	}
+	if (node.tag !== 'file') throw routeError({ '.tag': 'shared_link_is_directory' });
+	return { meta: linkMeta(ctx.st, l, node), blob: { path: node.file!.blob, size: node.file!.size }, etag: node.file!.rev };
+}
+
+/** GET <link url> with dl=1: the file's bytes, like www.dropbox.com does. */
+export async function serveSharedLink(st: State, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+	const m = /^\/scl\/fi\/([A-Za-z0-9_-]+)/.exec(url.pathname);
+	const l = m ? st.links.get(m[1]) : undefined;
+	const acc = l ? st.accounts.get(l.accountId) : undefined;
+	const node = l && acc ? acc.ns.byId.get(l.nodeId) : undefined;
+	if (!l || !node) return sendText(res, 404, 'Not Found');
+	if (node.tag !== 'file') return sendText(res, 200, `Shared folder ${node.name}`);
+	const ctx = { st, route: 'link', arg: null, req, res } as Ctx;
+	sendDownload(ctx, { meta: linkMeta(st, l, node), blob: { path: node.file!.blob, size: node.file!.size } });
+}
+
+// ---------- users / auth ----------
+function currentAccount(ctx: Ctx): Json {
+	return accountJson(ctx.account!);
+}
+
+function spaceUsage(ctx: Ctx): Json {
+	return { used: ctx.ns!.usedBytes, allocation: { '.tag': 'individual', allocated: ctx.account!.allocated } };
+}
+
+function getAccount(ctx: Ctx): Json {
+	const id = reqStr(ctx, ctx.arg.account_id, 'account_id');
+	const a = ctx.st.accounts.get(id);
+	if (!a) throw routeError({ '.tag': 'no_account' });
+	const j = accountJson(a) as Record<string, Json>;
+	return { account_id: j.account_id, name: j.name, email: j.email, email_verified: true, disabled: false, is_teammate: false };
+}
+
+function revokeToken(ctx: Ctx): Json {
+	const t = ctx.token!;
+	t.revoked = true;
+	if (t.refreshToken) {
+		const r = ctx.st.refreshTokens.get(t.refreshToken);
+		if (r) r.revoked = true;
+		for (const o of ctx.st.tokens.values()) if (o.refreshToken === t.refreshToken) o.revoked = true;
+	}
+	return null;
+}
+
+export function sharingRoutes(): RouteTable {
+	return {
+		'sharing/create_shared_link_with_settings': { style: 'rpc', scope: 'sharing.write', handler: createLink },
+		'sharing/list_shared_links': { style: 'rpc', scope: 'sharing.read', handler: listLinks },
+		'sharing/get_shared_link_metadata': { style: 'rpc', scope: 'sharing.read', handler: getLinkMetadata },
+		'sharing/revoke_shared_link': { style: 'rpc', scope: 'sharing.write', handler: revokeLink },
+		'sharing/modify_shared_link_settings': { style: 'rpc', scope: 'sharing.write', handler: modifyLink },
+		'sharing/get_shared_link_file': { style: 'download', scope: 'sharing.read', handler: getLinkFile },
+		'users/get_current_account': { style: 'rpc', scope: 'account_info.read', noArg: true, handler: currentAccount },
+		'users/get_space_usage': { style: 'rpc', scope: 'account_info.read', noArg: true, handler: spaceUsage },
+		'users/get_account': { style: 'rpc', scope: 'sharing.read', handler: getAccount },
+		'auth/token/revoke': { style: 'rpc', scope: null, noArg: true, handler: revokeToken },
+	};
+}
+
+export { untagged, nodeMeta };

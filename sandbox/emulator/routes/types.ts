@@ -1,0 +1,39 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { Account, AccessToken } from '../auth';
+import type { Json } from '../errors';
+import type { State } from '../state';
+import type { Namespace } from '../tree';
+
+export type Style = 'rpc' | 'upload' | 'download' | 'longpoll';
+
+export interface Ctx {
+	st: State;
+	route: string;
+	arg: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+	req: IncomingMessage;
+	res: ServerResponse;
+	token?: AccessToken;
+	account?: Account;
+	ns?: Namespace;
+}
+
+export interface DownloadResult {
+	meta: Json;
+	/** a file on disk, served with Range support */
+	blob?: { path: string; size: number };
+	/** or a generated stream (no Range) */
+	stream?: Readable;
+	contentType?: string;
+	etag?: string;
+}
+
+export interface RouteDef {
+	style: Style;
+	scope: string | null;
+	/** `null` argument allowed (argument-less routes) */
+	noArg?: boolean;
+	handler: (ctx: Ctx) => Promise<Json | DownloadResult | undefined> | Json | DownloadResult | undefined;
+}
+
+export type RouteTable = Record<string, RouteDef>;

@@ -1,0 +1,331 @@
+/** HTTP front: transport rules (arguments, auth, path root, errors), faults, dispatch. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError, badRequest, errorSummary, Json } from './errors';
+import { bearerOf, checkToken } from './auth';
+import type { State } from './state';
+import type { Ctx, DownloadResult, RouteTable } from './routes/types';
+import { handleAdmin } from './admin';
+import { handleOAuth } from './routes/oauth';
+import { serveTempLink } from './routes/files';
+import { serveSharedLink } from './routes/sharing';
+
+/** JSON with every character 0x7F and above escaped, safe for an HTTP header. */
+export function headerSafeJson(v: unknown): string {
+	return JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+	const text = JSON.stringify(body === undefined ? null : body);
+	res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+	res.end(text);
+}
+
+export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+	res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
+	res.end(text);
+}
+
+export function sendError(res: ServerResponse, e: unknown): void {
+	if (res.headersSent) {
+		res.destroy();
+		return;
+	}
+	if (e instanceof ApiError) {
+		if (typeof e.body === 'string') sendText(res, e.status, e.body, e.headers);
+		else sendJson(res, e.status, e.body, e.headers);
+		return;
+	}
+	// eslint-disable-next-line no-console
+	console.error('[dropbox-emulator] internal error', e);
+	sendText(res, 500, 'Internal Server Error');
+}
+
+export function readBody(req: IncomingMessage, limit = 16 * 1024 * 1024): Promise<Buffer> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let n = 0;
+		req.on('data', (c: Buffer) => {
+			n += c.length;
+			if (n > limit) {
+				reject(new ApiError(400, 'Request body too large'));
+				req.resume();
+				return;
+			}
+			chunks.push(c);
+		});
+		req.on('end', () => resolve(Buffer.concat(chunks)));
+		req.on('error', reject);
+	});
+}
+
+const RPC_TYPES = ['application/json', 'application/json; charset=utf-8', 'text/plain; charset=dropbox-cors-hack'];
+const UPLOAD_TYPES = ['application/octet-stream', 'text/plain; charset=dropbox-cors-hack'];
+
+function parseJsonArg(route: string, text: string, where: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		throw badRequest(route, `${where}: could not decode input as JSON`);
+	}
+}
+
+async function rpcArg(ctx: Ctx, noArg: boolean): Promise<unknown> {
+	const { req, route } = ctx;
+	const body = await readBody(req);
+	const ct = (req.headers['content-type'] ?? '').toLowerCase().trim();
+	if (body.length === 0) {
+		if (noArg) return null;
+		if (ct && !RPC_TYPES.includes(ct)) throw badRequest('', `Bad HTTP "Content-Type" header: "${ct}".  Expecting one of "application/json", "application/json; charset=utf-8", "text/plain; charset=dropbox-cors-hack".`);
+		throw badRequest(route, 'request body: could not decode input as JSON');
+	}
+	if (!RPC_TYPES.includes(ct)) {
+		throw badRequest('', `Bad HTTP "Content-Type" header: "${ct}".  Expecting one of "application/json", "application/json; charset=utf-8", "text/plain; charset=dropbox-cors-hack".`);
+	}
+	const v = parseJsonArg(route, body.toString('utf8'), 'request body');
+	if (noArg) {
+		if (v !== null) throw badRequest(route, 'request body: expected null, got value');
+		return null;
+	}
+	if (v === null || typeof v !== 'object' || Array.isArray(v)) throw badRequest(route, 'request body: expected object, got ' + (v === null ? 'null' : Array.isArray(v) ? 'list' : typeof v));
+	return v;
+}
+
+function headerArg(ctx: Ctx, url: URL, isUpload: boolean): unknown {
+	const { req, route } = ctx;
+	let raw = req.headers['dropbox-api-arg'];
+	if (Array.isArray(raw)) raw = raw[0];
+	if (raw === undefined && url.searchParams.has('arg')) raw = url.searchParams.get('arg')!;
+	if (raw === undefined) throw badRequest(route, 'Must provide HTTP header "Dropbox-API-Arg" or URL parameter "arg".');
+	// Node exposes header bytes as latin1; anything >= 0x7F means raw non-ASCII bytes were sent.
+	if (req.headers['dropbox-api-arg'] !== undefined && /[\u007f-\uffff]/.test(raw)) {
+		throw badRequest(route, 'HTTP header "Dropbox-API-Arg": could not decode input as JSON');
+	}
+	if (isUpload) {
+		const ct = (req.headers['content-type'] ?? '').toLowerCase().trim();
+		if (ct && !UPLOAD_TYPES.includes(ct)) {
+			throw badRequest('', `Bad HTTP "Content-Type" header: "${ct}".  Expecting one of "application/octet-stream", "text/plain; charset=dropbox-cors-hack".`);
+		}
+	}
+	const v = parseJsonArg(route, raw, 'HTTP header "Dropbox-API-Arg"');
+	if (v === null || typeof v !== 'object' || Array.isArray(v)) throw badRequest(route, 'HTTP header "Dropbox-API-Arg": expected object');
+	return v;
+}
+
+function checkPathRoot(ctx: Ctx): void {
+	let h = ctx.req.headers['dropbox-api-path-root'];
+	if (Array.isArray(h)) h = h[0];
+	if (!h) return;
+	let v: Record<string, unknown>;
+	try {
+		v = JSON.parse(h);
+	} catch {
+		throw badRequest('', 'Error in call to API function "' + ctx.route + '": HTTP header "Dropbox-API-Path-Root": could not decode input as JSON');
+	}
+	const acc = ctx.account!;
+	const rootInfo = { '.tag': 'user', root_namespace_id: acc.ns.id, home_namespace_id: acc.ns.id };
+	const tag = v?.['.tag'];
+	if (tag === 'home') return;
+	if (tag === 'root') {
+		if (String(v.root) === acc.ns.id) return;
+		const error = { '.tag': 'invalid_root', invalid_root: rootInfo };
+		throw new ApiError(422, { error_summary: errorSummary(error), error });
+	}
+	if (tag === 'namespace_id') {
+		if (String(v.namespace_id) === acc.ns.id) return;
+		const error = { '.tag': 'no_permission' };
+		throw new ApiError(422, { error_summary: errorSummary(error), error });
+	}
+	throw badRequest(ctx.route, 'HTTP header "Dropbox-API-Path-Root": unknown tag ' + JSON.stringify(tag));
+}
+
+function rateLimited(res: ServerResponse, reason: string, retryAfter: number): void {
+	const error = { reason: { '.tag': reason }, retry_after: retryAfter };
+	sendJson(res, 429, { error_summary: `${reason}/..`, error }, { 'Retry-After': String(retryAfter) });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function parseRange(h: string, size: number): { start: number; end: number } | 'bad' | null {
+	const m = /^bytes=(\d*)-(\d*)$/.exec(h.trim());
+	if (!m) return null;
+	let start: number;
+	let end: number;
+	if (m[1] === '' && m[2] === '') return null;
+	if (m[1] === '') {
+		const n = Number(m[2]);
+		if (n === 0) return 'bad';
+		start = Math.max(0, size - n);
+		end = size - 1;
+	} else {
+		start = Number(m[1]);
+		end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+	}
+	if (start >= size || end < start) return 'bad';
+	return { start, end };
+}
+
+/** Streams a download result: Dropbox-API-Result header, Range → 206, If-None-Match → 304. */
+export function sendDownload(ctx: Ctx, r: DownloadResult, resetMidBody = false): void {
+	const { req, res, st } = ctx;
+	const headers: Record<string, string> = {
+		'Content-Type': r.contentType ?? 'application/octet-stream',
+		'Dropbox-API-Result': headerSafeJson(r.meta),
+		'Accept-Ranges': 'bytes',
+	};
+	if (r.etag) headers.ETag = `"${r.etag}"`;
+	if (r.etag && req.headers['if-none-match'] && req.headers['if-none-match'].replace(/"/g, '').split(/\s*,\s*/).includes(r.etag)) {
+		res.writeHead(304, headers);
+		res.end();
+		return;
+	}
+	if (r.stream) {
+		res.writeHead(200, headers);
+		r.stream.pipe(res);
+		r.stream.on('error', () => res.destroy());
+		return;
+	}
+	const { path, size } = r.blob!;
+	let start = 0;
+	let end = size - 1;
+	let status = 200;
+	const range = req.headers.range;
+	if (range && size >= 0) {
+		const pr = parseRange(range, size);
+		if (pr === 'bad') {
+			res.writeHead(416, { 'Content-Range': `bytes */${size}`, 'Content-Type': 'text/plain' });
+			res.end();
+			return;
+		}
+		if (pr) {
+			start = pr.start;
+			end = pr.end;
+			status = 206;
+			headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
+		}
+	}
+	headers['Content-Length'] = String(Math.max(0, end - start + 1));
+	res.writeHead(status, headers);
+	if (size === 0 || end < start) {
+		res.end();
+		return;
+	}
+	const rs = st.store.read(path, start, end);
+	if (resetMidBody) {
+		let sent = 0;
+		const half = Math.max(1, Math.floor((end - start + 1) / 2));
+		rs.on('data', (c: Buffer) => {
+			const left = half - sent;
+			if (left <= 0) return;
+			res.write(c.subarray(0, left));
+			sent += Math.min(left, c.length);
+			if (sent >= half) {
+				rs.destroy();
+				setImmediate(() => res.socket?.destroy());
+			}
+		});
+		return;
+	}
+	rs.pipe(res);
+	rs.on('error', () => res.destroy());
+	res.on('close', () => rs.destroy());
+}
+
+export function makeHandler(st: State, routes: RouteTable) {
+	return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+		let url: URL;
+		try {
+			url = new URL(req.url ?? '/', 'http://localhost');
+		} catch {
+			sendText(res, 400, 'Bad URL');
+			return;
+		}
+		if (st.opts.verbose) console.error(`[dropbox-emulator] ${req.method} ${url.pathname}`); // eslint-disable-line no-console
+		try {
+			const p = url.pathname;
+			if (p.startsWith('/__admin/')) return await handleAdmin(st, req, res, url);
+			if (p.startsWith('/__content/')) return await serveTempLink(st, req, res, url);
+			if (p.startsWith('/scl/fi/')) return await serveSharedLink(st, req, res, url);
+			if (p === '/oauth2/authorize' || p === '/oauth2/token' || p === '/oauth2/authorize/') {
+				st.countCall(p.slice(1).replace(/\/$/, ''));
+				return await handleOAuth(st, req, res, url);
+			}
+			const m = /^\/2\/(.+)$/.exec(p);
+			if (!m) {
+				sendText(res, 404, 'Not Found');
+				return;
+			}
+			const route = m[1];
+			const def = routes[route];
+			if (!def) {
+				st.countCall(route);
+				throw badRequest('', `Unknown API function: "${route}"`);
+			}
+			st.countCall(route);
+			const ctx: Ctx = { st, route, arg: null, req, res };
+			if (req.method !== 'POST') throw badRequest(route, `Expecting POST, got ${req.method}`);
+
+			// faults
+			if (st.faults.cfg.latencyMs > 0) await sleep(st.faults.cfg.latencyMs);
+			const fault = st.faults.decide(route);
+			let resetMidBody = false;
+			if (fault) {
+				if (fault.kind === '429' || fault.kind === '429w') {
+					req.resume();
+					return rateLimited(res, fault.reason ?? 'too_many_requests', st.faults.cfg.retryAfter);
+				}
+				if (fault.kind === '500' || fault.kind === '503') {
+					req.resume();
+					return sendText(res, Number(fault.kind), fault.kind === '500' ? 'Internal Server Error' : 'Service Unavailable', fault.kind === '503' ? { 'Retry-After': '1' } : {});
+				}
+				if (fault.kind === 'expired') {
+					req.resume();
+					throw new ApiError(401, { error_summary: 'expired_access_token/', error: { '.tag': 'expired_access_token' } });
+				}
+				if (fault.kind === 'reset') {
+					if (def.style === 'download') resetMidBody = true;
+					else {
+						req.socket.destroy();
+						return;
+					}
+				}
+			}
+
+			// auth
+			if (def.style === 'longpoll') {
+				if (req.headers.authorization) throw badRequest(route, 'This endpoint does not accept an "Authorization" header.');
+			} else {
+				const bearer = bearerOf(route, req.headers.authorization, url.searchParams);
+				const tok = checkToken(st.tokens.get(bearer), def.scope);
+				ctx.token = tok;
+				ctx.account = st.accounts.get(tok.accountId);
+				if (!ctx.account) throw new ApiError(401, { error_summary: 'invalid_access_token/', error: { '.tag': 'invalid_access_token' } });
+				ctx.ns = ctx.account.ns;
+				checkPathRoot(ctx);
+			}
+
+			// arguments
+			if (def.style === 'upload' || def.style === 'download') ctx.arg = headerArg(ctx, url, def.style === 'upload');
+			else ctx.arg = await rpcArg(ctx, !!def.noArg);
+
+			const result = await def.handler(ctx);
+			if (res.headersSent || res.writableEnded) return;
+			if (def.style === 'download') return sendDownload(ctx, result as DownloadResult, resetMidBody);
+			sendJson(res, 200, result === undefined ? null : (result as Json));
+		} catch (e) {
+			if (!req.readableEnded && !req.destroyed) {
+				// let the client finish sending before answering (avoids EPIPE on its side)
+				req.resume();
+				await new Promise<void>((r) => {
+					const t = setTimeout(r, 30_000);
+					const done = () => {
+						clearTimeout(t);
+						r();
+					};
+					req.once('end', done);
+					req.once('close', done);
+				});
+			}
+			sendError(res, e);
+		}
+	};
+}

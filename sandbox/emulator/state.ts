@@ -1,0 +1,221 @@
+/** All mutable state of one emulator instance. */
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Account, AccessToken, ALL_SCOPES, App, newAccountId, newNamespace, RefreshToken, randomToken } from './auth';
+import { BlobStore } from './store';
+import { Faults, FaultConfig } from './faults';
+import { Webhooks } from './webhooks';
+import { ContentHasher } from './hash';
+import type { Json } from './errors';
+import { Namespace, Node } from './tree';
+
+export interface EmulatorOptions {
+	port?: number;
+	host?: string;
+	/** switch to HTTPS; the CA is written to <tlsDir>/ca.pem */
+	tlsDir?: string;
+	/** a valid access token (full scopes, never expires unless tokenTtlSeconds applies) for the default account */
+	accessToken?: string;
+	/** where file contents live; default a fresh temp dir (removed on close) */
+	dataDir?: string;
+	/** lifetime of tokens issued by oauth2/token and admin (default 14400) */
+	tokenTtlSeconds?: number;
+	appKey?: string;
+	appSecret?: string;
+	faults?: FaultConfig;
+	/** max bytes per upload request (default 150 MiB) */
+	maxRequestBytes?: number;
+	/** log each request to stderr */
+	verbose?: boolean;
+}
+
+export interface UploadSession {
+	id: string;
+	accountId: string;
+	type: 'sequential' | 'concurrent';
+	offset: number;
+	closed: boolean;
+	blob?: string;
+	hasher?: ContentHasher;
+	parts: Map<number, { blob: string; size: number; closing: boolean }>;
+	created: number;
+	busy: boolean;
+}
+
+export interface Job {
+	id: string;
+	accountId: string;
+	kind: string;
+	status: 'in_progress' | 'complete' | 'failed';
+	result?: Json;
+	checks: number;
+}
+
+export interface SharedLink {
+	url: string;
+	token: string;
+	accountId: string;
+	nodeId: string;
+	pathLower: string;
+	settings: Record<string, Json>;
+	expires?: string;
+	password?: string;
+}
+
+export interface Snapshot {
+	items: { node?: Node; deleted?: string }[];
+	seq: number;
+	created: number;
+}
+
+export class State {
+	readonly store: BlobStore;
+	readonly ownsDataDir: boolean;
+	readonly dataDir: string;
+	accounts = new Map<string, Account>();
+	namespaces = new Map<string, Namespace>();
+	tokens = new Map<string, AccessToken>();
+	refreshTokens = new Map<string, RefreshToken>();
+	apps = new Map<string, App>();
+	codes = new Map<string, { appKey: string; redirectUri?: string; challenge?: string; method?: string; scopes: string[]; accountId: string; offline: boolean; expires: number }>();
+	sessions = new Map<string, UploadSession>();
+	jobs = new Map<string, Job>();
+	links = new Map<string, SharedLink>(); // by token
+	tempLinks = new Map<string, { blob: string; size: number; name: string; expires: number }>();
+	snapshots = new Map<string, Snapshot>();
+	searches = new Map<string, { matches: Json[]; pos: number; pageSize: number }>();
+	calls = { total: 0, byRoute: {} as Record<string, number> };
+	epoch = randomBytes(4).toString('hex');
+	defaultAccountId = '';
+	readonly faults: Faults;
+	readonly webhooks = new Webhooks();
+	tokenTtlSeconds: number;
+	maxRequestBytes: number;
+	baseUrl = '';
+	/** async batch jobs answer in_progress on their first check (as real jobs often do) */
+	jobFirstCheckInProgress = true;
+	/** cap on how long a longpoll waits (ms), for tests; default the requested timeout */
+	longpollMaxMs: number | undefined = undefined;
+
+	constructor(readonly opts: EmulatorOptions) {
+		this.ownsDataDir = !opts.dataDir;
+		this.dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'dropbox-emulator-'));
+		mkdirSync(this.dataDir, { recursive: true });
+		this.store = new BlobStore(this.dataDir);
+		this.faults = new Faults(opts.faults?.seed ?? 1);
+		if (opts.faults) this.faults.set(opts.faults);
+		this.tokenTtlSeconds = opts.tokenTtlSeconds ?? 14400;
+		this.maxRequestBytes = opts.maxRequestBytes ?? 150 * 1024 * 1024;
+		this.init();
+	}
+
+	/** Fresh state: one app, one account, the start token. */
+	init(): void {
+		this.accounts.clear();
+		this.namespaces.clear();
+		this.tokens.clear();
+		this.refreshTokens.clear();
+		this.apps.clear();
+		this.codes.clear();
+		this.sessions.clear();
+		this.jobs.clear();
+		this.links.clear();
+		this.tempLinks.clear();
+		this.snapshots.clear();
+		this.searches.clear();
+		this.epoch = randomBytes(4).toString('hex');
+		this.addApp(this.opts.appKey ?? 'sandbox-app-key', this.opts.appSecret ?? 'sandbox-app-secret');
+		const acc = this.addAccount({ email: 'sandbox@example.com', givenName: 'Sandbox', surname: 'User' });
+		this.defaultAccountId = acc.accountId;
+		if (this.opts.accessToken) {
+			this.issueToken({ token: this.opts.accessToken, accountId: acc.accountId, scopes: ALL_SCOPES, ttlSeconds: null });
+		}
+	}
+
+	reset(): void {
+		this.store.wipe();
+		this.init();
+	}
+
+	addApp(key: string, secret: string, webhookUrl?: string): App {
+		const app: App = { key, secret, webhookUrl };
+		this.apps.set(key, app);
+		return app;
+	}
+
+	addAccount(p: { accountId?: string; email?: string; givenName?: string; surname?: string; country?: string; allocated?: number }): Account {
+		const ns = newNamespace();
+		const acc: Account = {
+			accountId: p.accountId ?? newAccountId(),
+			email: p.email ?? `user${this.accounts.size + 1}@example.com`,
+			givenName: p.givenName ?? 'Test',
+			surname: p.surname ?? `User${this.accounts.size + 1}`,
+			country: p.country ?? 'US',
+			allocated: p.allocated ?? 2 * 1024 ** 4,
+			ns,
+		};
+		ns.onChange = () => this.changed(acc.accountId);
+		this.accounts.set(acc.accountId, acc);
+		this.namespaces.set(ns.id, ns);
+		return acc;
+	}
+
+	account(id?: string): Account {
+		const a = this.accounts.get(id ?? this.defaultAccountId);
+		if (!a) throw new Error(`unknown account ${id}`);
+		return a;
+	}
+
+	issueToken(p: { token?: string; accountId?: string; scopes?: string[]; ttlSeconds?: number | null; refresh?: boolean; appKey?: string }): { access: AccessToken; refresh?: RefreshToken } {
+		const accountId = p.accountId ?? this.defaultAccountId;
+		const scopes = p.scopes ?? ALL_SCOPES;
+		const appKey = p.appKey ?? [...this.apps.keys()][0];
+		let refresh: RefreshToken | undefined;
+		if (p.refresh) {
+			refresh = { token: randomToken('rt.'), accountId, scopes, appKey };
+			this.refreshTokens.set(refresh.token, refresh);
+		}
+		const ttl = p.ttlSeconds === undefined ? this.tokenTtlSeconds : p.ttlSeconds;
+		const access: AccessToken = {
+			token: p.token ?? randomToken('sl.'),
+			accountId,
+			scopes,
+			expiresAt: ttl === null ? null : Date.now() + ttl * 1000,
+			refreshToken: refresh?.token,
+			appKey,
+		};
+		this.tokens.set(access.token, access);
+		return { access, refresh };
+	}
+
+	expireAllTokens(): number {
+		const now = Date.now();
+		let n = 0;
+		for (const t of this.tokens.values()) {
+			if (t.expiresAt === null || t.expiresAt > now) {
+				t.expiresAt = now - 1;
+				n++;
+			}
+		}
+		return n;
+	}
+
+	/** Called after every mutation of an account's namespace: webhooks. */
+	changed(accountId: string): void {
+		for (const app of this.apps.values()) {
+			if (app.webhookUrl) this.webhooks.notify(app.webhookUrl, app.secret, accountId, Number(this.accounts.get(accountId)?.ns.id ?? 0));
+		}
+	}
+
+	countCall(route: string): void {
+		this.calls.total++;
+		this.calls.byRoute[route] = (this.calls.byRoute[route] ?? 0) + 1;
+	}
+
+	close(): void {
+		this.webhooks.close();
+		if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
+	}
+}
