@@ -478,8 +478,6 @@ function searchV2(ctx: Ctx): Json {
 			if (lname === t) score += 100;
 			else if (lname.startsWith(t)) score += 50;
 			else if (lname.split(/[\s._\-()]+/).some((w) => w.startsWith(t))) score += 30;
-			else if (lname.includes(t)) score += 10;
-			else if (!filenameOnly && pathLower.includes(t)) score += 1;
 			else if (!filenameOnly && contentMatch?.()) score += 1;
 			else return;
 		}

@@ -298,8 +298,11 @@ async function finish(ctx: Ctx): Promise<Json> {
 			const len = ctx.req.headers['content-length'];
 			if (len !== '0' && (len !== undefined || ctx.req.headers['transfer-encoding'])) {
 				await appendData(ctx, s, offset, true, a.content_hash, true);
-			} else await drainCount(ctx);
-			const content = await assemble(ctx, s, s.offset, false);
+				const content = await assemble(ctx, s, s.offset, false);
+				return commitSession(ctx, s, a.commit, content);
+			}
+			await drainCount(ctx);
+			const content = await assemble(ctx, s, offset, false);
 			return commitSession(ctx, s, a.commit, content);
 		}
 		await appendData(ctx, s, offset, false, undefined, true);

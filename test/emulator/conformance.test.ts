@@ -1,0 +1,535 @@
+/**
+ * Conformance: the official `dropbox` SDK (v10) drives the emulator through every route.
+ * Where the SDK and the emulator disagree, the emulator is wrong.
+ */
+import { Dropbox } from 'dropbox';
+import { startEmulator, Emulator } from '../../sandbox/emulator';
+import { raw, sdk, sdkError } from './helpers';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+let emu: Emulator;
+let dbx: Dropbox;
+const TOKEN = 'conformance-token';
+
+beforeAll(async () => {
+	emu = await startEmulator({ accessToken: TOKEN });
+	dbx = sdk(emu.url, TOKEN);
+});
+afterAll(() => emu.close());
+
+const up = (path: string, data: string | Buffer, extra: Record<string, unknown> = {}) =>
+	dbx.filesUpload({ path, contents: Buffer.from(data), ...extra } as any).then((r) => r.result as any);
+
+async function pollJob<T>(check: () => Promise<{ result: any }>): Promise<T> {
+	for (let i = 0; i < 20; i++) {
+		const r = (await check()).result;
+		if (r['.tag'] !== 'in_progress') return r;
+		await new Promise((res) => setTimeout(res, 20));
+	}
+	throw new Error('job never completed');
+}
+
+describe('users', () => {
+	test('get_current_account with root_info', async () => {
+		const r = await dbx.usersGetCurrentAccount();
+		expect(r.status).toBe(200);
+		expect(r.result.account_id).toMatch(/^dbid:/);
+		expect(r.result.root_info['.tag']).toBe('user');
+		expect(r.result.root_info.root_namespace_id).toBe(r.result.root_info.home_namespace_id);
+		expect(r.result.name.display_name).toBeTruthy();
+	});
+	test('get_space_usage counts stored bytes', async () => {
+		const before = (await dbx.usersGetSpaceUsage()).result.used;
+		await up('/space/one.bin', Buffer.alloc(1000));
+		const r = (await dbx.usersGetSpaceUsage()).result;
+		expect(r.used).toBe(before + 1000);
+		expect(r.allocation['.tag']).toBe('individual');
+	});
+	test('invalid token → 401 invalid_access_token', async () => {
+		const e = await sdkError(sdk(emu.url, 'nope').usersGetCurrentAccount());
+		expect(e.status).toBe(401);
+		expect(e.error.error['.tag']).toBe('invalid_access_token');
+		expect(e.error.error_summary).toMatch(/^invalid_access_token\//);
+	});
+});
+
+describe('upload & metadata', () => {
+	test('upload returns FileMetadata; paths are case-insensitive and case-preserving', async () => {
+		const m = await up('/Docs/Report.TXT', 'hello');
+		expect(m).toMatchObject({ name: 'Report.TXT', path_lower: '/docs/report.txt', path_display: '/Docs/Report.TXT', size: 5, is_downloadable: true });
+		expect(m.id).toMatch(/^id:/);
+		expect(m.rev).toMatch(/^[0-9a-f]{9,}$/);
+		expect(m.server_modified).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+		const g = (await dbx.filesGetMetadata({ path: '/DOCS/report.txt' })).result as any;
+		expect(g['.tag']).toBe('file');
+		expect(g.path_display).toBe('/Docs/Report.TXT');
+		const byId = (await dbx.filesGetMetadata({ path: m.id })).result as any;
+		expect(byId.rev).toBe(m.rev);
+		const byRev = (await dbx.filesGetMetadata({ path: `rev:${m.rev}` })).result as any;
+		expect(byRev.content_hash).toBe(m.content_hash);
+		const folder = (await dbx.filesGetMetadata({ path: '/docs' })).result as any;
+		expect(folder['.tag']).toBe('folder');
+		expect(folder.path_display).toBe('/Docs');
+	});
+	test('client_modified is kept', async () => {
+		const m = await up('/cm.txt', 'x', { client_modified: '2020-01-02T03:04:05Z' });
+		expect(m.client_modified).toBe('2020-01-02T03:04:05Z');
+	});
+	test('not_found, malformed_path, include_deleted', async () => {
+		let e = await sdkError(dbx.filesGetMetadata({ path: '/missing/file' }));
+		expect(e.status).toBe(409);
+		expect(e.error.error).toEqual({ '.tag': 'path', path: { '.tag': 'not_found' } });
+		expect(e.error.error_summary).toMatch(/^path\/not_found\//);
+		e = await sdkError(dbx.filesGetMetadata({ path: '/bad/' }));
+		expect(e.error.error.path['.tag']).toBe('malformed_path');
+		e = await sdkError(dbx.filesGetMetadata({ path: 'relative' }));
+		expect(e.status).toBe(400);
+		expect(e.error).toMatch(/^Error in call to API function "files\/get_metadata"/);
+		await up('/gone.txt', 'x');
+		await dbx.filesDeleteV2({ path: '/gone.txt' });
+		const d = (await dbx.filesGetMetadata({ path: '/gone.txt', include_deleted: true })).result as any;
+		expect(d['.tag']).toBe('deleted');
+	});
+	test('conflicts: add, autorename, overwrite, update with rev, strict_conflict', async () => {
+		const a = await up('/c/file.txt', 'one');
+		// same content in add mode: no-op
+		expect((await up('/c/file.txt', 'one')).rev).toBe(a.rev);
+		let e = await sdkError(up('/c/file.txt', 'two'));
+		expect(e.error.error['.tag']).toBe('path');
+		expect(e.error.error.reason).toEqual({ '.tag': 'conflict', conflict: { '.tag': 'file' } });
+		expect(typeof e.error.error.upload_session_id).toBe('string');
+		const r1 = await up('/c/file.txt', 'two', { autorename: true });
+		expect(r1.name).toBe('file (1).txt');
+		const r2 = await up('/c/file.txt', 'three', { autorename: true });
+		expect(r2.name).toBe('file (2).txt');
+		const o = await up('/c/file.txt', 'over', { mode: { '.tag': 'overwrite' } });
+		expect(o.id).toBe(a.id);
+		expect(o.rev).not.toBe(a.rev);
+		const u = await up('/c/file.txt', 'upd', { mode: { '.tag': 'update', update: o.rev } });
+		expect(u.rev).not.toBe(o.rev);
+		e = await sdkError(up('/c/file.txt', 'stale', { mode: { '.tag': 'update', update: o.rev } }));
+		expect(e.error.error.reason.conflict['.tag']).toBe('file');
+		await dbx.filesCreateFolderV2({ path: '/c/dir' });
+		e = await sdkError(up('/c/dir', 'x'));
+		expect(e.error.error.reason.conflict['.tag']).toBe('folder');
+		e = await sdkError(up('/c/file.txt/child', 'x'));
+		expect(e.error.error.reason.conflict['.tag']).toBe('file_ancestor');
+		e = await sdkError(up('/c/never.txt', 'x', { mode: { '.tag': 'update', update: o.rev }, strict_conflict: true }));
+		expect(e.error.error.reason.conflict['.tag']).toBe('file');
+	});
+	test('content_hash mismatch on upload is an error', async () => {
+		const e = await sdkError(up('/hash-mismatch.txt', 'abc', { content_hash: '0'.repeat(64) }));
+		expect(e.status).toBe(409);
+		expect(e.error.error['.tag']).toBe('content_hash_mismatch');
+	});
+	test('non-ASCII names survive the header-safe round trip', async () => {
+		const m = await up('/ünï/😀 café.txt', 'x');
+		expect(m.path_display).toBe('/ünï/😀 café.txt');
+		const d = (await dbx.filesDownload({ path: '/ÜNÏ/😀 CAFÉ.txt' })).result as any;
+		expect(d.name).toBe('😀 café.txt');
+		expect(d.fileBinary.toString()).toBe('x');
+	});
+});
+
+describe('upload sessions', () => {
+	test('sequential: start, append_v2, finish; incorrect_offset with correct_offset', async () => {
+		const s = (await dbx.filesUploadSessionStart({ contents: Buffer.from('abc') } as any)).result.session_id;
+		const e = await sdkError(dbx.filesUploadSessionAppendV2({ cursor: { session_id: s, offset: 1 }, contents: Buffer.from('x') } as any));
+		expect(e.error.error).toEqual({ '.tag': 'incorrect_offset', correct_offset: 3 });
+		await dbx.filesUploadSessionAppendV2({ cursor: { session_id: s, offset: 3 }, contents: Buffer.from('def') } as any);
+		const fe = await sdkError(dbx.filesUploadSessionFinish({ cursor: { session_id: s, offset: 4 }, commit: { path: '/sess/a.txt' }, contents: Buffer.alloc(0) } as any));
+		expect(fe.error.error).toEqual({ '.tag': 'lookup_failed', lookup_failed: { '.tag': 'incorrect_offset', correct_offset: 6 } });
+		const m = (await dbx.filesUploadSessionFinish({ cursor: { session_id: s, offset: 6 }, commit: { path: '/sess/a.txt' }, contents: Buffer.from('g') } as any)).result;
+		expect(m.size).toBe(7);
+		const d = (await dbx.filesDownload({ path: '/sess/a.txt' })).result as any;
+		expect(d.fileBinary.toString()).toBe('abcdefg');
+		const nf = await sdkError(dbx.filesUploadSessionAppendV2({ cursor: { session_id: s, offset: 7 }, contents: Buffer.from('x') } as any));
+		expect(nf.error.error['.tag']).toBe('not_found');
+	});
+	test('closed session refuses appends', async () => {
+		const s = (await dbx.filesUploadSessionStart({ close: true, contents: Buffer.from('ab') } as any)).result.session_id;
+		const e = await sdkError(dbx.filesUploadSessionAppendV2({ cursor: { session_id: s, offset: 2 }, contents: Buffer.from('x') } as any));
+		expect(e.error.error['.tag']).toBe('closed');
+	});
+	test('append content_hash mismatch is refused and rolled back', async () => {
+		const s = (await dbx.filesUploadSessionStart({ contents: Buffer.from('ab') } as any)).result.session_id;
+		const e = await sdkError(dbx.filesUploadSessionAppendV2({ cursor: { session_id: s, offset: 2 }, contents: Buffer.from('cd'), content_hash: 'f'.repeat(64) } as any));
+		expect(e.error.error['.tag']).toBe('content_hash_mismatch');
+		await dbx.filesUploadSessionAppendV2({ cursor: { session_id: s, offset: 2 }, contents: Buffer.from('CD') } as any);
+		const m = (await dbx.filesUploadSessionFinish({ cursor: { session_id: s, offset: 4 }, commit: { path: '/sess/rollback.txt' } } as any)).result;
+		expect(m.size).toBe(4);
+		expect((await dbx.filesDownload({ path: '/sess/rollback.txt' })).result as any).toHaveProperty('fileBinary', Buffer.from('abCD'));
+	});
+	test('concurrent: 4 MiB rules, out-of-order appends, finish_batch_v2', async () => {
+		const MiB4 = 4 * 1024 * 1024;
+		const s = (await dbx.filesUploadSessionStart({ session_type: { '.tag': 'concurrent' }, contents: Buffer.alloc(0) } as any)).result.session_id;
+		let e = await sdkError(dbx.filesUploadSessionAppendV2({ cursor: { session_id: s, offset: 100 }, contents: Buffer.alloc(10) } as any));
+		expect(e.error.error['.tag']).toBe('concurrent_session_invalid_offset');
+		e = await sdkError(dbx.filesUploadSessionAppendV2({ cursor: { session_id: s, offset: 0 }, contents: Buffer.alloc(10) } as any));
+		expect(e.error.error['.tag']).toBe('concurrent_session_invalid_data_size');
+		const p1 = Buffer.alloc(MiB4, 1);
+		const p2 = Buffer.alloc(123, 2);
+		await Promise.all([
+			dbx.filesUploadSessionAppendV2({ cursor: { session_id: s, offset: MiB4 }, close: true, contents: p2 } as any),
+			dbx.filesUploadSessionAppendV2({ cursor: { session_id: s, offset: 0 }, contents: p1 } as any),
+		]);
+		const s2 = (await dbx.filesUploadSessionStart({ close: true, contents: Buffer.from('small') } as any)).result.session_id;
+		const s3 = (await dbx.filesUploadSessionStart({ close: false, contents: Buffer.from('open') } as any)).result.session_id;
+		const r = (await dbx.filesUploadSessionFinishBatchV2({
+			entries: [
+				{ cursor: { session_id: s, offset: MiB4 + 123 }, commit: { path: '/batch/big.bin' } },
+				{ cursor: { session_id: s2, offset: 5 }, commit: { path: '/batch/small.txt' } },
+				{ cursor: { session_id: s3, offset: 4 }, commit: { path: '/batch/open.txt' } },
+				{ cursor: { session_id: 'pid_upload_session:nope', offset: 0 }, commit: { path: '/batch/nope.txt' } },
+			],
+		})).result as any;
+		expect(r.entries[0]['.tag']).toBe('success');
+		expect(r.entries[0].size).toBe(MiB4 + 123);
+		expect(r.entries[1]).toMatchObject({ '.tag': 'success', name: 'small.txt', size: 5 });
+		expect(r.entries[2]).toEqual({ '.tag': 'failure', failure: { '.tag': 'lookup_failed', lookup_failed: { '.tag': 'not_closed' } } });
+		expect(r.entries[3].failure.lookup_failed['.tag']).toBe('not_found');
+		const d = (await dbx.filesDownload({ path: '/batch/big.bin' })).result as any;
+		expect(Buffer.compare(d.fileBinary, Buffer.concat([p1, p2]))).toBe(0);
+	});
+	test('concurrent finish with missing data', async () => {
+		const s = (await dbx.filesUploadSessionStart({ session_type: { '.tag': 'concurrent' } } as any)).result.session_id;
+		await dbx.filesUploadSessionAppendV2({ cursor: { session_id: s, offset: 8 * 1024 * 1024 }, close: true, contents: Buffer.from('tail') } as any);
+		const e = await sdkError(dbx.filesUploadSessionFinish({ cursor: { session_id: s, offset: 8 * 1024 * 1024 + 4 }, commit: { path: '/x.bin' } } as any));
+		expect(e.error.error['.tag']).toBe('concurrent_session_missing_data');
+	});
+	test('finish conflict is nested under path', async () => {
+		await up('/sess/exists.txt', 'one');
+		const s = (await dbx.filesUploadSessionStart({ contents: Buffer.from('two') } as any)).result.session_id;
+		const e = await sdkError(dbx.filesUploadSessionFinish({ cursor: { session_id: s, offset: 3 }, commit: { path: '/sess/exists.txt' } } as any));
+		expect(e.error.error).toEqual({ '.tag': 'path', path: { '.tag': 'conflict', conflict: { '.tag': 'file' } } });
+	});
+});
+
+describe('download', () => {
+	test('bytes + Dropbox-API-Result, Range → 206', async () => {
+		const m = await up('/dl/range.txt', '0123456789');
+		const d = await dbx.filesDownload({ path: '/dl/range.txt' });
+		expect((d.result as any).fileBinary.toString()).toBe('0123456789');
+		expect((d.result as any).rev).toBe(m.rev);
+		const r = await raw(emu.url, '/2/files/download', { headers: { Authorization: `Bearer ${TOKEN}`, 'Dropbox-API-Arg': '{"path":"/dl/range.txt"}', Range: 'bytes=2-4' } });
+		expect(r.status).toBe(206);
+		expect(r.text).toBe('234');
+		expect(r.headers['content-range']).toBe('bytes 2-4/10');
+		expect(JSON.parse(r.headers['dropbox-api-result'] as string).size).toBe(10);
+		const tail = await raw(emu.url, '/2/files/download', { headers: { Authorization: `Bearer ${TOKEN}`, 'Dropbox-API-Arg': '{"path":"/dl/range.txt"}', Range: 'bytes=-3' } });
+		expect(tail.text).toBe('789');
+		const nm = await raw(emu.url, '/2/files/download', { headers: { Authorization: `Bearer ${TOKEN}`, 'Dropbox-API-Arg': '{"path":"/dl/range.txt"}', 'If-None-Match': m.rev } });
+		expect(nm.status).toBe(304);
+	});
+	test('download errors: not_found, not_file', async () => {
+		let e = await sdkError(dbx.filesDownload({ path: '/dl/none' }));
+		expect(e.error.error).toEqual({ '.tag': 'path', path: { '.tag': 'not_found' } });
+		e = await sdkError(dbx.filesDownload({ path: '/dl' }));
+		expect(e.error.error.path['.tag']).toBe('not_file');
+	});
+	test('download_zip of a folder', async () => {
+		await up('/zipme/a.txt', 'AAA');
+		await up('/zipme/sub/b.txt', 'BB');
+		const r = (await dbx.filesDownloadZip({ path: '/zipme' })).result as any;
+		expect(r.metadata.name).toBe('zipme');
+		const zip: Buffer = r.fileBinary;
+		expect(zip.readUInt32LE(0)).toBe(0x04034b50);
+		expect(zip.includes(Buffer.from('zipme/sub/b.txt'))).toBe(true);
+		expect(zip.readUInt32LE(zip.length - 22)).toBe(0x06054b50);
+		expect(zip.readUInt16LE(zip.length - 22 + 10)).toBe(4); // zipme/, a.txt, sub/, b.txt
+	});
+	test('get_temporary_link serves the bytes from the emulator', async () => {
+		await up('/tmp/link.txt', 'temporary');
+		const r = (await dbx.filesGetTemporaryLink({ path: '/tmp/link.txt' })).result;
+		expect(r.metadata.name).toBe('link.txt');
+		expect(r.link.startsWith(emu.url)).toBe(true);
+		const got = await raw(r.link, '', { method: 'GET' });
+		expect(got.status).toBe(200);
+		expect(got.text).toBe('temporary');
+	});
+});
+
+describe('folders, copy, move, delete', () => {
+	test('create_folder_v2 + conflict + autorename', async () => {
+		const r = (await dbx.filesCreateFolderV2({ path: '/Made/Deep' })).result;
+		expect(r.metadata).toMatchObject({ name: 'Deep', path_display: '/Made/Deep' });
+		expect((r.metadata as any)['.tag']).toBeUndefined();
+		const e = await sdkError(dbx.filesCreateFolderV2({ path: '/made/deep' }));
+		expect(e.error.error).toEqual({ '.tag': 'path', path: { '.tag': 'conflict', conflict: { '.tag': 'folder' } } });
+		const a = (await dbx.filesCreateFolderV2({ path: '/made/deep', autorename: true })).result;
+		expect(a.metadata.name).toBe('deep (1)');
+	});
+	test('copy_v2 / move_v2 keep content; move keeps the id', async () => {
+		const f = await up('/mv/src.txt', 'payload');
+		const c = (await dbx.filesCopyV2({ from_path: '/mv/src.txt', to_path: '/mv/copy.txt' })).result.metadata as any;
+		expect(c['.tag']).toBe('file');
+		expect(c.id).not.toBe(f.id);
+		expect(c.content_hash).toBe(f.content_hash);
+		const m = (await dbx.filesMoveV2({ from_path: '/mv/src.txt', to_path: '/mv/Moved/dst.txt' })).result.metadata as any;
+		expect(m.id).toBe(f.id);
+		expect(m.path_display).toBe('/mv/Moved/dst.txt');
+		let e = await sdkError(dbx.filesMoveV2({ from_path: '/mv/src.txt', to_path: '/mv/x.txt' }));
+		expect(e.error.error).toEqual({ '.tag': 'from_lookup', from_lookup: { '.tag': 'not_found' } });
+		e = await sdkError(dbx.filesCopyV2({ from_path: '/mv/copy.txt', to_path: '/mv/Moved/dst.txt' }));
+		expect(e.error.error).toEqual({ '.tag': 'to', to: { '.tag': 'conflict', conflict: { '.tag': 'file' } } });
+		e = await sdkError(dbx.filesMoveV2({ from_path: '/mv', to_path: '/mv/inner/mv' }));
+		expect(e.error.error['.tag']).toBe('cant_move_folder_into_itself');
+		// folder move re-homes the children
+		await dbx.filesMoveV2({ from_path: '/mv/Moved', to_path: '/mv2' });
+		expect(((await dbx.filesGetMetadata({ path: '/mv2/dst.txt' })).result as any).id).toBe(f.id);
+		// case-only rename
+		const rn = (await dbx.filesMoveV2({ from_path: '/mv2', to_path: '/MV2' })).result.metadata;
+		expect(rn.path_display).toBe('/MV2');
+	});
+	test('delete_v2 with parent_rev', async () => {
+		const f = await up('/del/a.txt', 'x');
+		const e = await sdkError(dbx.filesDeleteV2({ path: '/del/a.txt', parent_rev: '0123456789' }));
+		expect(e.error.error['.tag']).toBe('path_write');
+		const r = (await dbx.filesDeleteV2({ path: '/del/a.txt', parent_rev: f.rev })).result.metadata as any;
+		expect(r['.tag']).toBe('file');
+		const e2 = await sdkError(dbx.filesDeleteV2({ path: '/del/a.txt' }));
+		expect(e2.error.error).toEqual({ '.tag': 'path_lookup', path_lookup: { '.tag': 'not_found' } });
+	});
+});
+
+describe('batches (async jobs)', () => {
+	test('copy_batch_v2 / check_v2', async () => {
+		await up('/b/1.txt', '1');
+		await up('/b/2.txt', '2');
+		const l = (await dbx.filesCopyBatchV2({ entries: [{ from_path: '/b/1.txt', to_path: '/b2/1.txt' }, { from_path: '/b/nope', to_path: '/b2/x' }, { from_path: '/b/2.txt', to_path: '/b2/2.txt' }] })).result as any;
+		expect(l['.tag']).toBe('async_job_id');
+		const first = (await dbx.filesCopyBatchCheckV2({ async_job_id: l.async_job_id })).result as any;
+		expect(first['.tag']).toBe('in_progress');
+		const r = await pollJob<any>(() => dbx.filesCopyBatchCheckV2({ async_job_id: l.async_job_id }));
+		expect(r['.tag']).toBe('complete');
+		expect(r.entries[0]['.tag']).toBe('success');
+		expect(r.entries[0].success.path_display).toBe('/b2/1.txt');
+		expect(r.entries[1]).toEqual({ '.tag': 'failure', failure: { '.tag': 'from_lookup', from_lookup: { '.tag': 'not_found' } } });
+		expect(r.entries[2].success['.tag']).toBe('file');
+		const bad = await sdkError(dbx.filesCopyBatchCheckV2({ async_job_id: 'dbjid:nope' }));
+		expect(bad.error.error['.tag']).toBe('invalid_async_job_id');
+	});
+	test('move_batch_v2 / check_v2', async () => {
+		await up('/mb/a.txt', 'a');
+		await up('/mb/b.txt', 'b');
+		const l = (await dbx.filesMoveBatchV2({ entries: [{ from_path: '/mb/a.txt', to_path: '/mb2/a.txt' }, { from_path: '/mb/b.txt', to_path: '/mb2/b.txt' }] })).result as any;
+		const r = await pollJob<any>(() => dbx.filesMoveBatchCheckV2({ async_job_id: l.async_job_id }));
+		expect(r.entries.map((x: any) => x['.tag'])).toEqual(['success', 'success']);
+		expect((await sdkError(dbx.filesGetMetadata({ path: '/mb/a.txt' }))).error.error.path['.tag']).toBe('not_found');
+	});
+	test('delete_batch / check', async () => {
+		await up('/db/a.txt', 'a');
+		await up('/db/b.txt', 'b');
+		const l = (await dbx.filesDeleteBatch({ entries: [{ path: '/db/a.txt' }, { path: '/db/b.txt' }, { path: '/db/none' }] })).result as any;
+		const r = await pollJob<any>(() => dbx.filesDeleteBatchCheck({ async_job_id: l.async_job_id }));
+		expect(r['.tag']).toBe('complete');
+		expect(r.entries[0]['.tag']).toBe('success');
+		expect(r.entries[0].metadata.name).toBe('a.txt');
+		expect(r.entries[2]).toEqual({ '.tag': 'failure', failure: { '.tag': 'path_lookup', path_lookup: { '.tag': 'not_found' } } });
+	});
+	test('create_folder_batch / check', async () => {
+		const l = (await dbx.filesCreateFolderBatch({ paths: ['/cfb/a', '/cfb/b'], force_async: true })).result as any;
+		expect(l['.tag']).toBe('async_job_id');
+		const r = await pollJob<any>(() => dbx.filesCreateFolderBatchCheck({ async_job_id: l.async_job_id }));
+		expect(r.entries.map((x: any) => x.metadata.name)).toEqual(['a', 'b']);
+		const one = (await dbx.filesCreateFolderBatch({ paths: ['/cfb/a'] })).result as any;
+		expect(one['.tag']).toBe('complete');
+		expect(one.entries[0]).toEqual({ '.tag': 'failure', failure: { '.tag': 'path', path: { '.tag': 'conflict', conflict: { '.tag': 'folder' } } } });
+	});
+});
+
+describe('list_folder and cursors', () => {
+	test('limit pages, recursive, continue sees later changes, deleted entries, reset', async () => {
+		for (let i = 0; i < 5; i++) await up(`/lf/f${i}.txt`, String(i));
+		await up('/lf/sub/deep.txt', 'deep');
+		let r = (await dbx.filesListFolder({ path: '/lf', limit: 2 })).result;
+		const names: string[] = r.entries.map((e) => e.name);
+		expect(r.entries.length).toBe(2);
+		expect(r.has_more).toBe(true);
+		while (r.has_more) {
+			r = (await dbx.filesListFolderContinue({ cursor: r.cursor })).result;
+			names.push(...r.entries.map((e) => e.name));
+		}
+		expect(names.sort()).toEqual(['f0.txt', 'f1.txt', 'f2.txt', 'f3.txt', 'f4.txt', 'sub']);
+		const rec = (await dbx.filesListFolder({ path: '/LF', recursive: true })).result;
+		expect(rec.entries.map((e) => e.path_lower)).toEqual(expect.arrayContaining(['/lf', '/lf/sub', '/lf/sub/deep.txt']));
+		// later changes
+		const cursor = r.cursor;
+		await up('/lf/new.txt', 'n');
+		await dbx.filesDeleteV2({ path: '/lf/f0.txt' });
+		await up('/elsewhere.txt', 'not in this folder');
+		const ch = (await dbx.filesListFolderContinue({ cursor })).result;
+		expect(ch.entries).toEqual(expect.arrayContaining([
+			expect.objectContaining({ '.tag': 'file', name: 'new.txt' }),
+			expect.objectContaining({ '.tag': 'deleted', name: 'f0.txt', path_lower: '/lf/f0.txt' }),
+		]));
+		expect(ch.entries.length).toBe(2);
+		expect((ch.entries.find((e) => e['.tag'] === 'deleted') as any).id).toBeUndefined();
+		const again = (await dbx.filesListFolderContinue({ cursor: ch.cursor })).result;
+		expect(again.entries).toEqual([]);
+		const withDel = (await dbx.filesListFolder({ path: '/lf', include_deleted: true })).result;
+		expect(withDel.entries.some((e) => e['.tag'] === 'deleted' && e.name === 'f0.txt')).toBe(true);
+		// invalid / stale cursors
+		const e = await sdkError(dbx.filesListFolderContinue({ cursor: 'AAE' + Buffer.from(JSON.stringify({ e: 'old', n: '1', p: '', r: false, d: false, l: 10, s: 0 })).toString('base64url') }));
+		expect(e.status).toBe(409);
+		expect(e.error.error['.tag']).toBe('reset');
+		const nf = await sdkError(dbx.filesListFolder({ path: '/lf/none' }));
+		expect(nf.error.error).toEqual({ '.tag': 'path', path: { '.tag': 'not_found' } });
+		const nfo = await sdkError(dbx.filesListFolder({ path: '/lf/f1.txt' }));
+		expect(nfo.error.error.path['.tag']).toBe('not_folder');
+	});
+	test('get_latest_cursor + longpoll (no auth header) wakes on change', async () => {
+		await dbx.filesCreateFolderV2({ path: '/lp' });
+		const { cursor } = (await dbx.filesListFolderGetLatestCursor({ path: '/lp' })).result;
+		const poll = sdk(emu.url, '').filesListFolderLongpoll({ cursor, timeout: 30 });
+		await new Promise((r) => setTimeout(r, 100));
+		await up('/lp/x.txt', 'x');
+		const r = (await poll).result;
+		expect(r.changes).toBe(true);
+		const ch = (await dbx.filesListFolderContinue({ cursor })).result;
+		expect(ch.entries.map((e) => e.name)).toEqual(['x.txt']);
+	});
+	test('list_folder over root paginates large folders consistently', async () => {
+		await raw(emu.url, '/__admin/seed', { body: JSON.stringify({ generate: { folder: '/many', count: 2500 } }) });
+		let r = (await dbx.filesListFolder({ path: '/many' })).result;
+		let n = r.entries.length;
+		expect(n).toBe(2000);
+		while (r.has_more) {
+			r = (await dbx.filesListFolderContinue({ cursor: r.cursor })).result;
+			n += r.entries.length;
+		}
+		expect(n).toBe(2500);
+	});
+});
+
+describe('search', () => {
+	beforeAll(async () => {
+		await up('/search/Budget 2024.xlsx', 'x');
+		await up('/search/budget-notes.txt', 'x');
+		await up('/search/photo.jpg', 'x');
+		await up('/search/old/budget.pdf', 'x');
+		await dbx.filesCreateFolderV2({ path: '/search/Budget Folder' });
+		await up('/search/removed budget.txt', 'x');
+		await dbx.filesDeleteV2({ path: '/search/removed budget.txt' });
+	});
+	const names = (r: any) => r.matches.map((m: any) => m.metadata.metadata.name);
+	test('query, path, order_by, max_results + continue', async () => {
+		const r = (await dbx.filesSearchV2({ query: 'budget', options: { path: '/search' } })).result as any;
+		expect(names(r).sort()).toEqual(['Budget 2024.xlsx', 'Budget Folder', 'budget-notes.txt', 'budget.pdf'].sort());
+		expect(r.matches[0].metadata['.tag']).toBe('metadata');
+		const p1 = (await dbx.filesSearchV2({ query: 'budget', options: { path: '/search', max_results: 3 } })).result;
+		expect(p1.matches.length).toBe(3);
+		expect(p1.has_more).toBe(true);
+		const p2 = (await dbx.filesSearchContinueV2({ cursor: p1.cursor! })).result;
+		expect(p2.matches.length).toBe(1);
+		expect(p2.has_more).toBe(false);
+		const byTime = (await dbx.filesSearchV2({ query: 'budget', options: { path: '/search', order_by: { '.tag': 'last_modified_time' } } })).result;
+		expect(byTime.matches.length).toBe(4);
+	});
+	test('file_extensions, file_categories (incl. folder), file_status deleted, filename_only', async () => {
+		expect(names((await dbx.filesSearchV2({ query: 'budget', options: { file_extensions: ['pdf'] } })).result)).toEqual(['budget.pdf']);
+		expect(names((await dbx.filesSearchV2({ query: 'budget', options: { path: '/search', file_categories: [{ '.tag': 'folder' }] } })).result)).toEqual(['Budget Folder']);
+		expect(names((await dbx.filesSearchV2({ query: 'budget', options: { path: '/search', file_categories: [{ '.tag': 'spreadsheet' }] } })).result)).toEqual(['Budget 2024.xlsx']);
+		expect(names((await dbx.filesSearchV2({ query: 'photo', options: { file_categories: [{ '.tag': 'image' }] } })).result)).toEqual(['photo.jpg']);
+		const del = (await dbx.filesSearchV2({ query: 'removed', options: { file_status: { '.tag': 'deleted' } } })).result as any;
+		expect(del.matches[0].metadata.metadata['.tag']).toBe('deleted');
+		// word-prefix matching, like Dropbox: "old" matches the folder "old", not "Budget Folder"
+		expect(names((await dbx.filesSearchV2({ query: 'old', options: { path: '/search', filename_only: true } })).result)).toEqual(['old']);
+		expect(names((await dbx.filesSearchV2({ query: 'bud 2024', options: { path: '/search', filename_only: true } })).result)).toEqual(['Budget 2024.xlsx']);
+	});
+});
+
+describe('revisions, restore, save_url', () => {
+	test('list_revisions and restore', async () => {
+		const v1 = await up('/rev/doc.txt', 'v1');
+		const v2 = await up('/rev/doc.txt', 'v2', { mode: { '.tag': 'overwrite' } });
+		const r = (await dbx.filesListRevisions({ path: '/rev/doc.txt' })).result;
+		expect(r.is_deleted).toBe(false);
+		expect(r.entries.map((e) => e.rev)).toEqual([v2.rev, v1.rev]);
+		const byId = (await dbx.filesListRevisions({ path: v1.id, mode: { '.tag': 'id' } })).result;
+		expect(byId.entries.length).toBe(2);
+		const restored = (await dbx.filesRestore({ path: '/rev/doc.txt', rev: v1.rev })).result;
+		expect(restored.content_hash).toBe(v1.content_hash);
+		expect(restored.rev).not.toBe(v1.rev);
+		const e = await sdkError(dbx.filesRestore({ path: '/rev/doc.txt', rev: 'abcdef0123456' }));
+		expect(e.error.error['.tag']).toBe('invalid_revision');
+		await dbx.filesDeleteV2({ path: '/rev/doc.txt' });
+		const after = (await dbx.filesListRevisions({ path: '/rev/doc.txt' })).result;
+		expect(after.is_deleted).toBe(true);
+		expect(after.server_deleted).toBeTruthy();
+	});
+	test('save_url fetches with node http and completes asynchronously', async () => {
+		await up('/src/remote.txt', 'remote bytes');
+		const link = (await dbx.filesGetTemporaryLink({ path: '/src/remote.txt' })).result.link;
+		const l = (await dbx.filesSaveUrl({ path: '/saved/remote.txt', url: link })).result as any;
+		expect(l['.tag']).toBe('async_job_id');
+		const r = await pollJob<any>(() => dbx.filesSaveUrlCheckJobStatus({ async_job_id: l.async_job_id }));
+		expect(r['.tag']).toBe('complete');
+		expect(r.name).toBe('remote.txt');
+		expect(r.size).toBe(12);
+		const bad = (await dbx.filesSaveUrl({ path: '/saved/bad.txt', url: emu.url + '/__content/temp/missing' })).result as any;
+		const f = await pollJob<any>(() => dbx.filesSaveUrlCheckJobStatus({ async_job_id: bad.async_job_id }));
+		expect(f).toEqual({ '.tag': 'failed', failed: { '.tag': 'download_failed' } });
+	});
+});
+
+describe('sharing', () => {
+	test('create (and already_exists with metadata), list, get metadata, get file, modify, revoke', async () => {
+		await up('/share/doc.txt', 'shared content');
+		const l = (await dbx.sharingCreateSharedLinkWithSettings({ path: '/share/doc.txt' })).result as any;
+		expect(l['.tag']).toBe('file');
+		expect(l.url).toContain(emu.url);
+		expect(l.name).toBe('doc.txt');
+		expect(l.link_permissions.can_revoke).toBe(true);
+		const e = await sdkError(dbx.sharingCreateSharedLinkWithSettings({ path: '/share/doc.txt' }));
+		expect(e.error.error['.tag']).toBe('shared_link_already_exists');
+		expect(e.error.error.shared_link_already_exists['.tag']).toBe('metadata');
+		expect(e.error.error.shared_link_already_exists.metadata.url).toBe(l.url);
+		const folderLink = (await dbx.sharingCreateSharedLinkWithSettings({ path: '/share' })).result as any;
+		expect(folderLink['.tag']).toBe('folder');
+		const direct = (await dbx.sharingListSharedLinks({ path: '/share/doc.txt', direct_only: true })).result;
+		expect(direct.links.map((x) => x.url)).toEqual([l.url]);
+		const withParents = (await dbx.sharingListSharedLinks({ path: '/share/doc.txt' })).result;
+		expect(withParents.links.length).toBe(2);
+		const all = (await dbx.sharingListSharedLinks({})).result;
+		expect(all.links.length).toBeGreaterThanOrEqual(2);
+		const meta = (await dbx.sharingGetSharedLinkMetadata({ url: l.url })).result;
+		expect(meta.name).toBe('doc.txt');
+		const file = (await dbx.sharingGetSharedLinkFile({ url: l.url })).result as any;
+		expect(file.fileBinary.toString()).toBe('shared content');
+		const mod = (await dbx.sharingModifySharedLinkSettings({ url: l.url, settings: { expires: '2099-01-01T00:00:00Z' } })).result as any;
+		expect(mod.expires).toBe('2099-01-01T00:00:00Z');
+		await dbx.sharingRevokeSharedLink({ url: l.url });
+		const gone = await sdkError(dbx.sharingGetSharedLinkMetadata({ url: l.url }));
+		expect(gone.error.error['.tag']).toBe('shared_link_not_found');
+		const gone2 = await sdkError(dbx.sharingRevokeSharedLink({ url: l.url }));
+		expect(gone2.error.error['.tag']).toBe('shared_link_not_found');
+		const nf = await sdkError(dbx.sharingCreateSharedLinkWithSettings({ path: '/share/none' }));
+		expect(nf.error.error).toEqual({ '.tag': 'path', path: { '.tag': 'not_found' } });
+	});
+});
+
+describe('scopes', () => {
+	test('missing_scope names the required scope', async () => {
+		const { accessToken } = emu.issueToken({ scopes: ['files.metadata.read'] });
+		const limited = sdk(emu.url, accessToken);
+		await limited.filesListFolder({ path: '' });
+		const e = await sdkError(limited.filesUpload({ path: '/nope.txt', contents: Buffer.from('x') }));
+		expect(e.status).toBe(401);
+		expect(e.error.error).toEqual({ '.tag': 'missing_scope', required_scope: 'files.content.write' });
+	});
+	test("every emulated route requires the same scope as the SDK's route table says", () => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const src: string = require('node:fs').readFileSync(require.resolve('dropbox/cjs/lib/routes.js'), 'utf8');
+		const sdkScopes = new Map<string, string | undefined>();
+		for (const m of src.matchAll(/this\.request\('([^']+)', arg, '[^']*', '[^']*', '[^']*'(?:, '([^']*)')?\)/g)) sdkScopes.set(m[1], m[2]);
+		let checked = 0;
+		for (const [route, def] of Object.entries(emu.routes)) {
+			if (!sdkScopes.has(route)) continue;
+			if (def.style === 'longpoll' || route === 'auth/token/revoke') continue;
+			expect([route, def.scope]).toEqual([route, sdkScopes.get(route)]);
+			checked++;
+		}
+		expect(checked).toBeGreaterThanOrEqual(40);
+	});
+});
