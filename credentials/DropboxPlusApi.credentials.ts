@@ -118,7 +118,15 @@ export class DropboxPlusApi implements ICredentialType {
 /** A user-facing reason for a failed refresh grant that never includes the request itself. */
 export function describeRefreshFailure(error: unknown): string {
 	const response = (error as { response?: { status?: number; data?: unknown } })?.response;
-	const data = response?.data as { error?: unknown; error_description?: unknown } | undefined;
+	let data = response?.data as { error?: unknown } | undefined;
+	// The OAuth error body may arrive unparsed (text or bytes)
+	if (typeof data === 'string' || Buffer.isBuffer(data)) {
+		try {
+			data = JSON.parse(String(data)) as { error?: unknown };
+		} catch {
+			data = undefined;
+		}
+	}
 	const code = typeof data?.error === 'string' ? data.error : undefined;
 	if (code === 'invalid_grant') {
 		return 'Dropbox refused the refresh token (invalid_grant): it was revoked or belongs to another app. Create a new refresh token and paste it into the Dropbox Plus API credential.';

@@ -27,7 +27,8 @@ export function dropboxErrorTags(error: unknown): string[] {
 		const tag = node['.tag'] as string;
 		tags.push(tag);
 		const nested = node[tag] as Dict | undefined;
-		const reason = node.reason as Dict | undefined;
+		// Upload write failures: `reason` flattened next to `.tag`, or (as some clients send it) inside the member
+		const reason = (node.reason ?? (nested && typeof nested === 'object' ? nested.reason : undefined)) as Dict | undefined;
 		if (nested && typeof nested === 'object' && typeof nested['.tag'] === 'string') node = nested;
 		else if (reason && typeof reason === 'object' && typeof reason['.tag'] === 'string') node = reason;
 		else node = undefined;

@@ -127,7 +127,8 @@ export async function readHttpFailure(error: unknown): Promise<HttpFailure> {
 	}
 	if (status !== undefined && !Number.isFinite(status)) status = undefined;
 	let text = response || status !== undefined ? await readBodyText(body) : String(dict.message ?? error);
-	let json: Dict | undefined = asDict(body) && !isReadable(body) && !Buffer.isBuffer(body) ? (body as Dict) : undefined;
+	const isBytes = Buffer.isBuffer(body) || body instanceof ArrayBuffer || ArrayBuffer.isView(body);
+	let json: Dict | undefined = asDict(body) && !isReadable(body) && !isBytes ? (body as Dict) : undefined;
 	if (!json && text.trimStart().startsWith('{')) {
 		try {
 			json = asDict(JSON.parse(text));

@@ -117,6 +117,8 @@ async function send<T>(
 			if (!decision.retry) {
 				const parts = dropboxErrorParts(failure, { ...call, attempts: attempt });
 				const apiError = new NodeApiError(ctx.getNode(), parts.response, parts.options);
+				// NodeApiError swaps messages containing ECONNRESET, ENOENT, EPERM… for generic ones: keep ours
+				apiError.message = parts.options.message;
 				Object.assign(apiError.context, parts.context);
 				throw apiError;
 			}

@@ -51,7 +51,8 @@ export function isWriteContention(failure: HttpFailure): boolean {
 /** Seconds Dropbox asked us to wait: JSON `error.retry_after`, else the `Retry-After` header. */
 export function retryAfterMs(failure: HttpFailure): number | undefined {
 	const fromJson = (failure.json?.error as Record<string, unknown> | undefined)?.retry_after;
-	const seconds = typeof fromJson === 'number' ? fromJson : Number(failure.headers['retry-after']);
+	const header = failure.headers['retry-after']?.trim();
+	const seconds = typeof fromJson === 'number' ? fromJson : header ? Number(header) : NaN;
 	return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
