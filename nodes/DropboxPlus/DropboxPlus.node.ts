@@ -10,7 +10,9 @@ import * as account from './actions/account/Account.resource';
 import * as file from './actions/file/File.resource';
 import * as folder from './actions/folder/Folder.resource';
 import { route } from './actions/router';
-import { searchFiles, searchFolders } from './methods/listSearch';
+import * as search from './actions/search/Search.resource';
+import * as sharedLink from './actions/sharedLink/SharedLink.resource';
+import { searchEntries, searchFiles, searchFolders } from './methods/listSearch';
 
 export class DropboxPlus implements INodeType {
 	description: INodeTypeDescription = {
@@ -54,20 +56,24 @@ export class DropboxPlus implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Account', value: 'account' },
 					{ name: 'File', value: 'file' },
 					{ name: 'Folder', value: 'folder' },
-					{ name: 'Account', value: 'account' },
+					{ name: 'Search', value: 'search' },
+					{ name: 'Shared Link', value: 'sharedLink' },
 				],
 				default: 'file',
 			},
 			...file.description,
 			...folder.description,
 			...account.description,
+			...search.description,
+			...sharedLink.description,
 		],
 };
 
 	methods = {
-		listSearch: { searchFiles, searchFolders },
+		listSearch: { searchEntries, searchFiles, searchFolders },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

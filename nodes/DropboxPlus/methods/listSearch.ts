@@ -34,7 +34,7 @@ function toResult(entry: Entry): INodeListSearchItems {
  */
 async function browse(
 	ctx: ILoadOptionsFunctions,
-	kind: 'file' | 'folder',
+	kind: 'file' | 'folder' | 'any',
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
@@ -60,7 +60,9 @@ async function browse(
 		entries = page.entries;
 		next = page.has_more ? page.cursor : undefined;
 	}
-	const results = entries.filter((entry) => entry['.tag'] === kind).map(toResult);
+	const results = entries
+		.filter((entry) => (kind === 'any' ? entry['.tag'] !== 'deleted' : entry['.tag'] === kind))
+		.map(toResult);
 	if (kind === 'folder' && !paginationToken && !filter) results.unshift({ name: '/ (root)', value: '/' });
 	return { results, paginationToken: next };
 }
@@ -79,4 +81,13 @@ export async function searchFolders(
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	return await browse(this, 'folder', filter, paginationToken);
+}
+
+/** Files and folders alike, for fields that take either (shared links). */
+export async function searchEntries(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	return await browse(this, 'any', filter, paginationToken);
 }

@@ -2,8 +2,9 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { Operation } from '../types';
 import * as get from './get.operation';
+import * as saveUrl from './saveUrl.operation';
 
-export const operations: Record<string, Operation> = { get };
+export const operations: Record<string, Operation> = { saveUrl, get };
 
 export const description: INodeProperties[] = [
 	{
@@ -19,8 +20,15 @@ export const description: INodeProperties[] = [
 				description: 'Get a file\'s metadata by path, ID or address',
 				action: 'Get a file',
 			},
+			{
+				name: 'Save URL',
+				value: 'saveUrl',
+				description: 'Have Dropbox download a web address into a file',
+				action: 'Save a URL to a file',
+			},
 		],
 		default: 'get',
 	},
 	...get.description,
+	...saveUrl.description,
 ];

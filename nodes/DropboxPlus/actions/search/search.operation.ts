@@ -1,0 +1,179 @@
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import { dropboxRpc } from '../../../shared/transport';
+import { resolveLocator } from '../../helpers/locator';
+import { collectPages, readLimit, type Page } from '../../helpers/paging';
+import { simplifyEntry, type DropboxEntry } from '../../helpers/simplify';
+import { dropboxLocator } from '../common.descriptions';
+import { listingFields } from '../listing.descriptions';
+import type { ItemOutput } from '../types';
+
+const show = { resource: ['search'], operation: ['search'] };
+
+/** Dropbox's limits for search_v2. */
+export const MAX_QUERY_LENGTH = 1000;
+export const MAX_PAGE_SIZE = 1000;
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Query',
+		name: 'query',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'invoice 2024',
+		description: 'The words to look for (up to 1,000 characters). Every word must match a name, a path or, if enabled, the content.',
+		displayOptions: { show },
+	},
+	dropboxLocator('folder', {
+		displayName: 'Search In',
+		name: 'folder',
+		default: { mode: 'path', value: '/' },
+		description: 'The folder to search, with its subfolders: pick it, or give its path ("/" searches everything)',
+		displayOptions: { show },
+	}),
+	...listingFields('search', 'search', {
+		simplify: 'name, path, type, size, modified times, content hash, ID, revision, extension and file category',
+	}),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Categories',
+				name: 'categories',
+				type: 'multiOptions',
+				options: [
+					{ name: 'Audio', value: 'audio' },
+					{ name: 'Document', value: 'document' },
+					{ name: 'Folder', value: 'folder' },
+					{ name: 'Image', value: 'image' },
+					{ name: 'Other', value: 'others' },
+					{ name: 'Paper', value: 'paper' },
+					{ name: 'PDF', value: 'pdf' },
+					{ name: 'Presentation', value: 'presentation' },
+					{ name: 'Spreadsheet', value: 'spreadsheet' },
+					{ name: 'Video', value: 'video' },
+				],
+				default: [],
+				description: 'Only return these kinds of entries; choose Folder alone to search folders',
+			},
+			{
+				displayName: 'File Extensions',
+				name: 'fileExtensions',
+				type: 'string',
+				default: '',
+				placeholder: 'pdf, docx',
+				description: 'Comma-separated extensions; only files with one of them are returned',
+			},
+			{
+				displayName: 'File Status',
+				name: 'fileStatus',
+				type: 'options',
+				options: [
+					{ name: 'Active', value: 'active' },
+					{ name: 'Deleted', value: 'deleted' },
+				],
+				default: 'active',
+				description: 'Whether to search existing files or deleted ones',
+			},
+			{
+				displayName: 'Match',
+				name: 'match',
+				type: 'options',
+				options: [
+					{ name: 'File Names Only', value: 'filename' },
+					{ name: 'File Names and Content', value: 'content' },
+				],
+				default: 'filename',
+				description: 'Where the query may match. Content search needs a Dropbox plan that includes it.',
+			},
+			{
+				displayName: 'Order By',
+				name: 'orderBy',
+				type: 'options',
+				options: [
+					{ name: 'Relevance', value: 'relevance' },
+					{ name: 'Last Modified', value: 'last_modified_time' },
+				],
+				default: 'relevance',
+			},
+		],
+	},
+];
+
+interface SearchMatch extends IDataObject {
+	metadata: { '.tag': 'metadata'; metadata: DropboxEntry };
+}
+
+interface SearchPage {
+	matches: SearchMatch[];
+	has_more: boolean;
+	cursor?: string;
+}
+
+const toPage = (page: SearchPage): Page<SearchMatch> => ({
+	entries: page.matches,
+	cursor: page.cursor,
+	hasMore: page.has_more,
+});
+
+function readQuery(ctx: IExecuteFunctions, itemIndex: number): string {
+	const raw = ctx.getNodeParameter('query', itemIndex, '') as unknown;
+	const query = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
+	if (query === '') {
+		throw new NodeOperationError(ctx.getNode(), 'The Query is empty', {
+			itemIndex,
+			description: 'Enter the words to search for, or an expression that gives them.',
+		});
+	}
+	if (query.length > MAX_QUERY_LENGTH) {
+		throw new NodeOperationError(ctx.getNode(), `The Query is ${query.length} characters long`, {
+			itemIndex,
+			description: `Dropbox accepts at most ${MAX_QUERY_LENGTH} characters: shorten it.`,
+		});
+	}
+	return query;
+}
+
+/** "pdf, .DOCX ,txt" → ["pdf", "docx", "txt"]. */
+export function parseExtensions(raw: unknown): string[] {
+	if (Array.isArray(raw)) return raw.flatMap(parseExtensions);
+	return String(raw ?? '')
+		.split(',')
+		.map((extension) => extension.trim().replace(/^\./, '').toLowerCase())
+		.filter((extension) => extension !== '');
+}
+
+/** Search names (and optionally content), one item per match, across as many pages as the limit needs. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<ItemOutput> {
+	const query = readQuery(this, itemIndex);
+	const path = resolveLocator(this, 'folder', itemIndex, 'Search In', { allowRoot: true });
+	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const limit = readLimit(this, itemIndex);
+
+	const searchOptions: IDataObject = {
+		max_results: Math.min(limit, MAX_PAGE_SIZE),
+		filename_only: options.match !== 'content',
+		file_status: (options.fileStatus as string) || 'active',
+		order_by: (options.orderBy as string) || 'relevance',
+	};
+	if (path !== '') searchOptions.path = path;
+	const extensions = parseExtensions(options.fileExtensions);
+	if (extensions.length) searchOptions.file_extensions = extensions;
+	const categories = (options.categories as string[] | undefined) ?? [];
+	if (categories.length) searchOptions.file_categories = categories;
+
+	const call = { path: path || '/', itemIndex };
+	return await collectPages<SearchMatch>(
+		limit,
+		async () => toPage(await dropboxRpc<SearchPage>(this, 'files/search_v2', { query, options: searchOptions }, call)),
+		async (cursor) => toPage(await dropboxRpc<SearchPage>(this, 'files/search/continue_v2', { cursor }, call)),
+		(match) => (simplify ? simplifyEntry(match.metadata.metadata) : match),
+	);
+}

@@ -1,0 +1,26 @@
+import { NodeOperationError, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
+
+/** The output binary field name ("Put Output File in Field"), checked to be a usable name. */
+export function requireBinaryPropertyName(ctx: IExecuteFunctions, itemIndex: number): string {
+	const raw = ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data') as unknown;
+	const name = typeof raw === 'string' ? raw.trim() : '';
+	if (!name || /[\s.[\]]/.test(name)) {
+		throw new NodeOperationError(ctx.getNode(), `The Put Output File in Field "${String(raw)}" is not a valid field name`, {
+			itemIndex,
+			description: 'Use a simple name such as "data", without spaces, dots or brackets.',
+		});
+	}
+	return name;
+}
+
+type BinarySource = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
+
+/** Streams downloaded bytes into n8n's binary store (never buffered whole in memory). */
+export async function storeDownload(
+	ctx: IExecuteFunctions,
+	stream: NodeJS.ReadableStream,
+	fileName: string,
+	mimeType?: string,
+): Promise<IBinaryData> {
+	return await ctx.helpers.prepareBinaryData(stream as BinarySource, fileName, mimeType);
+}

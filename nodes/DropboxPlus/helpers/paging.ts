@@ -1,0 +1,49 @@
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+
+/** One page of a Dropbox listing, whatever the route calls its entries. */
+export interface Page<T> {
+	entries: T[];
+	cursor?: string;
+	hasMore: boolean;
+}
+
+/**
+ * How many results the user wants: Infinity for "Return All", else the Limit, checked to be
+ * a whole number of at least 1 (an expression can give anything).
+ */
+export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
+	if (ctx.getNodeParameter('returnAll', itemIndex, false) as boolean) return Infinity;
+	const limit = ctx.getNodeParameter('limit', itemIndex, 50) as unknown;
+	if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
+		throw new NodeOperationError(ctx.getNode(), `The Limit "${String(limit)}" is not a whole number of at least 1`, {
+			itemIndex,
+			description: 'Set Limit to 1 or more, or turn on Return All.',
+		});
+	}
+	return limit;
+}
+
+/**
+ * Reads pages until `limit` outputs are collected or Dropbox has no more: each page's entries
+ * are turned into outputs as they arrive (`toOutput` may drop one by returning undefined), and
+ * no page beyond the one that reaches the limit is requested.
+ */
+export async function collectPages<T>(
+	limit: number,
+	first: () => Promise<Page<T>>,
+	next: (cursor: string) => Promise<Page<T>>,
+	toOutput: (entry: T) => IDataObject | undefined,
+): Promise<IDataObject[]> {
+	const output: IDataObject[] = [];
+	let page = await first();
+	for (;;) {
+		for (const entry of page.entries) {
+			const item = toOutput(entry);
+			if (item === undefined) continue;
+			output.push(item);
+			if (output.length >= limit) return output;
+		}
+		if (!page.hasMore || !page.cursor) return output;
+		page = await next(page.cursor);
+	}
+}

@@ -1,0 +1,61 @@
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+
+/**
+ * The shared link a field holds, checked to be a web address before any call, e.g.
+ * https://www.dropbox.com/scl/fi/abc123/report.pdf?rlkey=…&dl=0.
+ */
+export function readSharedLinkUrl(ctx: IExecuteFunctions, itemIndex: number, parameter = 'url'): string {
+	const raw = ctx.getNodeParameter(parameter, itemIndex, '') as unknown;
+	const url = typeof raw === 'string' ? raw.trim() : '';
+	let parsed: URL | undefined;
+	try {
+		parsed = url ? new URL(url) : undefined;
+	} catch {
+		parsed = undefined;
+	}
+	if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+		throw new NodeOperationError(ctx.getNode(), `The Shared Link "${String(raw ?? '')}" is not a web address`, {
+			itemIndex,
+			description: 'Paste the whole link, such as https://www.dropbox.com/scl/fi/abc123/report.pdf?rlkey=xyz&dl=0, or use {{ $json.url }}.',
+		});
+	}
+	return url;
+}
+
+/** Dropbox's timestamp format: ISO 8601 in UTC, whole seconds. */
+export function dropboxTimestamp(date: Date): string {
+	return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * The `settings` of a shared link from the node's Settings collection: audience, password,
+ * expiry, access level and download permission. Only what the user set is sent.
+ */
+export function readLinkSettings(ctx: IExecuteFunctions, itemIndex: number, now = new Date()): IDataObject {
+	const input = ctx.getNodeParameter('settings', itemIndex, {}) as IDataObject;
+	const settings: IDataObject = {};
+	if (input.audience) settings.audience = input.audience;
+	if (typeof input.password === 'string' && input.password !== '') {
+		settings.require_password = true;
+		settings.link_password = input.password;
+	}
+	if (input.expires !== undefined && input.expires !== null && input.expires !== '') {
+		const expires = new Date(input.expires as string);
+		if (Number.isNaN(expires.getTime())) {
+			throw new NodeOperationError(ctx.getNode(), `The Expires "${String(input.expires)}" is not a date and time`, {
+				itemIndex,
+				description: 'Pick a date, or give one such as 2030-01-31T18:00:00Z.',
+			});
+		}
+		if (expires.getTime() <= now.getTime()) {
+			throw new NodeOperationError(ctx.getNode(), `The Expires "${String(input.expires)}" is in the past`, {
+				itemIndex,
+				description: 'A link must expire in the future: pick a later date.',
+			});
+		}
+		settings.expires = dropboxTimestamp(expires);
+	}
+	if (input.access) settings.access = input.access;
+	if (typeof input.allowDownload === 'boolean') settings.allow_download = input.allowDownload;
+	return settings;
+}

@@ -1,0 +1,77 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/** A Dropbox metadata entry as files/list_folder, search_v2 and get_metadata return it. */
+export interface DropboxEntry extends IDataObject {
+	'.tag': 'file' | 'folder' | 'deleted';
+	name: string;
+	path_lower?: string;
+	path_display?: string;
+	id?: string;
+	rev?: string;
+	size?: number;
+	client_modified?: string;
+	server_modified?: string;
+	content_hash?: string;
+}
+
+export type FileCategory =
+	| 'image'
+	| 'document'
+	| 'pdf'
+	| 'spreadsheet'
+	| 'presentation'
+	| 'audio'
+	| 'video'
+	| 'archive'
+	| 'other';
+
+const EXTENSIONS: Record<Exclude<FileCategory, 'other'>, string[]> = {
+	image: ['jpg', 'jpeg', 'png', 'gif', 'bmp', 'tif', 'tiff', 'heic', 'heif', 'webp', 'svg', 'ico', 'psd', 'raw', 'cr2', 'nef', 'dng', 'avif'],
+	document: ['doc', 'docx', 'docm', 'dot', 'dotx', 'odt', 'rtf', 'txt', 'md', 'markdown', 'pages', 'wpd', 'tex', 'paper', 'gdoc', 'epub'],
+	pdf: ['pdf'],
+	spreadsheet: ['xls', 'xlsx', 'xlsm', 'xlsb', 'ods', 'csv', 'tsv', 'numbers', 'gsheet'],
+	presentation: ['ppt', 'pptx', 'pptm', 'pps', 'ppsx', 'odp', 'key', 'gslides'],
+	audio: ['mp3', 'wav', 'aac', 'm4a', 'flac', 'ogg', 'oga', 'opus', 'wma', 'aif', 'aiff', 'mid', 'midi'],
+	video: ['mp4', 'mov', 'avi', 'mkv', 'wmv', 'webm', 'm4v', 'flv', 'mpeg', 'mpg', '3gp', 'mts', 'm2ts'],
+	archive: ['zip', 'rar', '7z', 'tar', 'gz', 'tgz', 'bz2', 'tbz2', 'xz', 'txz', 'zst', 'iso', 'dmg', 'cab'],
+};
+
+const CATEGORY_BY_EXTENSION = new Map<string, FileCategory>(
+	Object.entries(EXTENSIONS).flatMap(([category, extensions]) =>
+		extensions.map((extension) => [extension, category as FileCategory] as const),
+	),
+);
+
+/** The extension of a file name, lower case, without the dot; "" when there is none (".bashrc" has none). */
+export function fileExtension(name: string): string {
+	const dot = name.lastIndexOf('.');
+	return dot > 0 && dot < name.length - 1 ? name.slice(dot + 1).toLowerCase() : '';
+}
+
+/** The kind of file a name suggests, from its extension: image, document, pdf, …, or other. */
+export function fileCategory(name: string): FileCategory {
+	return CATEGORY_BY_EXTENSION.get(fileExtension(name)) ?? 'other';
+}
+
+/**
+ * The flat, same-shaped item a workflow wants from a Dropbox entry: name, path, type, size,
+ * modified times, content hash, ID, revision, extension and category. Fields a kind of entry
+ * lacks (a folder's size, a deleted entry's ID) are null, so every item has the same columns.
+ */
+export function simplifyEntry(entry: DropboxEntry): IDataObject {
+	const type = entry['.tag'];
+	const isFile = type === 'file';
+	return {
+		name: entry.name,
+		path: entry.path_display ?? entry.path_lower ?? null,
+		type,
+		size: isFile ? (entry.size ?? null) : null,
+		client_modified: entry.client_modified ?? null,
+		server_modified: entry.server_modified ?? null,
+		content_hash: entry.content_hash ?? null,
+		id: entry.id ?? null,
+		rev: entry.rev ?? null,
+		extension: isFile ? fileExtension(entry.name) || null : null,
+		category: type === 'folder' ? 'folder' : isFile ? fileCategory(entry.name) : null,
+	};
+}
