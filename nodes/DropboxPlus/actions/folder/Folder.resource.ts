@@ -1,11 +1,15 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { Operation } from '../types';
+import * as copy from './copy.operation';
+import * as create from './create.operation';
+import * as remove from './delete.operation';
 import * as downloadZip from './downloadZip.operation';
 import * as get from './get.operation';
 import * as list from './list.operation';
+import * as move from './move.operation';
 
-export const operations: Record<string, Operation> = { downloadZip, list, get };
+export const operations: Record<string, Operation> = { downloadZip, list, get, create, copy, move, delete: remove };
 
 export const description: INodeProperties[] = [
 	{
@@ -15,6 +19,24 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['folder'] } },
 		options: [
+			{
+				name: 'Copy',
+				value: 'copy',
+				description: 'Copy a folder and everything in it',
+				action: 'Copy a folder',
+			},
+			{
+				name: 'Create',
+				value: 'create',
+				description: 'Create a folder (and any missing parents)',
+				action: 'Create a folder',
+			},
+			{
+				name: 'Delete',
+				value: 'delete',
+				description: 'Delete a folder and everything in it',
+				action: 'Delete a folder',
+			},
 			{
 				name: 'Download as ZIP',
 				value: 'downloadZip',
@@ -33,10 +55,20 @@ export const description: INodeProperties[] = [
 				description: 'List the files and folders in a folder, optionally with its subfolders',
 				action: 'List a folder',
 			},
+			{
+				name: 'Move or Rename',
+				value: 'move',
+				description: 'Move a folder to another place, or rename it',
+				action: 'Move or rename a folder',
+			},
 		],
 		default: 'get',
 	},
 	...get.description,
 	...downloadZip.description,
 	...list.description,
+	...create.description,
+	...copy.description,
+	...move.description,
+	...remove.description,
 ];

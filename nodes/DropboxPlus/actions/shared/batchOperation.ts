@@ -1,0 +1,62 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { readBatchSize, runBatched, MAX_BATCH_SIZE, type BatchEntry, type BatchRoutes } from '../../helpers/batch';
+import type { BatchOperation, ItemOutcome } from '../types';
+
+/** What a batchable operation says about its items; `batchOperation` does the rest. */
+export interface BatchPlan<Plan> {
+	routes: BatchRoutes;
+	/** Reads and checks one item's fields, without any call; throws a NodeOperationError naming item, field and fix. */
+	validate(this: IExecuteFunctions, itemIndex: number): Plan;
+	/** The item's Dropbox entry; may look something up first (e.g. the name behind an ID). */
+	entryOf(this: IExecuteFunctions, plan: Plan, itemIndex: number): BatchEntry | Promise<BatchEntry>;
+	/** Turns an item's outcome into its final one (e.g. an existing folder instead of a conflict). */
+	settle?(this: IExecuteFunctions, outcome: ItemOutcome, plan: Plan, itemIndex: number): Promise<ItemOutcome>;
+}
+
+/** The "Batch Size" option, shared by every batchable operation. */
+export const batchSizeOption: INodeProperties = {
+	displayName: 'Batch Size',
+	name: 'batchSize',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: MAX_BATCH_SIZE },
+	default: MAX_BATCH_SIZE,
+	description: `How many items to send to Dropbox in one request (at most ${MAX_BATCH_SIZE}). 1 sends one request per item.`,
+};
+
+/**
+ * A BatchOperation: every item is checked before any call (a bad item becomes that item's
+ * error, the others still run), then the items go to Dropbox in batches, and each gets its
+ * own outcome back, in input order.
+ */
+export function batchOperation<Plan>(description: INodeProperties[], plan: BatchPlan<Plan>): BatchOperation {
+	return {
+		description,
+		async executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<ItemOutcome[]> {
+			const batchSize = readBatchSize(this);
+			if (batchSize instanceof Error) return itemIndexes.map(() => ({ error: batchSize }));
+			const outcomes = new Map<number, ItemOutcome>();
+			const plans = new Map<number, Plan>();
+			for (const itemIndex of itemIndexes) {
+				try {
+					plans.set(itemIndex, plan.validate.call(this, itemIndex));
+				} catch (error) {
+					outcomes.set(itemIndex, { error: error as Error });
+				}
+			}
+			const entries: BatchEntry[] = [];
+			for (const [itemIndex, itemPlan] of plans) {
+				try {
+					entries.push(await plan.entryOf.call(this, itemPlan, itemIndex));
+				} catch (error) {
+					outcomes.set(itemIndex, { error: error as Error });
+				}
+			}
+			for (const [itemIndex, outcome] of await runBatched(this, plan.routes, entries, batchSize)) {
+				const settled = plan.settle ? await plan.settle.call(this, outcome, plans.get(itemIndex) as Plan, itemIndex) : outcome;
+				outcomes.set(itemIndex, settled);
+			}
+			return itemIndexes.map((itemIndex) => outcomes.get(itemIndex) as ItemOutcome);
+		},
+	};
+}

@@ -1,0 +1,290 @@
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { route } from '../../nodes/DropboxPlus/actions/router';
+import { startEmulator, type Emulator } from '../../sandbox/emulator';
+import { createExecuteContext } from '../support/executeContext';
+
+const TOKEN = 'test-token';
+let emu: Emulator;
+
+beforeAll(async () => {
+	emu = await startEmulator({ port: 0, accessToken: TOKEN });
+});
+
+afterAll(async () => {
+	await emu.close();
+});
+
+beforeEach(() => {
+	emu.reset();
+	emu.resetCalls();
+});
+
+const locator = (value: string, mode = 'path') => ({ __rl: true, mode, value });
+
+/** Runs the node on `count` items; `parameters` may depend on the item index. */
+async function run(
+	count: number,
+	parameters: (itemIndex: number) => IDataObject,
+	continueOnFail = false,
+): Promise<INodeExecutionData[]> {
+	const { ctx } = await createExecuteContext({
+		emulatorUrl: emu.url,
+		accessToken: TOKEN,
+		parameters: (itemIndex) => ({ authentication: 'oAuth2', ...parameters(itemIndex) }),
+		items: Array.from({ length: count }, (_, index) => ({ json: { index } })),
+		continueOnFail,
+	});
+	const [out] = await route.call(ctx);
+	return out;
+}
+
+async function seedFiles(count: number, folder = '/in'): Promise<string[]> {
+	const paths = Array.from({ length: count }, (_, index) => `${folder}/f${String(index).padStart(4, '0')}.txt`);
+	for (const path of paths) await emu.seedFile(path, `content of ${path}`);
+	return paths;
+}
+
+async function exists(path: string): Promise<boolean> {
+	const response = await fetch(`${emu.url}/2/files/get_metadata`, {
+		method: 'POST',
+		headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+		body: JSON.stringify({ path }),
+	});
+	return response.status === 200;
+}
+
+const calls = (route: string) => emu.calls().byRoute[route] ?? 0;
+
+describe('batched delete, copy, move and folder create', () => {
+	it('deletes 1,000 files with one files/delete_batch call and a few status checks, each result paired to its item', async () => {
+		const paths = await seedFiles(1000);
+		emu.resetCalls();
+		const out = await run(1000, (i) => ({ resource: 'file', operation: 'delete', file: locator(paths[i]) }));
+		expect(calls('files/delete_batch')).toBe(1);
+		expect(calls('files/delete_batch/check')).toBeGreaterThanOrEqual(1);
+		expect(calls('files/delete_batch/check')).toBeLessThanOrEqual(3);
+		expect(calls('files/delete_v2')).toBe(0);
+		expect(out).toHaveLength(1000);
+		out.forEach((item, i) => {
+			expect(item.pairedItem).toEqual({ item: i });
+			expect(item.json.path_display).toBe(paths[i]);
+		});
+		expect(await exists(paths[0])).toBe(false);
+		expect(await exists(paths[999])).toBe(false);
+	});
+
+	it('copies 1,000 files into a folder, keeping their names, in one files/copy_batch_v2 call', async () => {
+		const paths = await seedFiles(1000);
+		emu.resetCalls();
+		const out = await run(1000, (i) => ({
+			resource: 'file',
+			operation: 'copy',
+			file: locator(paths[i]),
+			destination: 'folder',
+			destinationFolder: locator('/out'),
+		}));
+		expect(calls('files/copy_batch_v2')).toBe(1);
+		expect(calls('files/copy_batch/check_v2')).toBeLessThanOrEqual(3);
+		expect(emu.calls().total).toBeLessThanOrEqual(4);
+		out.forEach((item, i) => expect(item.json.path_display).toBe(paths[i].replace('/in/', '/out/')));
+		expect(await exists(paths[5])).toBe(true);
+		expect(await exists('/out/f0005.txt')).toBe(true);
+	});
+
+	it('splits items into requests of at most Batch Size entries', async () => {
+		const paths = await seedFiles(25);
+		emu.resetCalls();
+		const out = await run(25, (i) => ({
+			resource: 'file',
+			operation: 'move',
+			file: locator(paths[i]),
+			destination: 'path',
+			destinationPath: `/moved/m${i}.txt`,
+			options: { batchSize: 10 },
+		}));
+		expect(calls('files/move_batch_v2')).toBe(3);
+		expect(out.map((item) => item.json.name)).toEqual(paths.map((_, i) => `m${i}.txt`));
+		expect(await exists(paths[0])).toBe(false);
+	});
+
+	it('shows not_found and conflict failures on exactly the failing items with continue-on-fail, and moves the others', async () => {
+		await seedFiles(3);
+		await emu.seedFile('/taken/f0002.txt', 'already here');
+		const sources = ['/in/f0000.txt', '/in/missing.txt', '/in/f0001.txt', '/in/f0002.txt'];
+		const params = (i: number) => ({
+			resource: 'file',
+			operation: 'move',
+			file: locator(sources[i]),
+			destination: 'folder',
+			destinationFolder: locator(i === 3 ? '/taken' : '/done'),
+		});
+		const out = await run(4, params, true);
+		expect(calls('files/move_batch_v2')).toBe(1);
+		expect(out.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
+		expect(out[0].json.path_display).toBe('/done/f0000.txt');
+		expect(out[2].json.path_display).toBe('/done/f0001.txt');
+		expect(out[1].json).toMatchObject({
+			error: 'Dropbox: from_lookup/not_found at "/in/missing.txt"',
+			tag: 'from_lookup/not_found',
+			path: '/in/missing.txt',
+		});
+		expect(out[3].json).toMatchObject({
+			error: 'Dropbox: to/conflict/file at "/taken/f0002.txt"',
+			tag: 'to/conflict/file',
+			path: '/taken/f0002.txt',
+		});
+		expect(out[3].json.description).toMatch(/Autorename/);
+		expect(await exists('/in/f0002.txt')).toBe(true);
+	});
+
+	it('stops at the first failing item without continue-on-fail, naming it', async () => {
+		await seedFiles(2);
+		const sources = ['/in/f0000.txt', '/in/missing.txt', '/in/f0001.txt'];
+		await expect(
+			run(3, (i) => ({ resource: 'file', operation: 'delete', file: locator(sources[i]) })),
+		).rejects.toMatchObject({
+			message: 'Dropbox: path_lookup/not_found at "/in/missing.txt"',
+			context: expect.objectContaining({ itemIndex: 1, dropboxTag: 'path_lookup/not_found' }),
+		});
+	});
+
+	it('a failed batch entry reads exactly like the same failure with Batch Size 1 (one call per item)', async () => {
+		await seedFiles(2);
+		const sources = ['/in/f0000.txt', '/in/missing.txt', '/in/f0001.txt'];
+		const params = (batchSize: number) => (i: number) => ({
+			resource: 'file',
+			operation: 'copy',
+			file: locator(sources[i]),
+			destination: 'rename',
+			newName: `copy-${i}.txt`,
+			options: { batchSize },
+		});
+		const batched = await run(3, params(1000), true);
+		emu.reset();
+		await seedFiles(2);
+		emu.resetCalls();
+		const single = await run(3, params(1), true);
+		expect(calls('files/copy_v2')).toBe(3);
+		expect(calls('files/copy_batch_v2')).toBe(0);
+		expect(single[1].json).toEqual(batched[1].json);
+		expect(single[0].json.path_display).toBe('/in/copy-0.txt');
+		expect(batched[2].json.path_display).toBe('/in/copy-2.txt');
+	});
+
+	it('refuses a bad path on its own item before any call; the other items still run', async () => {
+		await seedFiles(2);
+		const sources = ['/in/f0000.txt', '/in//f0001.txt', '/in/f0001.txt'];
+		const out = await run(3, (i) => ({ resource: 'file', operation: 'delete', file: locator(sources[i]) }), true);
+		expect(out[1].json.error).toBe('The File to Delete "/in//f0001.txt" has an empty segment ("//")');
+		expect(out[0].json.path_display).toBe('/in/f0000.txt');
+		expect(out[2].json.path_display).toBe('/in/f0001.txt');
+		expect(calls('files/delete_batch')).toBe(1);
+	});
+
+	it('deletes with a revision guard through files/delete_v2, and refuses a revision that is not one', async () => {
+		await seedFiles(3);
+		const rev = (await (
+			await fetch(`${emu.url}/2/files/get_metadata`, {
+				method: 'POST',
+				headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+				body: JSON.stringify({ path: '/in/f0000.txt' }),
+			})
+		).json()) as { rev: string };
+		emu.resetCalls();
+		const revs = [rev.rev, 'not-a-rev', ''];
+		const out = await run(
+			3,
+			(i) => ({ resource: 'file', operation: 'delete', file: locator(`/in/f000${i}.txt`), options: { parentRev: revs[i] } }),
+			true,
+		);
+		expect(out[0].json.path_display).toBe('/in/f0000.txt');
+		expect(out[1].json.error).toBe('The Only If Revision Is "not-a-rev" is not a Dropbox revision');
+		expect(out[2].json.path_display).toBe('/in/f0002.txt');
+		expect(calls('files/delete_v2')).toBe(1);
+		expect(calls('files/delete_batch')).toBe(1);
+		expect(await exists('/in/f0001.txt')).toBe(true);
+	});
+
+	it('copies by ID into a folder under the same name (the name looked up first)', async () => {
+		await seedFiles(1);
+		const meta = (await (
+			await fetch(`${emu.url}/2/files/get_metadata`, {
+				method: 'POST',
+				headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+				body: JSON.stringify({ path: '/in/f0000.txt' }),
+			})
+		).json()) as { id: string };
+		const out = await run(1, () => ({
+			resource: 'file',
+			operation: 'copy',
+			file: locator(meta.id, 'id'),
+			destination: 'folder',
+			destinationFolder: locator('/'),
+		}));
+		expect(out[0].json.path_display).toBe('/f0000.txt');
+	});
+});
+
+describe('folder operations', () => {
+	it('creates 1,000 folders in one files/create_folder_batch call', async () => {
+		const out = await run(1000, (i) => ({ resource: 'folder', operation: 'create', folderPath: `/made/d${i}` }));
+		expect(calls('files/create_folder_batch')).toBe(1);
+		expect(calls('files/create_folder_v2')).toBe(0);
+		expect(out.map((item) => item.json.path_display)).toEqual(Array.from({ length: 1000 }, (_, i) => `/made/d${i}`));
+		expect(await exists('/made/d999')).toBe(true);
+	});
+
+	it('returns the existing folder on a rerun when If It Exists is "Return Existing Folder", and fails it when "Error"', async () => {
+		emu.seedFolder('/Reports/2023');
+		const paths = ['/Reports/2023', '/Reports/2024'];
+		const existing = await run(2, (i) => ({ resource: 'folder', operation: 'create', folderPath: paths[i], ifExists: 'returnExisting' }));
+		expect(existing.map((item) => item.json.path_display)).toEqual(paths);
+		expect(existing[0].json.id).toEqual(expect.stringMatching(/^id:/));
+		expect(calls('files/get_metadata')).toBe(1);
+		const strict = await run(2, (i) => ({ resource: 'folder', operation: 'create', folderPath: paths[i], ifExists: 'error' }), true);
+		expect(strict[0].json).toMatchObject({ tag: 'path/conflict/folder', path: '/Reports/2023' });
+		expect(strict[1].json).toMatchObject({ tag: 'path/conflict/folder', path: '/Reports/2024' });
+	});
+
+	it('creates one folder through files/create_folder_v2 with Batch Size 1, autorenaming', async () => {
+		emu.seedFolder('/Reports');
+		const out = await run(1, () => ({
+			resource: 'folder',
+			operation: 'create',
+			folderPath: '/Reports',
+			options: { autorename: true, batchSize: 1 },
+		}));
+		expect(out[0].json.path_display).toBe('/Reports (1)');
+		expect(calls('files/create_folder_v2')).toBe(1);
+	});
+
+	it('copies, renames and deletes folders in batches', async () => {
+		await seedFiles(2, '/a');
+		await seedFiles(2, '/b');
+		const folders = ['/a', '/b'];
+		const copies = await run(2, (i) => ({
+			resource: 'folder',
+			operation: 'copy',
+			folder: locator(folders[i]),
+			destination: 'path',
+			destinationPath: `/backup${folders[i]}`,
+		}));
+		expect(copies.map((item) => item.json.path_display)).toEqual(['/backup/a', '/backup/b']);
+		expect(await exists('/backup/b/f0001.txt')).toBe(true);
+		const renamed = await run(2, (i) => ({
+			resource: 'folder',
+			operation: 'move',
+			folder: locator(folders[i]),
+			destination: 'rename',
+			newName: `${folders[i].slice(1)}-old`,
+		}));
+		expect(renamed.map((item) => item.json.path_display)).toEqual(['/a-old', '/b-old']);
+		const deleted = await run(2, (i) => ({ resource: 'folder', operation: 'delete', folder: locator(`${folders[i]}-old`) }));
+		expect(deleted.map((item) => item.json['.tag'])).toEqual(['folder', 'folder']);
+		expect(await exists('/a-old')).toBe(false);
+		expect(calls('files/copy_batch_v2')).toBe(1);
+		expect(calls('files/move_batch_v2')).toBe(1);
+		expect(calls('files/delete_batch')).toBe(1);
+	});
+});
