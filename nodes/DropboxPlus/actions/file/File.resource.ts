@@ -3,11 +3,29 @@ import type { INodeProperties } from 'n8n-workflow';
 import type { Operation } from '../types';
 import * as copy from './copy.operation';
 import * as remove from './delete.operation';
+import * as download from './download.operation';
 import * as get from './get.operation';
+import * as getByName from './getByName.operation';
+import * as getTemporaryLink from './getTemporaryLink.operation';
+import * as listRevisions from './listRevisions.operation';
 import * as move from './move.operation';
+import * as restore from './restore.operation';
 import * as saveUrl from './saveUrl.operation';
+import * as upload from './upload.operation';
 
-export const operations: Record<string, Operation> = { saveUrl, get, copy, move, delete: remove };
+export const operations: Record<string, Operation> = {
+	saveUrl,
+	get,
+	copy,
+	move,
+	delete: remove,
+	upload,
+	download,
+	getByName,
+	getTemporaryLink,
+	listRevisions,
+	restore,
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -30,10 +48,34 @@ export const description: INodeProperties[] = [
 				action: 'Delete a file',
 			},
 			{
+				name: 'Download',
+				value: 'download',
+				description: 'Download a file (or export a Paper or Google doc) into a binary field',
+				action: 'Download a file',
+			},
+			{
 				name: 'Get',
 				value: 'get',
 				description: 'Get a file\'s metadata by path, ID or address',
 				action: 'Get a file',
+			},
+			{
+				name: 'Get by Name',
+				value: 'getByName',
+				description: 'Find a file by its exact name in a folder, optionally in its subfolders',
+				action: 'Get a file by name',
+			},
+			{
+				name: 'Get Temporary Link',
+				value: 'getTemporaryLink',
+				description: 'Get a direct download link to a file, valid for four hours',
+				action: 'Get a temporary link to a file',
+			},
+			{
+				name: 'List Revisions',
+				value: 'listRevisions',
+				description: 'List the earlier versions of a file',
+				action: 'List revisions of a file',
 			},
 			{
 				name: 'Move or Rename',
@@ -42,10 +84,22 @@ export const description: INodeProperties[] = [
 				action: 'Move or rename a file',
 			},
 			{
+				name: 'Restore Revision',
+				value: 'restore',
+				description: 'Bring back an earlier version of a file',
+				action: 'Restore a file revision',
+			},
+			{
 				name: 'Save URL',
 				value: 'saveUrl',
 				description: 'Have Dropbox download a web address into a file',
 				action: 'Save a URL to a file',
+			},
+			{
+				name: 'Upload',
+				value: 'upload',
+				description: 'Save a file of any size from a binary field or text (streamed, in chunks when large)',
+				action: 'Upload a file',
 			},
 		],
 		default: 'get',
@@ -55,4 +109,10 @@ export const description: INodeProperties[] = [
 	...copy.description,
 	...move.description,
 	...remove.description,
+	...upload.description,
+	...download.description,
+	...getByName.description,
+	...getTemporaryLink.description,
+	...listRevisions.description,
+	...restore.description,
 ];

@@ -1,0 +1,161 @@
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { ContentHasher } from '../../../shared/contentHash';
+import { dropboxDownload, dropboxErrorInfo } from '../../../shared/transport';
+import { checkRevision, required } from '../../helpers/fileInput';
+import { hashingStream } from '../../helpers/hashingStream';
+import { resolveLocator } from '../../helpers/locator';
+import { mimeTypeFor } from '../../helpers/mimeTypes';
+import { dropboxLocator } from '../common.descriptions';
+import type { ItemOutput } from '../types';
+
+const show = { resource: ['file'], operation: ['download'] };
+
+export const description: INodeProperties[] = [
+	dropboxLocator('file', {
+		displayName: 'File',
+		name: 'file',
+		displayOptions: { show },
+	}),
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		hint: 'The name of the output binary field to put the file in',
+		description: 'The binary field of the output item that receives the file, e.g. data',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Export Format',
+				name: 'exportFormat',
+				type: 'options',
+				options: [
+					{ name: 'Default', value: '', description: 'Download the file; files Dropbox cannot download (Paper, Google Docs) are exported in their default format' },
+					{ name: 'HTML', value: 'html', description: 'Paper docs' },
+					{ name: 'Markdown', value: 'markdown', description: 'Paper docs' },
+					{ name: 'Microsoft Excel (XLSX)', value: 'xlsx', description: 'Google Sheets' },
+					{ name: 'Microsoft PowerPoint (PPTX)', value: 'pptx', description: 'Google Slides' },
+					{ name: 'Microsoft Word (DOCX)', value: 'docx', description: 'Google Docs' },
+					{ name: 'PDF', value: 'pdf', description: 'Google Docs, Sheets and Slides' },
+				],
+				default: '',
+				description: 'Export the file in this format instead of downloading it (for files Dropbox cannot download directly)',
+			},
+			{
+				displayName: 'Revision',
+				name: 'revision',
+				type: 'string',
+				default: '',
+				placeholder: 'a1c10ce0dd78',
+				description: 'Download this older revision of the file instead of the current one (from List Revisions)',
+			},
+		],
+	},
+];
+
+interface DownloadOptions {
+	exportFormat?: string;
+	revision?: string;
+}
+
+interface Fetched {
+	/** The metadata to output. */
+	json: IDataObject;
+	fileName: string;
+	/** The content_hash Dropbox gives for exactly these bytes, when it gives one. */
+	expectedHash?: string;
+	stream: NodeJS.ReadableStream;
+}
+
+async function download(ctx: IExecuteFunctions, itemIndex: number, path: string): Promise<Fetched> {
+	const { result, stream } = await dropboxDownload<IDataObject>(ctx, 'files/download', { path }, { path, itemIndex });
+	return { json: result, fileName: String(result.name), expectedHash: result.content_hash as string | undefined, stream };
+}
+
+async function exportFile(ctx: IExecuteFunctions, itemIndex: number, path: string, format: string | undefined): Promise<Fetched> {
+	const args: IDataObject = { path };
+	if (format) args.export_format = format;
+	const { result, stream } = await dropboxDownload<{ export_metadata: IDataObject; file_metadata: IDataObject }>(
+		ctx,
+		'files/export',
+		args,
+		{ path, itemIndex },
+	);
+	const exported = result.export_metadata ?? {};
+	return {
+		json: { ...result.file_metadata, export_metadata: exported },
+		fileName: String(exported.name ?? result.file_metadata?.name),
+		expectedHash: exported.export_hash as string | undefined,
+		stream,
+	};
+}
+
+function isUnsupportedFile(error: unknown): boolean {
+	return (dropboxErrorInfo(error)?.dropboxTag ?? '').split('/').includes('unsupported_file');
+}
+
+/** Downloads the file; one Dropbox cannot download as is (Paper, Google Docs) is exported in its default format. */
+async function downloadOrExport(ctx: IExecuteFunctions, itemIndex: number, path: string): Promise<Fetched> {
+	let failure: unknown;
+	try {
+		return await download(ctx, itemIndex, path);
+	} catch (error) {
+		failure = error;
+	}
+	if (!isUnsupportedFile(failure)) throw failure;
+	return await exportFile(ctx, itemIndex, path, undefined);
+}
+
+/** Downloads (or exports) a file into a binary field, streamed, and proves the bytes with content_hash. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<ItemOutput> {
+	const options = this.getNodeParameter('options', itemIndex, {}) as DownloadOptions;
+	const property = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim();
+	if (property === '') {
+		throw new NodeOperationError(this.getNode(), `The Put Output File in Field of item ${itemIndex} is empty`, {
+			itemIndex,
+			description: 'Give the name of the binary field to put the file in, such as data.',
+		});
+	}
+	let path = resolveLocator(this, 'file', itemIndex, 'File', { allowRevision: true });
+	if (options.revision !== undefined && String(options.revision).trim() !== '') {
+		path = `rev:${required(this, itemIndex, 'Revision option', checkRevision(options.revision))}`;
+	}
+	const fetched = options.exportFormat
+		? await exportFile(this, itemIndex, path, options.exportFormat)
+		: await downloadOrExport(this, itemIndex, path);
+	const hasher = new ContentHasher();
+	const binary = await this.helpers.prepareBinaryData(
+		hashingStream(fetched.stream, hasher) as unknown as Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0],
+		fetched.fileName,
+		mimeTypeFor(fetched.fileName),
+	);
+	const received = hasher.digest();
+	if (fetched.expectedHash && received !== fetched.expectedHash) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`The bytes downloaded from "${String(fetched.json.path_display ?? path)}" do not match Dropbox's content_hash (got ${received}, expected ${fetched.expectedHash})`,
+			{ itemIndex, description: 'The download was cut or changed on the way. Run the step again; if it repeats, check proxies between n8n and Dropbox.' },
+		);
+	}
+	const item: INodeExecutionData = {
+		json: fetched.json,
+		binary: { ...(this.getInputData()[itemIndex]?.binary ?? {}), [property]: binary },
+	};
+	return [item];
+}

@@ -1,0 +1,35 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { dropboxRpc } from '../../../shared/transport';
+import { checkRevision, required } from '../../helpers/fileInput';
+import { resolveLocator } from '../../helpers/locator';
+import { dropboxLocator } from '../common.descriptions';
+import type { ItemOutput } from '../types';
+
+const show = { resource: ['file'], operation: ['restore'] };
+
+export const description: INodeProperties[] = [
+	dropboxLocator('file', {
+		displayName: 'File',
+		name: 'file',
+		description: 'Where to restore the revision: usually the file\'s own path (it may have been deleted since)',
+		displayOptions: { show },
+	}),
+	{
+		displayName: 'Revision',
+		name: 'revision',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'a1c10ce0dd78',
+		description: 'The revision to bring back: the "rev" of an entry of List Revisions',
+		displayOptions: { show },
+	},
+];
+
+/** Makes an older revision the current content of the file again. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<ItemOutput> {
+	const path = resolveLocator(this, 'file', itemIndex, 'File');
+	const rev = required(this, itemIndex, 'Revision', checkRevision(this.getNodeParameter('revision', itemIndex, '')));
+	return await dropboxRpc(this, 'files/restore', { path, rev }, { path, itemIndex });
+}

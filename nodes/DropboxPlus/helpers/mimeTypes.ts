@@ -1,0 +1,67 @@
+/** MIME types by file extension, for downloaded files: the common ones, no dependency. */
+const MIME_TYPES: Record<string, string> = {
+	'7z': 'application/x-7z-compressed',
+	aac: 'audio/aac',
+	avi: 'video/x-msvideo',
+	bmp: 'image/bmp',
+	csv: 'text/csv',
+	doc: 'application/msword',
+	docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+	eml: 'message/rfc822',
+	epub: 'application/epub+zip',
+	flac: 'audio/flac',
+	gif: 'image/gif',
+	gz: 'application/gzip',
+	heic: 'image/heic',
+	htm: 'text/html',
+	html: 'text/html',
+	ico: 'image/vnd.microsoft.icon',
+	ics: 'text/calendar',
+	jpeg: 'image/jpeg',
+	jpg: 'image/jpeg',
+	js: 'text/javascript',
+	json: 'application/json',
+	m4a: 'audio/mp4',
+	md: 'text/markdown',
+	mkv: 'video/x-matroska',
+	mov: 'video/quicktime',
+	mp3: 'audio/mpeg',
+	mp4: 'video/mp4',
+	numbers: 'application/vnd.apple.numbers',
+	odp: 'application/vnd.oasis.opendocument.presentation',
+	ods: 'application/vnd.oasis.opendocument.spreadsheet',
+	odt: 'application/vnd.oasis.opendocument.text',
+	ogg: 'audio/ogg',
+	pages: 'application/vnd.apple.pages',
+	paper: 'application/vnd.dropbox.paper',
+	pdf: 'application/pdf',
+	png: 'image/png',
+	ppt: 'application/vnd.ms-powerpoint',
+	pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+	rar: 'application/vnd.rar',
+	rtf: 'application/rtf',
+	svg: 'image/svg+xml',
+	tar: 'application/x-tar',
+	tif: 'image/tiff',
+	tiff: 'image/tiff',
+	tsv: 'text/tab-separated-values',
+	txt: 'text/plain',
+	wav: 'audio/wav',
+	webm: 'video/webm',
+	webp: 'image/webp',
+	xls: 'application/vnd.ms-excel',
+	xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+	xml: 'application/xml',
+	yaml: 'application/yaml',
+	yml: 'application/yaml',
+	zip: 'application/zip',
+};
+
+export const DEFAULT_MIME_TYPE = 'application/octet-stream';
+
+/** The MIME type for a file name, by its extension (case-insensitive); octet-stream when unknown. */
+export function mimeTypeFor(fileName: string): string {
+	const dot = fileName.lastIndexOf('.');
+	if (dot <= 0 || dot === fileName.length - 1) return DEFAULT_MIME_TYPE;
+	return MIME_TYPES[fileName.slice(dot + 1).toLowerCase()] ?? DEFAULT_MIME_TYPE;
+}

@@ -1,0 +1,106 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { contentHash } from '../../shared/contentHash';
+import type { ChunkReader } from './chunkReader';
+
+/** Dropbox takes at most 150 MiB per upload request; chunks are whole multiples of 4 MiB. */
+export const MIB = 1024 * 1024;
+export const MAX_CHUNK_MIB = 148;
+export const DEFAULT_CHUNK_MIB = 8;
+
+/** How often one request may be resumed at Dropbox's `correct_offset` before giving up. */
+const MAX_RESUMES = 5;
+
+/** The requests an upload is made of; the operation binds them to the transport. */
+export interface UploadRequests {
+	/** files/upload: the whole file in one request. */
+	upload(data: Buffer, hash: string): Promise<IDataObject>;
+	/** upload_session/start with the first chunk: the session ID. */
+	start(data: Buffer, hash: string): Promise<string>;
+	/** upload_session/append_v2 at `offset`. */
+	append(sessionId: string, offset: number, data: Buffer, hash: string): Promise<void>;
+	/** upload_session/finish at `offset` with the last bytes (possibly none): the file's metadata. */
+	finish(sessionId: string, offset: number, data: Buffer, hash: string): Promise<IDataObject>;
+}
+
+export type UploadProblem =
+	| { kind: 'rewind'; correctOffset: number; oldestKept: number }
+	| { kind: 'beyond_end'; correctOffset: number; size: number };
+
+/** Turns a problem into the error to throw (the operation names the item and the path). */
+export type StopUpload = (problem: UploadProblem) => Error;
+
+/**
+ * The offset Dropbox says a session really is at, when a request failed with
+ * `incorrect_offset` (append: `error.correct_offset`; finish:
+ * `error.lookup_failed.correct_offset`). Read from the Dropbox error union the transport
+ * keeps in the error's context.
+ */
+export function correctOffsetOf(error: unknown): number | undefined {
+	const context = (error as { context?: Record<string, unknown> } | undefined)?.context;
+	let union = context?.dropboxError as Record<string, unknown> | undefined;
+	if (union && union['.tag'] === 'lookup_failed') union = union.lookup_failed as Record<string, unknown> | undefined;
+	if (!union || union['.tag'] !== 'incorrect_offset') return undefined;
+	const offset = union.correct_offset;
+	return typeof offset === 'number' && Number.isInteger(offset) && offset >= 0 ? offset : undefined;
+}
+
+/**
+ * Sends `chunk` (the bytes at `offset`) and, when Dropbox answers `incorrect_offset`, resends
+ * from the offset it names: the tail of this chunk if it lies inside it. Returns the offset
+ * the session reached, which is past the chunk's end when Dropbox already had more.
+ */
+async function sendResuming<T>(
+	offset: number,
+	chunk: Buffer,
+	final: boolean,
+	send: (at: number, data: Buffer) => Promise<T>,
+	stop: StopUpload,
+): Promise<{ reached: number; result?: T }> {
+	const end = offset + chunk.length;
+	let at = offset;
+	for (let resumes = 0; ; resumes++) {
+		let failure: unknown;
+		try {
+			return { reached: end, result: await send(at, chunk.subarray(at - offset)) };
+		} catch (error) {
+			failure = error;
+		}
+		const correct = correctOffsetOf(failure);
+		if (correct === undefined || resumes >= MAX_RESUMES) throw failure;
+		if (correct < offset) throw stop({ kind: 'rewind', correctOffset: correct, oldestKept: offset });
+		if (final && correct > end) throw stop({ kind: 'beyond_end', correctOffset: correct, size: end });
+		if (!final && correct >= end) return { reached: correct };
+		at = correct;
+	}
+}
+
+/**
+ * Uploads everything `reader` holds: in one request when it fits in one chunk, else through
+ * an upload session of `chunkBytes` pieces, one piece in memory at a time. Every request
+ * carries the content_hash of its own bytes. Returns Dropbox's metadata of the new file;
+ * the caller compares its content_hash with `reader.hasher`.
+ */
+export async function uploadChunks(
+	reader: ChunkReader,
+	chunkBytes: number,
+	requests: UploadRequests,
+	stop: StopUpload,
+): Promise<IDataObject> {
+	let chunk = await reader.read(chunkBytes);
+	if (await reader.atEnd()) return await requests.upload(chunk, contentHash(chunk));
+	const sessionId = await requests.start(chunk, contentHash(chunk));
+	let offset = chunk.length;
+	for (;;) {
+		chunk = await reader.read(chunkBytes);
+		if (await reader.atEnd()) {
+			const finish = async (at: number, data: Buffer) => await requests.finish(sessionId, at, data, contentHash(data));
+			const { result } = await sendResuming(offset, chunk, true, finish, stop);
+			return result as IDataObject;
+		}
+		const append = async (at: number, data: Buffer) => await requests.append(sessionId, at, data, contentHash(data));
+		const { reached } = await sendResuming(offset, chunk, false, append, stop);
+		offset += chunk.length;
+		if (reached > offset) offset += await reader.skip(reached - offset);
+	}
+}
