@@ -1,0 +1,55 @@
+import {
+	NodeConnectionTypes,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IPollFunctions,
+} from 'n8n-workflow';
+
+import { searchFolders } from '../DropboxPlus/methods/listSearch';
+import { firstListingPage } from './changes';
+import { triggerCredentials, watchProperties } from './description';
+import { sampleItems } from './events';
+import { readSettings } from './settings';
+import { takeChanges } from './watch';
+
+/** Manual runs show this many recent entries. */
+const SAMPLE_SIZE = 5;
+
+/** Share of n8n's poll budget spent reading changes; the rest is left for classifying them. */
+const READ_BUDGET_SHARE = 0.5;
+
+export class DropboxPlusTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Dropbox Plus Trigger',
+		name: 'dropboxPlusTrigger',
+		icon: { light: 'file:../../icons/dropboxPlus.svg', dark: 'file:../../icons/dropboxPlus.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"].join(", ")}}',
+		description: 'Starts the workflow when files or folders change in Dropbox, checked on a schedule',
+		defaults: { name: 'Dropbox Plus Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: triggerCredentials,
+		properties: watchProperties,
+	};
+
+	methods = {
+		listSearch: { searchFolders },
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const settings = readSettings(this);
+		if (this.getMode() === 'manual') {
+			const items = await sampleItems(this, settings, await firstListingPage(this, settings), SAMPLE_SIZE);
+			return items.length > 0 ? [items] : null;
+		}
+		const budget = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : Infinity;
+		const { items } = await takeChanges(this, settings, this.getWorkflowStaticData('node'), {
+			deadline: Date.now() + budget * READ_BUDGET_SHARE,
+		});
+		return items.length > 0 ? [items] : null;
+	}
+}

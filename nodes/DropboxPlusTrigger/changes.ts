@@ -1,0 +1,60 @@
+import { dropboxRpc } from '../shared/transport';
+import { attempt } from './attempt';
+import type { DropboxEntry, TriggerFunctions, WatchSettings } from './types';
+
+interface ListPage {
+	entries: DropboxEntry[];
+	cursor: string;
+	has_more: boolean;
+}
+
+export type ChangeRead =
+	| { reset: false; entries: DropboxEntry[]; cursor: string }
+	| { reset: true };
+
+function listArguments(settings: WatchSettings, includeDeleted: boolean) {
+	return {
+		path: settings.folder,
+		recursive: settings.recursive,
+		include_deleted: includeDeleted,
+		include_mounted_folders: true,
+		include_non_downloadable_files: true,
+	};
+}
+
+/** A cursor that points at "now": changes after it are what the trigger reports. One call. */
+export async function latestCursor(ctx: TriggerFunctions, settings: WatchSettings): Promise<string> {
+	const answer = await dropboxRpc<{ cursor: string }>(ctx, 'files/list_folder/get_latest_cursor', listArguments(settings, true), {
+		path: settings.folder || '/',
+	});
+	return answer.cursor;
+}
+
+/**
+ * Every change after `cursor`, page by page until Dropbox says there is no more. A folder
+ * with nothing new costs one call whatever its size. Stops early, with the cursor reached,
+ * once `deadline` (epoch ms) has passed: the next read continues from there.
+ * A `reset` answer (the cursor expired) is returned, not thrown.
+ */
+export async function readChanges(ctx: TriggerFunctions, cursor: string, deadline = Infinity): Promise<ChangeRead> {
+	const entries: DropboxEntry[] = [];
+	let position = cursor;
+	for (;;) {
+		const answer = await attempt(dropboxRpc<ListPage>(ctx, 'files/list_folder/continue', { cursor: position }));
+		if (!answer.ok) {
+			if (answer.tag === 'reset') return { reset: true };
+			throw answer.error;
+		}
+		const page = answer.value;
+		entries.push(...page.entries);
+		position = page.cursor;
+		if (!page.has_more || Date.now() >= deadline) return { reset: false, entries, cursor: position };
+	}
+}
+
+/** The first page of the folder's listing: for samples, never paged further. */
+export async function firstListingPage(ctx: TriggerFunctions, settings: WatchSettings): Promise<DropboxEntry[]> {
+	const args = { ...listArguments(settings, false), limit: 2000 };
+	const page = await dropboxRpc<ListPage>(ctx, 'files/list_folder', args, { path: settings.folder || '/' });
+	return page.entries;
+}

@@ -1,0 +1,36 @@
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { dropboxDownload, dropboxRpc } from '../shared/transport';
+import { attempt } from './attempt';
+import type { DropboxEntry, EmittingFunctions, WatchSettings } from './types';
+
+type BinarySource = Parameters<EmittingFunctions['helpers']['prepareBinaryData']>[0];
+
+/**
+ * The changed file's content as the user asked: its bytes as binary `data`, or a temporary
+ * link (valid 4 hours). A file deleted before it could be read is still reported, with
+ * `content_unavailable` saying so, so one vanished file never blocks the trigger.
+ */
+export async function attachContent(
+	ctx: EmittingFunctions,
+	settings: WatchSettings,
+	entry: DropboxEntry,
+	json: IDataObject,
+): Promise<INodeExecutionData> {
+	if (settings.attach === 'none') return { json };
+	const path = entry.id ?? entry.path_lower ?? '';
+	const options = { path: entry.path_display };
+	const answer = await attempt<INodeExecutionData>(
+		settings.attach === 'link'
+			? dropboxRpc<{ link: string }>(ctx, 'files/get_temporary_link', { path }, options).then(({ link }) => ({
+					json: { ...json, temporary_link: link },
+				}))
+			: dropboxDownload(ctx, 'files/download', { path }, options).then(async ({ stream }) => ({
+					json,
+					binary: { data: await ctx.helpers.prepareBinaryData(stream as unknown as BinarySource, entry.name) },
+				})),
+	);
+	if (answer.ok) return answer.value;
+	if (!answer.tag.startsWith('path/not_found')) throw answer.error;
+	return { json: { ...json, content_unavailable: 'The file was deleted or moved before its content could be read' } };
+}

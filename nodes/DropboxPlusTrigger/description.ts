@@ -1,0 +1,87 @@
+import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
+
+import { dropboxLocator } from '../DropboxPlus/actions/common.descriptions';
+
+export const triggerCredentials: INodeTypeDescription['credentials'] = [
+	{ name: 'dropboxPlusOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
+	{ name: 'dropboxPlusApi', required: true, displayOptions: { show: { authentication: ['refreshToken'] } } },
+];
+
+/** The parameters both triggers share: what to watch and what each item carries. */
+export const watchProperties: INodeProperties[] = [
+	{
+		displayName: 'Authentication',
+		name: 'authentication',
+		type: 'options',
+		options: [
+			{ name: 'OAuth2 (Recommended)', value: 'oAuth2' },
+			{ name: 'Refresh Token (Headless)', value: 'refreshToken' },
+		],
+		default: 'oAuth2',
+	},
+	{
+		displayName: 'Trigger On',
+		name: 'events',
+		type: 'multiOptions',
+		options: [
+			{ name: 'File Created', value: 'fileCreated', description: 'A new file, or one moved or renamed into the folder' },
+			{ name: 'File Deleted', value: 'fileDeleted', description: 'A file deleted, or moved or renamed away' },
+			{ name: 'File Updated', value: 'fileUpdated', description: 'A new revision of a file at the same path' },
+			{ name: 'Folder Created', value: 'folderCreated', description: 'A new folder, or one moved or renamed into the folder' },
+			{ name: 'Folder Deleted', value: 'folderDeleted', description: 'A folder deleted, or moved or renamed away' },
+		],
+		default: ['fileCreated', 'fileUpdated'],
+		required: true,
+		description: 'The changes that start the workflow, one item per change',
+	},
+	dropboxLocator('folder', {
+		displayName: 'Folder',
+		name: 'folder',
+		default: { mode: 'path', value: '/' },
+		description: 'The folder to watch: pick it, or give its path ("/" watches the whole Dropbox), its ID or its Dropbox address',
+	}),
+	{
+		displayName: 'Include Subfolders',
+		name: 'includeSubfolders',
+		type: 'boolean',
+		default: false,
+		description: 'Whether changes anywhere below the folder count too, not only its direct content',
+	},
+	{
+		displayName: 'Attach Content',
+		name: 'attachContent',
+		type: 'options',
+		options: [
+			{ name: 'None', value: 'none', description: 'Metadata only' },
+			{ name: 'Binary', value: 'binary', description: 'Download each created or updated file into the binary property "data"' },
+			{ name: 'Temporary Link', value: 'link', description: 'Add "temporary_link": a download address valid for 4 hours' },
+		],
+		default: 'none',
+		description: 'What created and updated files carry besides their metadata',
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{
+				displayName: 'File Extensions',
+				name: 'fileExtensions',
+				type: 'string',
+				default: '',
+				placeholder: 'pdf, docx',
+				description: 'Only files with one of these extensions (comma-separated, case ignored). Folder events are not affected.',
+			},
+			{
+				displayName: 'Name Pattern',
+				name: 'namePattern',
+				type: 'string',
+				default: '',
+				placeholder: 'invoice-*.pdf',
+				description: 'Only names matching this pattern: * stands for any characters, ? for one; case ignored',
+			},
+		],
+	},
+];

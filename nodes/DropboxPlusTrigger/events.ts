@@ -1,0 +1,97 @@
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { deletedKind, fileChange } from './classify';
+import { attachContent } from './content';
+import type { DropboxEntry, EmittingFunctions, TriggerEvent, WatchSettings } from './types';
+
+/** Calls for classification and content run this many at a time. */
+const PARALLEL_CALLS = 4;
+
+function extensionOf(name: string): string {
+	const dot = name.lastIndexOf('.');
+	return dot <= 0 ? '' : name.slice(dot + 1).toLowerCase();
+}
+
+function nameMatches(settings: WatchSettings, entry: DropboxEntry): boolean {
+	return settings.namePattern?.test(entry.name) ?? true;
+}
+
+/** The extension filter concerns files only: folder events pass it. */
+function extensionMatches(settings: WatchSettings, name: string): boolean {
+	return settings.extensions.length === 0 || settings.extensions.includes(extensionOf(name));
+}
+
+/** The event an entry stands for, or undefined when the user did not ask for it. */
+async function eventOf(ctx: EmittingFunctions, settings: WatchSettings, entry: DropboxEntry): Promise<TriggerEvent | undefined> {
+	const { events } = settings;
+	if (!nameMatches(settings, entry)) return undefined;
+	if (entry['.tag'] === 'folder') return events.has('folderCreated') ? 'folderCreated' : undefined;
+	const fileWanted = extensionMatches(settings, entry.name);
+	if (entry['.tag'] === 'file') {
+		if (!fileWanted || !(events.has('fileCreated') || events.has('fileUpdated'))) return undefined;
+		const event = await fileChange(ctx, entry);
+		return events.has(event) ? event : undefined;
+	}
+	const wantFile = fileWanted && events.has('fileDeleted');
+	const wantFolder = events.has('folderDeleted');
+	if (!wantFile && !wantFolder) return undefined;
+	const kind = await deletedKind(ctx, entry);
+	if (kind === 'file') return wantFile ? 'fileDeleted' : undefined;
+	return wantFolder ? 'folderDeleted' : undefined;
+}
+
+async function itemOf(ctx: EmittingFunctions, settings: WatchSettings, entry: DropboxEntry): Promise<INodeExecutionData | undefined> {
+	const event = await eventOf(ctx, settings, entry);
+	if (!event) return undefined;
+	const json: IDataObject = { event, ...entry };
+	if (event === 'fileCreated' || event === 'fileUpdated') return await attachContent(ctx, settings, entry, json);
+	return { json };
+}
+
+/** Runs `work` on every entry, a few at a time, keeping the order. */
+async function inOrder<T, R>(values: T[], work: (value: T) => Promise<R>): Promise<R[]> {
+	const results: R[] = new Array(values.length);
+	let next = 0;
+	const worker = async () => {
+		while (next < values.length) {
+			const index = next++;
+			results[index] = await work(values[index]);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(PARALLEL_CALLS, values.length) }, worker));
+	return results;
+}
+
+/** The items a batch of changed entries becomes: classified, filtered, with content if asked. */
+export async function changesToItems(
+	ctx: EmittingFunctions,
+	settings: WatchSettings,
+	entries: DropboxEntry[],
+): Promise<INodeExecutionData[]> {
+	const items = await inOrder(entries, async (entry) => await itemOf(ctx, settings, entry));
+	return items.filter((item): item is INodeExecutionData => item !== undefined);
+}
+
+/**
+ * Manual test: the newest files (or folders, if only folder events are chosen) of the
+ * folder's first listing page, shaped like real events and marked `sample: true`.
+ */
+export async function sampleItems(
+	ctx: EmittingFunctions,
+	settings: WatchSettings,
+	entries: DropboxEntry[],
+	count: number,
+): Promise<INodeExecutionData[]> {
+	const chosen = [...settings.events];
+	const event = chosen.find((candidate) => candidate.startsWith('file')) ?? chosen[0];
+	const kind = event.startsWith('file') ? 'file' : 'folder';
+	const newest = entries
+		.filter((entry) => entry['.tag'] === kind && nameMatches(settings, entry))
+		.filter((entry) => kind === 'folder' || extensionMatches(settings, entry.name))
+		.sort((a, b) => String(b.server_modified ?? '').localeCompare(String(a.server_modified ?? '')))
+		.slice(0, count);
+	return await inOrder(newest, async (entry) => {
+		const json: IDataObject = { event, sample: true, ...entry };
+		return kind === 'file' ? await attachContent(ctx, settings, entry, json) : { json };
+	});
+}

@@ -1,0 +1,85 @@
+import { NodeOperationError, type INodeParameterResourceLocator } from 'n8n-workflow';
+
+import { checkPath, pathFromDropboxUrl, type PathCheck } from '../DropboxPlus/helpers/paths';
+import { globToRegExp } from './glob';
+import type { TriggerEvent, TriggerFunctions, WatchSettings } from './types';
+
+const EVENTS: TriggerEvent[] = ['fileCreated', 'fileUpdated', 'fileDeleted', 'folderCreated', 'folderDeleted'];
+const ATTACH = ['none', 'binary', 'link'] as const;
+
+function parameter(ctx: TriggerFunctions, name: string, fallback: unknown): unknown {
+	return (ctx.getNodeParameter as (name: string, fallback: unknown) => unknown).call(ctx, name, fallback);
+}
+
+function fail(ctx: TriggerFunctions, message: string, description: string): never {
+	throw new NodeOperationError(ctx.getNode(), message, { description });
+}
+
+/** The watched folder from its resource locator: a path, an ID or a Dropbox address; the root allowed. */
+function watchedFolder(ctx: TriggerFunctions): string {
+	const value = parameter(ctx, 'folder', '') as INodeParameterResourceLocator | string;
+	const locator =
+		value !== null && typeof value === 'object' && '__rl' in value
+			? { mode: value.mode, raw: value.value }
+			: { mode: 'path', raw: value };
+	const { mode, raw } = locator;
+	let check: PathCheck;
+	if (mode === 'url' && typeof raw === 'string') check = pathFromDropboxUrl(raw);
+	else if (mode === 'id' && typeof raw === 'string' && raw !== '' && !raw.startsWith('id:')) check = checkPath(`id:${raw}`);
+	else check = checkPath(raw, { allowRoot: true });
+	if ('problem' in check) {
+		fail(ctx, `The watched folder${typeof raw === 'string' ? ` "${raw}"` : ''} ${check.problem}`, check.fix);
+	}
+	return check.path;
+}
+
+function extensions(ctx: TriggerFunctions, raw: unknown): string[] {
+	const list = String(raw ?? '')
+		.split(/[\s,]+/)
+		.map((extension) => extension.replace(/^\*?\./, '').toLowerCase())
+		.filter((extension) => extension !== '');
+	for (const extension of list) {
+		if (!/^[^/\\*?]+$/.test(extension)) {
+			fail(ctx, `The file extension "${extension}" is not valid`, 'List extensions such as "pdf, docx" without paths or wildcards.');
+		}
+	}
+	return list;
+}
+
+/** Reads and checks every parameter; throws before any call when one is unusable. */
+export function readSettings(ctx: TriggerFunctions): WatchSettings {
+	const rawEvents = parameter(ctx, 'events', []);
+	const events = new Set<TriggerEvent>();
+	for (const event of Array.isArray(rawEvents) ? rawEvents : [rawEvents]) {
+		if (!EVENTS.includes(event as TriggerEvent)) {
+			fail(ctx, `The event "${String(event)}" is unknown`, `Choose among ${EVENTS.join(', ')}.`);
+		}
+		events.add(event as TriggerEvent);
+	}
+	if (events.size === 0) fail(ctx, 'No event is selected', 'Choose at least one event in "Trigger On".');
+
+	const attach = parameter(ctx, 'attachContent', 'none') as WatchSettings['attach'];
+	if (!ATTACH.includes(attach)) {
+		fail(ctx, `"Attach Content" is "${String(attach)}"`, 'Choose None, Binary or Temporary Link.');
+	}
+
+	const filters = (parameter(ctx, 'filters', {}) ?? {}) as { fileExtensions?: unknown; namePattern?: unknown };
+	const pattern = String(filters.namePattern ?? '').trim();
+	if (pattern.includes('/')) {
+		fail(ctx, `The name pattern "${pattern}" contains "/"`, 'It matches names only: use "Include Subfolders" and the watched folder to pick places.');
+	}
+
+	return {
+		folder: watchedFolder(ctx),
+		recursive: parameter(ctx, 'includeSubfolders', false) === true,
+		events,
+		extensions: extensions(ctx, filters.fileExtensions),
+		namePattern: pattern === '' ? undefined : globToRegExp(pattern),
+		attach,
+	};
+}
+
+/** Identifies what a stored cursor covers: a new folder or recursion setting needs a new baseline. */
+export function watchKey(settings: WatchSettings): string {
+	return `${settings.recursive ? 'recursive' : 'direct'}:${settings.folder.toLowerCase()}`;
+}

@@ -1,0 +1,125 @@
+import {
+	NodeConnectionTypes,
+	type IDataObject,
+	type IHookFunctions,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { searchFolders } from '../DropboxPlus/methods/listSearch';
+import { credentialTypeFor, dropboxRpc, type AuthenticationMethod } from '../shared/transport';
+import { cursorAfter, forget, oneAtATime, recordStep } from '../DropboxPlusTrigger/deliveries';
+import { triggerCredentials, watchProperties } from '../DropboxPlusTrigger/description';
+import { readSettings, watchKey } from '../DropboxPlusTrigger/settings';
+import { isDropboxSignature } from '../DropboxPlusTrigger/signature';
+import { readState, writeState } from '../DropboxPlusTrigger/state';
+import type { TriggerFunctions } from '../DropboxPlusTrigger/types';
+import { baseline, takeChanges } from '../DropboxPlusTrigger/watch';
+
+function deliveryKey(ctx: TriggerFunctions): string {
+	return `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
+}
+
+export class DropboxPlusWebhookTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Dropbox Plus Instant Trigger',
+		name: 'dropboxPlusWebhookTrigger',
+		icon: { light: 'file:../../icons/dropboxPlus.svg', dark: 'file:../../icons/dropboxPlus.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"].join(", ")}}',
+		description: 'Starts the workflow as soon as Dropbox notifies a change (webhook)',
+		defaults: { name: 'Dropbox Plus Instant Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: triggerCredentials,
+		webhooks: [
+			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+		],
+		properties: [
+			{
+				displayName:
+					'Dropbox webhooks are set by hand: copy the Production URL above into your app in the Dropbox App Console (Webhooks, Add), then activate this workflow. Dropbox checks the URL, then notifies every change; this node reads the changes and starts the workflow.',
+				name: 'setupNotice',
+				type: 'notice',
+				default: '',
+			},
+			...watchProperties,
+		],
+	};
+
+	methods = {
+		listSearch: { searchFolders },
+	};
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				const state = readState(this.getWorkflowStaticData('node'));
+				return state.cursor !== undefined && state.accountId !== undefined && state.watch === watchKey(readSettings(this));
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				// Dropbox has no API to register webhooks: start watching from now, for this account
+				const settings = readSettings(this);
+				const staticData = this.getWorkflowStaticData('node');
+				const account = await dropboxRpc<{ account_id: string }>(this, 'users/get_current_account');
+				writeState(staticData, { accountId: account.account_id });
+				await baseline(this, settings, staticData);
+				forget(deliveryKey(this));
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				writeState(this.getWorkflowStaticData('node'), {});
+				forget(deliveryKey(this));
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const res = this.getResponseObject();
+		if (this.getWebhookName() === 'setup') {
+			const challenge = (this.getQueryData() as IDataObject).challenge;
+			if (typeof challenge !== 'string' || challenge === '') {
+				res.status(400).set('Content-Type', 'text/plain').send('Missing "challenge" query parameter');
+				return { noWebhookResponse: true };
+			}
+			res.status(200).set({ 'Content-Type': 'text/plain', 'X-Content-Type-Options': 'nosniff' }).send(challenge);
+			return { noWebhookResponse: true };
+		}
+
+		const authentication = this.getNodeParameter('authentication', 'oAuth2') as AuthenticationMethod;
+		const credentials = await this.getCredentials(credentialTypeFor(authentication));
+		const signature = this.getHeaderData()['x-dropbox-signature'];
+		if (!isDropboxSignature(this.getRequestObject().rawBody, signature, String(credentials.clientSecret ?? ''))) {
+			res.status(403).set('Content-Type', 'text/plain').send('Invalid X-Dropbox-Signature');
+			return { noWebhookResponse: true };
+		}
+
+		const settings = readSettings(this);
+		const staticData = this.getWorkflowStaticData('node');
+		const { accountId } = readState(staticData);
+		const accounts = (this.getBodyData().list_folder as IDataObject | undefined)?.accounts;
+		// Answer Dropbox now, within its 10 seconds, whatever reading the changes takes
+		res.status(200).end();
+		if (!accountId || !Array.isArray(accounts) || !(accounts as unknown[]).includes(accountId)) return { noWebhookResponse: true };
+
+		const key = deliveryKey(this);
+		try {
+			const items = await oneAtATime(key, async () => {
+				const stored = readState(staticData).cursor ?? '';
+				const taken = await takeChanges(this, settings, staticData, { from: cursorAfter(key, stored) });
+				if (taken.from && taken.to) recordStep(key, taken.from, taken.to);
+				return taken.items;
+			});
+			return items.length > 0 ? { noWebhookResponse: true, workflowData: [items] } : { noWebhookResponse: true };
+		} catch (error) {
+			// Dropbox already has its answer; the cursor did not move, so the next notification reads these changes again
+			this.logger.error(`Dropbox Plus Instant Trigger "${this.getNode().name}" could not read the changes: ${(error as Error).message}`);
+			return { noWebhookResponse: true };
+		}
+	}
+}

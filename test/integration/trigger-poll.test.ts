@@ -1,0 +1,224 @@
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { DropboxPlusTrigger } from '../../nodes/DropboxPlusTrigger/DropboxPlusTrigger.node';
+import { startEmulator, type Emulator } from '../../sandbox/emulator';
+import { createTriggerHarness, type TriggerHarness } from '../support/triggerContext';
+
+const TOKEN = 'test-token';
+const ALL_EVENTS = ['fileCreated', 'fileUpdated', 'fileDeleted', 'folderCreated', 'folderDeleted'];
+let emu: Emulator;
+
+beforeAll(async () => {
+	emu = await startEmulator({ port: 0, accessToken: TOKEN });
+});
+afterAll(async () => await emu.close());
+beforeEach(() => emu.reset());
+
+async function api(route: string, args: object): Promise<IDataObject> {
+	const response = await fetch(`${emu.url}/2/${route}`, {
+		method: 'POST',
+		headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+		body: JSON.stringify(args),
+	});
+	if (!response.ok) throw new Error(`${route}: ${response.status} ${await response.text()}`);
+	return (await response.json()) as IDataObject;
+}
+
+async function trigger(parameters: IDataObject = {}, mode: 'trigger' | 'manual' = 'trigger') {
+	return await createTriggerHarness({
+		emulatorUrl: emu.url,
+		accessToken: TOKEN,
+		mode,
+		parameters: {
+			authentication: 'oAuth2',
+			events: ALL_EVENTS,
+			folder: { __rl: true, mode: 'path', value: '/Inbox' },
+			includeSubfolders: false,
+			attachContent: 'none',
+			filters: {},
+			...parameters,
+		},
+	});
+}
+
+async function poll(harness: TriggerHarness): Promise<INodeExecutionData[] | null> {
+	const result = await new DropboxPlusTrigger().poll.call(harness.poll());
+	return result ? result[0] : null;
+}
+
+/** What a user sees per item: "event path". */
+function seen(items: INodeExecutionData[] | null): string[] {
+	return (items ?? []).map((item) => `${item.json.event} ${item.json.path_display}`).sort();
+}
+
+describe('Dropbox Plus Trigger (polling) against the emulator', () => {
+	beforeEach(() => emu.seedFolder('/Inbox'));
+
+	it('takes a baseline on the first poll and reports nothing that existed before', async () => {
+		await emu.seedFile('/Inbox/old.txt', 'old');
+		const harness = await trigger();
+		expect(await poll(harness)).toBeNull();
+		expect(typeof harness.staticData.cursor).toBe('string');
+		expect(await poll(harness)).toBeNull();
+	});
+
+	it('reports every event kind once, classified', async () => {
+		await emu.seedFile('/Inbox/keep.txt', 'v1');
+		await emu.seedFile('/Inbox/gone.txt', 'bye');
+		emu.seedFolder('/Inbox/OldFolder');
+		const harness = await trigger();
+		await poll(harness);
+
+		await emu.seedFile('/Inbox/new.txt', 'hello');
+		await emu.seedFile('/Inbox/keep.txt', 'v2');
+		await api('files/delete_v2', { path: '/Inbox/gone.txt' });
+		await api('files/create_folder_v2', { path: '/Inbox/NewFolder' });
+		await api('files/delete_v2', { path: '/Inbox/OldFolder' });
+
+		const items = await poll(harness);
+		expect(seen(items)).toEqual([
+			'fileCreated /Inbox/new.txt',
+			'fileDeleted /Inbox/gone.txt',
+			'fileUpdated /Inbox/keep.txt',
+			'folderCreated /Inbox/NewFolder',
+			'folderDeleted /Inbox/OldFolder',
+		]);
+		const created = items!.find((item) => item.json.event === 'fileCreated')!.json;
+		expect(created).toMatchObject({ name: 'new.txt', size: 5, '.tag': 'file' });
+		expect(created.id).toMatch(/^id:/);
+		expect(created.rev).toEqual(expect.any(String));
+		expect(created.content_hash).toEqual(expect.any(String));
+		expect(created.server_modified).toEqual(expect.any(String));
+		expect(await poll(harness)).toBeNull();
+	});
+
+	it('emits only the chosen events', async () => {
+		await emu.seedFile('/Inbox/a.txt', 'v1');
+		const harness = await trigger({ events: ['fileUpdated', 'folderDeleted'] });
+		await poll(harness);
+		await emu.seedFile('/Inbox/a.txt', 'v2');
+		await emu.seedFile('/Inbox/b.txt', 'new');
+		await api('files/create_folder_v2', { path: '/Inbox/F' });
+		expect(seen(await poll(harness))).toEqual(['fileUpdated /Inbox/a.txt']);
+	});
+
+	it('sees subfolders only when Include Subfolders is on', async () => {
+		emu.seedFolder('/Inbox/Sub');
+		const direct = await trigger();
+		const recursive = await trigger({ includeSubfolders: true });
+		await poll(direct);
+		await poll(recursive);
+		await emu.seedFile('/Inbox/Sub/deep.txt', 'x');
+		await emu.seedFile('/Inbox/top.txt', 'x');
+		await emu.seedFile('/Elsewhere/out.txt', 'x');
+		expect(seen(await poll(direct))).toEqual(['fileCreated /Inbox/top.txt']);
+		expect(seen(await poll(recursive))).toEqual(['fileCreated /Inbox/Sub/deep.txt', 'fileCreated /Inbox/top.txt']);
+	});
+
+	it('watches the whole Dropbox when the folder is the root', async () => {
+		const harness = await trigger({ folder: { __rl: true, mode: 'path', value: '/' }, includeSubfolders: true });
+		await poll(harness);
+		await emu.seedFile('/Anywhere/x.pdf', 'x');
+		expect(seen(await poll(harness))).toEqual(['fileCreated /Anywhere/x.pdf', 'folderCreated /Anywhere']);
+	});
+
+	it('filters by file extension and by name pattern', async () => {
+		const harness = await trigger({ filters: { fileExtensions: 'PDF, .docx', namePattern: 'invoice-??.*' } });
+		await poll(harness);
+		for (const name of ['invoice-01.pdf', 'invoice-02.docx', 'invoice-03.txt', 'invoice-100.pdf', 'receipt-01.pdf']) {
+			await emu.seedFile(`/Inbox/${name}`, name);
+		}
+		expect(seen(await poll(harness))).toEqual(['fileCreated /Inbox/invoice-01.pdf', 'fileCreated /Inbox/invoice-02.docx']);
+	});
+
+	it('classifies a file deleted and re-created as deleted, then created (not updated)', async () => {
+		await emu.seedFile('/Inbox/report.txt', 'v1');
+		const harness = await trigger();
+		await poll(harness);
+		await api('files/delete_v2', { path: '/Inbox/report.txt' });
+		expect(seen(await poll(harness))).toEqual(['fileDeleted /Inbox/report.txt']);
+		await emu.seedFile('/Inbox/report.txt', 'v2');
+		expect(seen(await poll(harness))).toEqual(['fileCreated /Inbox/report.txt']);
+	});
+
+	it('classifies a new revision as updated, and a rename or move as deleted + created', async () => {
+		await emu.seedFile('/Inbox/draft.txt', 'v1');
+		emu.seedFolder('/Inbox/Done');
+		const harness = await trigger({ includeSubfolders: true });
+		await poll(harness);
+		await emu.seedFile('/Inbox/draft.txt', 'v2');
+		expect(seen(await poll(harness))).toEqual(['fileUpdated /Inbox/draft.txt']);
+		await api('files/move_v2', { from_path: '/Inbox/draft.txt', to_path: '/Inbox/final.txt' });
+		expect(seen(await poll(harness))).toEqual(['fileCreated /Inbox/final.txt', 'fileDeleted /Inbox/draft.txt']);
+		await api('files/move_v2', { from_path: '/Inbox/final.txt', to_path: '/Inbox/Done/final.txt' });
+		expect(seen(await poll(harness))).toEqual(['fileCreated /Inbox/Done/final.txt', 'fileDeleted /Inbox/final.txt']);
+	});
+
+	it('re-baselines on an expired cursor, reports no storm of created files, and says so in the log', async () => {
+		for (let i = 0; i < 20; i++) await emu.seedFile(`/Inbox/f${i}.txt`, 'x');
+		const harness = await trigger();
+		await poll(harness);
+		const before = harness.staticData.cursor;
+		// Dropbox invalidates cursors now and then; the emulator's cursors carry its epoch
+		emu.state.epoch = 'expired-epoch';
+		expect(await poll(harness)).toBeNull();
+		expect(harness.warnings.join('\n')).toMatch(/reset/);
+		expect(harness.staticData.cursor).not.toBe(before);
+		await emu.seedFile('/Inbox/after.txt', 'x');
+		expect(seen(await poll(harness))).toEqual(['fileCreated /Inbox/after.txt']);
+	});
+
+	it('attaches the content as binary, or a temporary link', async () => {
+		const binary = await trigger({ attachContent: 'binary' });
+		const link = await trigger({ attachContent: 'link' });
+		await poll(binary);
+		await poll(link);
+		await emu.seedFile('/Inbox/photo.jpg', 'jpeg bytes');
+		const [withBinary] = (await poll(binary))!;
+		expect(withBinary.binary?.data.fileName).toBe('photo.jpg');
+		expect((await binary.readBinary(withBinary.binary!.data.id!)).toString()).toBe('jpeg bytes');
+		const [withLink] = (await poll(link))!;
+		const download = await fetch(String(withLink.json.temporary_link).replace(/^https?:\/\/[^/]+/, emu.url));
+		expect(await download.text()).toBe('jpeg bytes');
+	});
+
+	it('in manual mode shows the newest files without moving the cursor', async () => {
+		const active = await trigger();
+		await poll(active);
+		const cursor = active.staticData.cursor;
+		await emu.seedFile('/Inbox/one.txt', '1');
+		await emu.seedFile('/Inbox/two.txt', '2');
+		const manual = await trigger({}, 'manual');
+		manual.staticData.cursor = cursor;
+		const items = await poll(manual);
+		expect(items!.map((item) => item.json.name).sort()).toEqual(['one.txt', 'two.txt']);
+		expect(items![0].json.sample).toBe(true);
+		expect(manual.staticData.cursor).toBe(cursor);
+		expect(seen(await poll(active))).toEqual(['fileCreated /Inbox/one.txt', 'fileCreated /Inbox/two.txt']);
+	});
+
+	it('refuses an unusable folder or filter before any call', async () => {
+		emu.resetCalls();
+		const badFolder = await trigger({ folder: { __rl: true, mode: 'path', value: '/In//box' } });
+		await expect(poll(badFolder)).rejects.toThrow(/watched folder "\/In\/\/box" has an empty segment/);
+		const noEvents = await trigger({ events: [] });
+		await expect(poll(noEvents)).rejects.toThrow(/No event is selected/);
+		expect(emu.calls().total).toBe(0);
+	});
+
+	it('costs one API call per poll with nothing new, even in a folder of 100,000 entries', async () => {
+		const seeded = await fetch(`${emu.url}/__admin/seed`, {
+			method: 'POST',
+			body: JSON.stringify({ generate: { folder: '/Big', count: 100_000 } }),
+		});
+		expect(seeded.ok).toBe(true);
+		const harness = await trigger({ folder: { __rl: true, mode: 'path', value: '/Big' } });
+		await poll(harness);
+		emu.resetCalls();
+		expect(await poll(harness)).toBeNull();
+		expect(await poll(harness)).toBeNull();
+		expect(emu.calls()).toEqual({ total: 2, byRoute: { 'files/list_folder/continue': 2 } });
+		await emu.seedFile('/Big/new.txt', 'x');
+		expect(seen(await poll(harness))).toEqual(['fileCreated /Big/new.txt']);
+	}, 120_000);
+});
