@@ -1,0 +1,160 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { DropboxPlusWebhookTrigger } from '../../nodes/DropboxPlusWebhookTrigger/DropboxPlusWebhookTrigger.node';
+import { startEmulator, type Emulator } from '../../sandbox/emulator';
+import { createTriggerHarness, signBody, type TriggerHarness } from '../support/triggerContext';
+
+const TOKEN = 'test-token';
+const SECRET = 'sandbox-app-secret';
+const node = new DropboxPlusWebhookTrigger();
+let emu: Emulator;
+
+beforeAll(async () => {
+	emu = await startEmulator({ port: 0, accessToken: TOKEN });
+});
+afterAll(async () => await emu.close());
+beforeEach(() => {
+	emu.reset();
+	emu.seedFolder('/Inbox');
+});
+
+async function instantTrigger(nodeId = 'instant-node'): Promise<TriggerHarness> {
+	const harness = await createTriggerHarness({
+		emulatorUrl: emu.url,
+		accessToken: TOKEN,
+		appSecret: SECRET,
+		nodeId,
+		parameters: {
+			authentication: 'refreshToken',
+			events: ['fileCreated', 'fileUpdated', 'fileDeleted'],
+			folder: { __rl: true, mode: 'path', value: '/Inbox' },
+			includeSubfolders: false,
+			attachContent: 'none',
+			filters: {},
+		},
+	});
+	expect(await node.webhookMethods.default.checkExists.call(harness.hook())).toBe(false);
+	expect(await node.webhookMethods.default.create.call(harness.hook())).toBe(true);
+	return harness;
+}
+
+function notification(accounts: string[]): Buffer {
+	return Buffer.from(JSON.stringify({ list_folder: { accounts }, delta: { users: [12345] } }));
+}
+
+async function deliver(harness: TriggerHarness, rawBody: Buffer, signature?: string) {
+	const headers: IDataObject = { 'Content-Type': 'application/json' };
+	if (signature !== undefined) headers['X-Dropbox-Signature'] = signature;
+	const { ctx, response } = harness.webhook({ method: 'POST', rawBody, headers });
+	const result = await node.webhook.call(ctx);
+	const paths = (result.workflowData?.[0] ?? []).map((item) => `${item.json.event} ${item.json.path_display}`).sort();
+	return { result, response, paths };
+}
+
+describe('Dropbox Plus Instant Trigger against the emulator', () => {
+	it('answers the verification GET by echoing the challenge as plain text, nosniff', async () => {
+		const harness = await instantTrigger();
+		const { ctx, response } = harness.webhook({ method: 'GET', query: { challenge: 'abc<script>123' } });
+		expect(await node.webhook.call(ctx)).toEqual({ noWebhookResponse: true });
+		expect(response).toMatchObject({
+			statusCode: 200,
+			body: 'abc<script>123',
+			headers: { 'content-type': 'text/plain', 'x-content-type-options': 'nosniff' },
+		});
+	});
+
+	it('stores the account and a baseline at activation, and reports it as existing', async () => {
+		await emu.seedFile('/Inbox/before.txt', 'x');
+		const harness = await instantTrigger();
+		expect(harness.staticData.accountId).toBe(emu.accountId);
+		expect(await node.webhookMethods.default.checkExists.call(harness.hook())).toBe(true);
+		const { paths } = await deliver(harness, notification([emu.accountId]), signBody(notification([emu.accountId]), SECRET));
+		expect(paths).toEqual([]);
+		expect(await node.webhookMethods.default.delete.call(harness.hook())).toBe(true);
+		expect(harness.staticData).toEqual({});
+	});
+
+	it('emits the changes for a correctly signed notification, and never twice', async () => {
+		const harness = await instantTrigger();
+		await emu.seedFile('/Inbox/a.txt', 'x');
+		const body = notification([emu.accountId]);
+		const first = await deliver(harness, body, signBody(body, SECRET));
+		expect(first.response.statusCode).toBe(200);
+		expect(first.paths).toEqual(['fileCreated /Inbox/a.txt']);
+		const again = await deliver(harness, body, signBody(body, SECRET));
+		expect(again.response.statusCode).toBe(200);
+		expect(again.paths).toEqual([]);
+		expect(again.result.workflowData).toBeUndefined();
+	});
+
+	it('emits once when the same notification arrives twice at the same time', async () => {
+		const harness = await instantTrigger('concurrent-node');
+		await emu.seedFile('/Inbox/b.txt', 'x');
+		const body = notification([emu.accountId]);
+		// Each delivery loads the saved static data before the other saves its own
+		const copy = { ...harness.staticData };
+		const twin = await createTriggerHarness({
+			emulatorUrl: emu.url, accessToken: TOKEN, appSecret: SECRET, nodeId: 'concurrent-node',
+			staticData: copy, parameters: (harness.poll().getNode().parameters as IDataObject),
+		});
+		const [one, two] = await Promise.all([deliver(harness, body, signBody(body, SECRET)), deliver(twin, body, signBody(body, SECRET))]);
+		expect([...one.paths, ...two.paths]).toEqual(['fileCreated /Inbox/b.txt']);
+	});
+
+	it.each([
+		['missing', undefined],
+		['wrong', signBody('another body', SECRET)],
+		['made with another secret', signBody(notification(['x']), 'not-the-secret')],
+		['not hex', 'zz'],
+	])('answers 403 and starts nothing when the signature is %s', async (_label, signature) => {
+		const harness = await instantTrigger();
+		await emu.seedFile('/Inbox/c.txt', 'x');
+		const routesBefore = harness.routes.length;
+		const cursor = harness.staticData.cursor;
+		const { response, result } = await deliver(harness, notification(['x']), signature);
+		expect(response.statusCode).toBe(403);
+		expect(result.workflowData).toBeUndefined();
+		expect(harness.routes.length).toBe(routesBefore);
+		expect(harness.staticData.cursor).toBe(cursor);
+	});
+
+	it('starts nothing for a notification about another account of the app', async () => {
+		const harness = await instantTrigger();
+		await emu.seedFile('/Inbox/d.txt', 'x');
+		const routesBefore = harness.routes.length;
+		const body = notification(['dbid:someone-else']);
+		const { response, result } = await deliver(harness, body, signBody(body, SECRET));
+		expect(response.statusCode).toBe(200);
+		expect(result.workflowData).toBeUndefined();
+		expect(harness.routes.length).toBe(routesBefore);
+		const ours = notification(['dbid:someone-else', emu.accountId]);
+		expect((await deliver(harness, ours, signBody(ours, SECRET))).paths).toEqual(['fileCreated /Inbox/d.txt']);
+	});
+
+	it('verifies a notification exactly as the emulator signs and delivers it', async () => {
+		const harness = await instantTrigger();
+		const received: Array<{ body: Buffer; signature: string }> = [];
+		const { createServer } = await import('node:http');
+		const server = createServer((req, res) => {
+			const chunks: Buffer[] = [];
+			req.on('data', (chunk: Buffer) => chunks.push(chunk));
+			req.on('end', () => {
+				received.push({ body: Buffer.concat(chunks), signature: String(req.headers['x-dropbox-signature']) });
+				res.end();
+			});
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const { port } = server.address() as { port: number };
+		try {
+			await fetch(`${emu.url}/__admin/webhook`, { method: 'POST', body: JSON.stringify({ webhookUrl: `http://127.0.0.1:${port}/hook` }) });
+			await fetch(`${emu.url}/__admin/webhook/notify`, { method: 'POST', body: JSON.stringify({}) });
+			for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+		} finally {
+			server.close();
+		}
+		await emu.seedFile('/Inbox/e.txt', 'x');
+		const { response, paths } = await deliver(harness, received[0].body, received[0].signature);
+		expect(response.statusCode).toBe(200);
+		expect(paths).toEqual(['fileCreated /Inbox/e.txt']);
+	});
+});
