@@ -1,0 +1,284 @@
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+
+import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { route } from '../../nodes/DropboxPlus/actions/router';
+import { ContentHasher, contentHash } from '../../nodes/shared/contentHash';
+import type { Emulator } from '../../sandbox/emulator';
+import { createExecuteContext } from '../support/executeContext';
+import { TOKEN, byPath, emulator, failure, run } from './run';
+
+const MIB = 1024 * 1024;
+let emu: Emulator;
+
+beforeAll(async () => {
+	emu = await emulator();
+});
+
+afterAll(async () => {
+	await emu.close();
+});
+
+beforeEach(() => {
+	emu.reset();
+	emu.resetCalls();
+});
+
+/** Runs the node on one item whose binary field `field` holds `data`, stored as n8n's filesystem mode does. */
+async function runWithBinary(parameters: IDataObject, data: Buffer | Readable, fileName: string, field = 'data') {
+	const items: INodeExecutionData[] = [{ json: {} }];
+	const test = await createExecuteContext({
+		emulatorUrl: emu.url,
+		accessToken: TOKEN,
+		parameters: { authentication: 'oAuth2', ...parameters },
+		items,
+	});
+	items[0].binary = { [field]: await test.storeBinary(data, fileName) };
+	const [out] = await route.call(test.ctx);
+	return { items: out, test };
+}
+
+const upload = (extra: IDataObject): IDataObject => ({ resource: 'file', operation: 'upload', ...extra });
+const download = (path: string, extra: IDataObject = {}): IDataObject => ({
+	resource: 'file',
+	operation: 'download',
+	file: byPath(path),
+	...extra,
+});
+
+/** Downloads `path` and returns what the user gets: metadata, binary entry and bytes. */
+async function downloaded(path: string, extra: IDataObject = {}) {
+	const { items, test } = await run(emu, download(path, extra));
+	const binary = items[0].binary?.data as IBinaryData;
+	return { json: items[0].json, binary, bytes: await test.readBinary(binary) };
+}
+
+/** `size` pseudo-random bytes as a stream, never all in memory; `hasher` sees them as generated. */
+function generated(size: number, hasher: ContentHasher): Readable {
+	const block = randomBytes(MIB);
+	let sent = 0;
+	return new Readable({
+		read() {
+			if (sent >= size) return void this.push(null);
+			const piece = Buffer.from(block.subarray(0, Math.min(MIB, size - sent)));
+			piece.writeUInt32BE(sent / MIB, 0); // every MiB differs
+			sent += piece.length;
+			hasher.update(piece);
+			this.push(piece);
+		},
+	});
+}
+
+describe('File → Upload', () => {
+	it('saves text into a folder in one request and returns the file metadata', async () => {
+		emu.seedFolder('/Notes');
+		const { items } = await run(
+			emu,
+			upload({ content: 'text', text: 'héllo wörld\n', folder: byPath('/Notes'), fileName: 'hello.txt' }),
+		);
+		expect(items[0].json).toMatchObject({
+			name: 'hello.txt',
+			path_display: '/Notes/hello.txt',
+			size: Buffer.byteLength('héllo wörld\n'),
+			content_hash: contentHash(Buffer.from('héllo wörld\n')),
+		});
+		expect(items[0].json.rev).toMatch(/^[0-9a-f]{9,}$/);
+		expect(emu.calls().byRoute).toMatchObject({ 'files/upload': 1 });
+		expect((await downloaded('/Notes/hello.txt')).bytes.toString('utf8')).toBe('héllo wörld\n');
+	});
+
+	it('round-trips Unicode and emoji file names byte for byte, with the right MIME type', async () => {
+		const data = randomBytes(200_000);
+		const name = 'Ünïcödé 日本語 📄✨.pdf';
+		const { items } = await runWithBinary(upload({ destination: 'path', filePath: `/Ärchiv 🗂/${name}` }), data, name);
+		expect(items[0].json.path_display).toBe(`/Ärchiv 🗂/${name}`);
+		const got = await downloaded(`/Ärchiv 🗂/${name}`);
+		expect(got.bytes.equals(data)).toBe(true);
+		expect(got.binary.fileName).toBe(name);
+		expect(got.binary.mimeType).toBe('application/pdf');
+		expect(got.json.content_hash).toBe(contentHash(data));
+	});
+
+	it('uploads 300 MiB through an upload session in chunks, and the Dropbox content_hash matches', async () => {
+		const size = 300 * MIB;
+		const expected = new ContentHasher();
+		const { items } = await runWithBinary(
+			upload({ folder: byPath('/'), fileName: 'big.bin', options: { chunkSize: 16 } }),
+			generated(size, expected),
+			'big.bin',
+		);
+		const hash = expected.digest();
+		expect(items[0].json).toMatchObject({ path_display: '/big.bin', size, content_hash: hash });
+		const { byRoute } = emu.calls();
+		expect(byRoute['files/upload_session/start']).toBe(1);
+		// 300 MiB = 16 MiB in start + 17 × 16 MiB appends + the last 12 MiB in finish
+		expect(byRoute['files/upload_session/append_v2']).toBe(17);
+		expect(byRoute['files/upload_session/finish']).toBe(1);
+		expect(byRoute['files/upload']).toBeUndefined();
+	}, 60_000);
+
+	it('refuses to add over an existing file, naming the path and the fix, then overwrites and updates', async () => {
+		await emu.seedFile('/r.txt', 'one');
+		const error = await failure(run(emu, upload({ content: 'text', text: 'two', destination: 'path', filePath: '/r.txt' })));
+		expect(error.message).toContain('"/r.txt"');
+		expect(error.message).toContain('conflict');
+		expect(error.description).toContain('Overwrite');
+		expect(error.description).toContain('Autorename');
+
+		const renamed = await run(emu, upload({ content: 'text', text: 'two', destination: 'path', filePath: '/r.txt', options: { autorename: true } }));
+		expect(renamed.items[0].json.path_display).toBe('/r (1).txt');
+
+		const { items } = await run(emu, upload({ content: 'text', text: 'three', destination: 'path', filePath: '/r.txt', mode: 'overwrite' }));
+		expect((await downloaded('/r.txt')).bytes.toString()).toBe('three');
+
+		const stale = await failure(
+			run(emu, upload({ content: 'text', text: 'four', destination: 'path', filePath: '/r.txt', mode: 'update', revision: '0123456789abc' })),
+		);
+		expect(stale.message).toContain('"/r.txt"');
+		expect(stale.description).toContain('Overwrite');
+
+		const rev = items[0].json.rev as string;
+		await run(emu, upload({ content: 'text', text: 'four', destination: 'path', filePath: '/r.txt', mode: 'update', revision: rev }));
+		expect((await downloaded('/r.txt')).bytes.toString()).toBe('four');
+	});
+
+	it('records the client-modified time as Dropbox writes it', async () => {
+		const { items } = await run(
+			emu,
+			upload({ content: 'text', text: 'x', destination: 'path', filePath: '/t.txt', options: { clientModified: '2023-04-05T06:07:08.900+02:00' } }),
+		);
+		expect(items[0].json.client_modified).toBe('2023-04-05T04:07:08Z');
+	});
+
+	it('refuses bad input before calling Dropbox, naming the item, the field and the fix', async () => {
+		const cases: Array<[IDataObject, RegExp, RegExp]> = [
+			[upload({ destination: 'path', filePath: '/a.bin', binaryPropertyName: 'file' }), /Input Binary Field "file" of item 0 is not in the input item/, /"data"/],
+			[upload({ destination: 'path', filePath: '/a.bin', options: { chunkSize: 6 } }), /Chunk Size option of item 0 .*not a multiple of 4 MiB/, /use 4 or 8/],
+			[upload({ destination: 'path', filePath: '/a.bin', options: { chunkSize: 152 } }), /over the limit/, /148 MiB/],
+			[upload({ destination: 'path', filePath: '/a.bin', mode: 'update', revision: 'abc' }), /Revision of item 0 "abc" is not a Dropbox revision/, /List Revisions/],
+			[upload({ folder: byPath('/x'), fileName: 'a/b.txt' }), /File Name of item 0 "a\/b.txt" contains "\/"/, /Folder field/],
+			[upload({ destination: 'path', filePath: '/a.bin', options: { clientModified: 'soon' } }), /Client Modified option of item 0/, /ISO date/],
+		];
+		for (const [parameters, message, fix] of cases) {
+			const error = await failure(runWithBinary(parameters, Buffer.from('abc'), 'a.bin'));
+			expect(error.message).toMatch(message);
+			expect(error.description).toMatch(fix);
+		}
+		const empty = await failure(runWithBinary(upload({ destination: 'path', filePath: '/e.bin' }), Buffer.alloc(0), 'e.bin'));
+		expect(empty.message).toBe('The Input Binary Field "data" of item 0 holds an empty file (0 bytes)');
+		expect(emu.calls().total).toBe(0);
+	});
+});
+
+describe('File → Download', () => {
+	it('streams a 300 MiB file into the binary store and checks its content_hash', async () => {
+		await emu.seedFile('/media/video.mp4', { size: 300 * MIB, seed: 5 });
+		const { items, test } = await run(emu, download('/media/video.mp4', { binaryPropertyName: 'clip' }));
+		const binary = items[0].binary?.clip as IBinaryData;
+		expect(binary).toMatchObject({ fileName: 'video.mp4', mimeType: 'video/mp4', fileSize: String(300 * MIB) });
+		const stored = await test.readBinary(binary);
+		expect(stored.length).toBe(300 * MIB);
+		expect(contentHash(stored)).toBe(items[0].json.content_hash);
+		expect(items[0].json).toMatchObject({ path_display: '/media/video.mp4', size: 300 * MIB });
+	}, 60_000);
+
+	it('downloads an older revision with the Revision option', async () => {
+		await emu.seedFile('/v.txt', 'first');
+		const first = await downloaded('/v.txt');
+		await run(emu, upload({ content: 'text', text: 'second', destination: 'path', filePath: '/v.txt', mode: 'overwrite' }));
+		const old = await downloaded('/v.txt', { options: { revision: first.json.rev } });
+		expect(old.bytes.toString()).toBe('first');
+		expect((await downloaded('/v.txt')).bytes.toString()).toBe('second');
+	});
+
+	it('says what is missing when the file does not exist', async () => {
+		const error = await failure(run(emu, download('/nope.txt')));
+		expect(error.message).toContain('"/nope.txt"');
+		expect(error.message).toContain('not_found');
+	});
+});
+
+describe('File → Get by Name', () => {
+	beforeEach(async () => {
+		await emu.seedFile('/docs/a/Report.PDF', 'A');
+		await emu.seedFile('/docs/b/report.pdf', 'B');
+		await emu.seedFile('/docs/notes.txt', 'N');
+	});
+	const byName = (extra: IDataObject): IDataObject => ({
+		resource: 'file',
+		operation: 'getByName',
+		folder: byPath('/docs'),
+		fileName: 'report.pdf',
+		...extra,
+	});
+
+	it('finds every file of that name in subfolders, ignoring case', async () => {
+		const { items } = await run(emu, byName({ recursive: true, returnMatches: 'all' }));
+		expect(items.map((item) => item.json.path_display).sort()).toEqual(['/docs/a/Report.PDF', '/docs/b/report.pdf']);
+	});
+
+	it('returns only the first match', async () => {
+		const { items } = await run(emu, byName({ recursive: true }));
+		expect(items).toHaveLength(1);
+		expect(String(items[0].json.name).toLowerCase()).toBe('report.pdf');
+	});
+
+	it('fails clearly, or returns nothing, when no file has the name', async () => {
+		const error = await failure(run(emu, byName({})));
+		expect(error.message).toBe('No file named "report.pdf" in "/docs"');
+		expect(error.description).toContain('Search Subfolders');
+		const { items } = await run(emu, byName({ ifNotFound: 'nothing' }));
+		expect(items).toEqual([]);
+	});
+
+	it('stops paging at the first match', async () => {
+		emu.reset();
+		const response = await fetch(`${emu.url}/__admin/seed`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({ generate: { folder: '/many', count: 5000 } }),
+		});
+		expect(response.status).toBe(200);
+		emu.resetCalls();
+		const { items } = await run(emu, byName({ folder: byPath('/many'), fileName: 'FILE-000007.txt' }));
+		expect(items[0].json.path_display).toBe('/many/file-000007.txt');
+		expect(emu.calls().byRoute['files/list_folder/continue']).toBeUndefined();
+		// whereas looking for all matches reads every page
+		emu.resetCalls();
+		await run(emu, byName({ folder: byPath('/many'), fileName: 'FILE-000007.txt', returnMatches: 'all' }));
+		expect(emu.calls().byRoute['files/list_folder/continue']).toBeGreaterThanOrEqual(2);
+	});
+});
+
+describe('File → Get Temporary Link, List Revisions, Restore Revision', () => {
+	it('gives a link that serves the file bytes', async () => {
+		await emu.seedFile('/l.txt', 'linked bytes');
+		const { items } = await run(emu, { resource: 'file', operation: 'getTemporaryLink', file: byPath('/l.txt') });
+		expect(items[0].json.metadata).toMatchObject({ path_display: '/l.txt' });
+		const body = await (await fetch(items[0].json.link as string)).text();
+		expect(body).toBe('linked bytes');
+	});
+
+	it('lists revisions newest first and restores an old one', async () => {
+		for (const text of ['v1', 'v2', 'v3']) {
+			await run(emu, upload({ content: 'text', text, destination: 'path', filePath: '/h.txt', mode: 'overwrite' }));
+		}
+		const { items } = await run(emu, { resource: 'file', operation: 'listRevisions', file: byPath('/h.txt'), limit: 10 });
+		expect(items).toHaveLength(3);
+		expect(items.map((item) => item.json.size)).toEqual([2, 2, 2]);
+		expect(items.every((item) => item.json.is_deleted === false)).toBe(true);
+		expect(items[0].json.content_hash).toBe(contentHash(Buffer.from('v3')));
+		const oldest = items[2].json.rev as string;
+
+		const restored = await run(emu, { resource: 'file', operation: 'restore', file: byPath('/h.txt'), revision: oldest });
+		expect(restored.items[0].json.content_hash).toBe(contentHash(Buffer.from('v1')));
+		expect((await downloaded('/h.txt')).bytes.toString()).toBe('v1');
+	});
+
+	it('refuses a revision that is not one before calling Dropbox', async () => {
+		const error = await failure(run(emu, { resource: 'file', operation: 'restore', file: byPath('/h.txt'), revision: 'HEAD~1' }));
+		expect(error.message).toBe('The Revision of item 0 "HEAD~1" is not a Dropbox revision');
+		expect(emu.calls().total).toBe(0);
+	});
+});
