@@ -288,3 +288,25 @@ describe('folder operations', () => {
 		expect(calls('files/delete_batch')).toBe(1);
 	});
 });
+
+describe('Batch Size 1: one single-route call per item', () => {
+	const cases: Array<[string, string, string, (i: number) => IDataObject, (i: number) => string]> = [
+		['file', 'copy', 'files/copy_v2', (i) => ({ file: locator(`/in/f000${i}.txt`), destination: 'path', destinationPath: `/c/${i}.txt` }), (i) => `/c/${i}.txt`],
+		['file', 'move', 'files/move_v2', (i) => ({ file: locator(`/in/f000${i}.txt`), destination: 'rename', newName: `r${i}.txt` }), (i) => `/in/r${i}.txt`],
+		['file', 'delete', 'files/delete_v2', (i) => ({ file: locator(`/in/f000${i}.txt`) }), (i) => `/in/f000${i}.txt`],
+		['folder', 'copy', 'files/copy_v2', (i) => ({ folder: locator(`/d${i}`), destination: 'folder', destinationFolder: locator('/c') }), (i) => `/c/d${i}`],
+		['folder', 'move', 'files/move_v2', (i) => ({ folder: locator(`/d${i}`), destination: 'path', destinationPath: `/m/d${i}` }), (i) => `/m/d${i}`],
+		['folder', 'delete', 'files/delete_v2', (i) => ({ folder: locator(`/d${i}`) }), (i) => `/d${i}`],
+		['folder', 'create', 'files/create_folder_v2', (i) => ({ folderPath: `/new${i}` }), (i) => `/new${i}`],
+	];
+	it.each(cases)('%s %s uses %s', async (resource, operation, single, params, expected) => {
+		await seedFiles(2);
+		await seedFiles(1, '/d0');
+		await seedFiles(1, '/d1');
+		emu.resetCalls();
+		const out = await run(2, (i) => ({ resource, operation, ...params(i), options: { batchSize: 1 } }));
+		expect(out.map((item) => item.json.path_display)).toEqual([expected(0), expected(1)]);
+		expect(calls(single)).toBe(2);
+		expect(emu.calls().total).toBe(2);
+	});
+});

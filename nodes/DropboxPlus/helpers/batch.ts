@@ -133,7 +133,7 @@ async function pollJob(ctx: IExecuteFunctions, routes: BatchRoutes, jobId: strin
 		if (Date.now() - started + delay > POLL.maxWaitMs) {
 			throw new NodeOperationError(
 				ctx.getNode(),
-				`Dropbox's batch job did not finish within ${Math.round(POLL.maxWaitMs / 60_000)} minutes (${routes.launch})`,
+				`Dropbox's batch job did not finish within ${POLL.maxWaitMs / 1000} s (${routes.launch})`,
 				{
 					itemIndex,
 					description: `Dropbox may still complete it (job ${jobId}). Check the result in Dropbox before running again, or lower the Batch Size.`,
