@@ -182,8 +182,8 @@ describe('batched delete, copy, move and folder create', () => {
 		expect(calls('files/delete_batch')).toBe(1);
 	});
 
-	it('deletes with a revision guard through files/delete_v2, and refuses a revision that is not one', async () => {
-		await seedFiles(3);
+	it('deletes with a revision guard in the same files/delete_batch call, keeps a file whose revision changed, and refuses a revision that is not one', async () => {
+		await seedFiles(4);
 		const rev = (await (
 			await fetch(`${emu.url}/2/files/get_metadata`, {
 				method: 'POST',
@@ -192,16 +192,18 @@ describe('batched delete, copy, move and folder create', () => {
 			})
 		).json()) as { rev: string };
 		emu.resetCalls();
-		const revs = [rev.rev, 'not-a-rev', ''];
+		const revs = [rev.rev, 'not-a-rev', '', '0123456789abc'];
 		const out = await run(
-			3,
+			4,
 			(i) => ({ resource: 'file', operation: 'delete', file: locator(`/in/f000${i}.txt`), options: { parentRev: revs[i] } }),
 			true,
 		);
 		expect(out[0].json.path_display).toBe('/in/f0000.txt');
 		expect(out[1].json.error).toBe('The Only If Revision Is "not-a-rev" is not a Dropbox revision');
 		expect(out[2].json.path_display).toBe('/in/f0002.txt');
-		expect(calls('files/delete_v2')).toBe(1);
+		expect(out[3].json).toMatchObject({ path: '/in/f0003.txt', tag: expect.stringMatching(/^path_write\//) });
+		expect(await exists('/in/f0003.txt')).toBe(true);
+		expect(calls('files/delete_v2')).toBe(0);
 		expect(calls('files/delete_batch')).toBe(1);
 		expect(await exists('/in/f0001.txt')).toBe(true);
 	});

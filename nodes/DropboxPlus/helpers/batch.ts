@@ -38,8 +38,6 @@ export interface BatchEntry {
 	path: string;
 	/** Where a copy or move goes: named instead of `path` when Dropbox refuses the destination. */
 	destination?: string;
-	/** Must use the single route (e.g. a parent revision, which delete_batch does not take). */
-	single?: boolean;
 }
 
 /** Dropbox takes at most this many entries per copy, move or delete batch. */
@@ -247,8 +245,7 @@ async function runSingle(ctx: IExecuteFunctions, routes: BatchRoutes, entry: Bat
 }
 
 /**
- * Every entry's outcome, keyed by item index: one call per entry when Batch Size is 1 (or
- * the entry needs its single route), else one batch request per up to Batch Size entries.
+ * Every entry's outcome, keyed by item index: one call per entry when Batch Size is 1, else one batch request per up to Batch Size entries.
  */
 export async function runBatched(
 	ctx: IExecuteFunctions,
@@ -257,10 +254,11 @@ export async function runBatched(
 	batchSize: number,
 ): Promise<Map<number, ItemOutcome>> {
 	const outcomes = new Map<number, ItemOutcome>();
-	const alone = (entry: BatchEntry) => batchSize === 1 || entry.single === true;
-	for (const entry of entries.filter(alone)) outcomes.set(entry.itemIndex, await runSingle(ctx, routes, entry));
-	const batched = entries.filter((entry) => !alone(entry));
-	for (const group of groupByShared(batched)) {
+	if (batchSize === 1) {
+		for (const entry of entries) outcomes.set(entry.itemIndex, await runSingle(ctx, routes, entry));
+		return outcomes;
+	}
+	for (const group of groupByShared(entries)) {
 		for (const run of chunk(group, batchSize)) await runChunk(ctx, routes, run, outcomes);
 	}
 	return outcomes;

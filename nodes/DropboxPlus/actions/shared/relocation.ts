@@ -217,7 +217,7 @@ function deleteDescription(resource: Resource): INodeProperties[] {
 								default: '',
 								placeholder: 'a1c10ce0dd78',
 								description:
-									"Delete only if the file's current revision (its \"rev\" field) is this one, so a file changed meanwhile is kept. Such items are deleted one call each.",
+									"Delete only if the file's current revision (its \"rev\" field) is this one, so a file changed meanwhile is kept",
 							},
 						]
 					: []),
@@ -231,7 +231,7 @@ interface DeletePlan {
 	parentRev?: string;
 }
 
-/** Delete of a file or a folder, batched; a file with a revision guard is deleted alone (delete_batch takes no parent_rev). */
+/** Delete of a file or a folder, batched; delete_batch entries take the same optional parent_rev as delete_v2. */
 export function deleteOperation(resource: Resource): BatchOperation {
 	return batchOperation<DeletePlan>(deleteDescription(resource), {
 		routes: DELETE_ROUTES,
@@ -250,9 +250,8 @@ export function deleteOperation(resource: Resource): BatchOperation {
 			return { path, parentRev };
 		},
 		entryOf(plan, itemIndex) {
-			return plan.parentRev === undefined
-				? { itemIndex, args: { path: plan.path }, shared: {}, path: plan.path }
-				: { itemIndex, args: { path: plan.path, parent_rev: plan.parentRev }, shared: {}, path: plan.path, single: true };
+			const args = plan.parentRev === undefined ? { path: plan.path } : { path: plan.path, parent_rev: plan.parentRev };
+			return { itemIndex, args, shared: {}, path: plan.path };
 		},
 	});
 }
