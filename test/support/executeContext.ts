@@ -91,7 +91,9 @@ export async function createExecuteContext(options: ContextOptions): Promise<Tes
 
 	const authenticated = async (_type: string, request: IHttpRequestOptions) => {
 		const headers = { ...(request.headers ?? {}), Authorization: `Bearer ${options.accessToken}` };
-		requests.push({ url: request.url, headers: request.headers ?? {}, body: request.body });
+		// upload bodies are recorded by size only: keeping them would hold every byte ever sent
+		const body = Buffer.isBuffer(request.body) ? `<${request.body.length} bytes>` : request.body;
+		requests.push({ url: request.url, headers: request.headers ?? {}, body });
 		return await sendHttp({ ...request, headers }, { emulatorUrl: options.emulatorUrl });
 	};
 
@@ -125,8 +127,9 @@ export async function createExecuteContext(options: ContextOptions): Promise<Tes
 				}
 				return binary;
 			},
-			async getBinaryStream(binaryDataId: string) {
-				return createReadStream(join(binaryDir, binaryDataId.replace(/^filesystem-v2:/, '')));
+			async getBinaryStream(binaryDataId: string, chunkSize?: number) {
+				// as n8n's filesystem mode: the chunk size is the stream's high-water mark
+				return createReadStream(join(binaryDir, binaryDataId.replace(/^filesystem-v2:/, '')), { highWaterMark: chunkSize });
 			},
 			async getBinaryMetadata(binaryDataId: string) {
 				return metadata.get(binaryDataId.replace(/^filesystem-v2:/, '')) ?? { mimeType: 'application/octet-stream', fileSize: 0 };
