@@ -7,7 +7,6 @@ import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { DROPBOX_HOSTS } from './util';
 
 export interface EmulatorStartOptions {
 	/** a never-expiring access token for the default account (full scopes) */
@@ -75,21 +74,14 @@ export interface EmulatorHandle {
 	stop(): Promise<void>;
 }
 
-const PRELOAD = path.join(__dirname, 'route-dropbox.js');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const shared = require('../../../scripts/n8n-env.js') as {
+	routingEnv(o: { host?: string; port: number; caFile: string }): Record<string, string>;
+};
 
 /** The environment for a Node process whose Dropbox traffic must reach `host:port` (TLS, with `caFile`). */
 export function routingEnvFor(host: string, port: number, caFile: string): Record<string, string> {
-	const noProxy = [process.env.NO_PROXY ?? process.env.no_proxy, ...DROPBOX_HOSTS, 'localhost', '127.0.0.1']
-		.filter(Boolean)
-		.join(',');
-	return {
-		NODE_OPTIONS: `--require ${JSON.stringify(PRELOAD)}`,
-		DROPBOX_PLUS_ROUTE_TO: `${host}:${port}`,
-		DROPBOX_PLUS_ROUTE_HOSTS: DROPBOX_HOSTS.join(','),
-		NODE_EXTRA_CA_CERTS: caFile,
-		NO_PROXY: noProxy,
-		no_proxy: noProxy,
-	};
+	return shared.routingEnv({ host, port, caFile });
 }
 
 interface StartedEmulator {

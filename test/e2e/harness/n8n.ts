@@ -8,11 +8,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-import { findFiles, freePort, REPO_ROOT, runProcess, tail, waitFor, type ProcResult } from './util';
+import { findFiles, freePort, runProcess, tail, waitFor, type ProcResult } from './util';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const installer = require('../../../scripts/n8n-install.js') as {
 	ensureN8n(o?: { version?: string }): Promise<N8nPaths>;
+};
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const shared = require('../../../scripts/n8n-env.js') as {
+	n8nEnv(o: { userFolder: string; encryptionKey: string; extra?: Record<string, string | undefined> }): NodeJS.ProcessEnv;
+	installBuiltPackage(userFolder: string): string;
+	routingEnv(o: { host?: string; port: number; caFile: string }): Record<string, string>;
 };
 
 export interface N8nPaths {
@@ -213,35 +219,13 @@ export class N8n {
 		return path.join(this.userFolder, '.n8n');
 	}
 
-	/** The environment every n8n process of this instance gets. */
+	/** The environment every n8n process of this instance gets (see scripts/n8n-env.js). */
 	env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-		const base: NodeJS.ProcessEnv = {};
-		for (const [k, v] of Object.entries(process.env)) {
-			// nothing from the caller's n8n, npm or Node setup leaks in
-			// (NODE_ENV=test from jest would make n8n silent and refuse to load nodes)
-			if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|npm_|JEST_|TS_JEST|NODE_ENV$|NODE_OPTIONS$|NODE_EXTRA_CA_CERTS$|DROPBOX_PLUS_)/i.test(k)) continue;
-			base[k] = v;
-		}
-		return {
-			...base,
-			N8N_USER_FOLDER: this.userFolder,
-			N8N_ENCRYPTION_KEY: this.encryptionKey,
-			DB_TYPE: 'sqlite',
-			N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
-			N8N_DIAGNOSTICS_ENABLED: 'false',
-			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-			N8N_TEMPLATES_ENABLED: 'false',
-			N8N_PERSONALIZATION_ENABLED: 'false',
-			N8N_HIRING_BANNER_ENABLED: 'false',
-			N8N_DISABLED_MODULES: 'mcp-registry',
-			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-			N8N_SECURE_COOKIE: 'false',
-			N8N_LOG_LEVEL: 'info',
-			N8N_LOG_OUTPUT: 'console',
-			N8N_RUNNERS_MODE: 'internal',
-			...this.opts.env,
-			...extra,
-		};
+		return shared.n8nEnv({
+			userFolder: this.userFolder,
+			encryptionKey: this.encryptionKey,
+			extra: { ...this.opts.env, ...extra },
+		});
 	}
 
 	private log(msg: string) {
@@ -311,9 +295,11 @@ export class N8n {
 		}
 		const execution = new Execution(raw, this, `${res.stdout}\n${res.stderr}`);
 		if (!allowFailure && (res.code !== 0 || execution.error || raw.status === 'error')) {
+			// n8n's output without the (long) execution JSON, which the Execution carries
+			const trimmed = { ...res, stdout: res.stdout.replace(/^\{\n[\s\S]*?\n\}$/m, '[execution JSON omitted]') };
 			throw new N8nError(
 				`workflow ${workflowId} failed: ${describeError(execution.error)} (last node: ${execution.lastNodeExecuted})`,
-				res,
+				trimmed,
 				execution,
 			);
 		}
@@ -576,36 +562,7 @@ function newId(): string {
 	return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
 }
 
-/**
- * Installs the built package into `<userFolder>/.n8n/nodes/node_modules/n8n-nodes-dropbox-plus`,
- * exactly the files `npm pack` would publish (package.json "files"), as n8n's community-package
- * installer leaves them.
- */
+/** Installs the built package (dist/) into a user folder as n8n's community-package installer would. */
 export function installBuiltPackage(userFolder: string): string {
-	const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
-		files?: string[];
-		n8n?: { nodes?: string[]; credentials?: string[] };
-	};
-	const listed = [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])];
-	const missing = listed.filter((f) => !fs.existsSync(path.join(REPO_ROOT, f)));
-	if (missing.length) {
-		throw new Error(`the package is not built (missing ${missing.join(', ')}): run \`npm run build\` first`);
-	}
-	const target = path.join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
-	fs.rmSync(target, { recursive: true, force: true });
-	fs.mkdirSync(target, { recursive: true });
-	const copy = (rel: string) => {
-		const src = path.join(REPO_ROOT, rel);
-		if (fs.existsSync(src)) fs.cpSync(src, path.join(target, rel), { recursive: true });
-	};
-	for (const f of ['package.json', 'README.md', 'LICENSE', ...(pkg.files ?? ['dist'])]) copy(f);
-	// what n8n's installer writes next to the package
-	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
-	if (!fs.existsSync(path.join(nodesDir, 'package.json'))) {
-		fs.writeFileSync(
-			path.join(nodesDir, 'package.json'),
-			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: 'file:' } }, null, 2),
-		);
-	}
-	return target;
+	return shared.installBuiltPackage(userFolder);
 }
