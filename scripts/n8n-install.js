@@ -74,7 +74,7 @@ function childEnv(extra = {}) {
 		npm_config_audit: 'false',
 		npm_config_fund: 'false',
 		npm_config_update_notifier: 'false',
-		npm_config_loglevel: env.npm_config_loglevel || 'warn',
+		npm_config_loglevel: 'error',
 		...extra,
 	};
 }
@@ -89,7 +89,7 @@ function run(cmd, args, opts = {}) {
 		});
 		let tail = '';
 		const keep = (chunk) => {
-			tail = (tail + chunk.toString()).slice(-20000);
+			tail = (tail + chunk.toString()).slice(-4000);
 			if (process.env.N8N_INSTALL_VERBOSE) process.stderr.write(chunk);
 		};
 		child.stdout.on('data', keep);
@@ -198,11 +198,19 @@ async function install(p, stage) {
 	fs.writeFileSync(path.join(stage, 'package.json'), JSON.stringify(pkg, null, 2));
 	const npmArgs = ['--ignore-scripts', '--no-audit', '--no-fund', '--omit=dev', '--engine-strict=false'];
 	if (fs.existsSync(lockSrc)) {
+		// `npm install` (not `npm ci`) with the pinned lockfile: the same versions, and it tolerates the
+		// other platforms' optional binaries that npm leaves out of lockfiles written on Linux
 		log(`    using the pinned lockfile ${path.relative(process.cwd(), lockSrc)}`);
 		fs.copyFileSync(lockSrc, path.join(stage, 'package-lock.json'));
-		await run('npm', ['ci', ...npmArgs], { cwd: stage });
-	} else {
-		await run('npm', ['install', ...npmArgs], { cwd: stage });
+	}
+	for (let attempt = 1; ; attempt++) {
+		try {
+			await run('npm', ['install', ...npmArgs], { cwd: stage });
+			break;
+		} catch (e) {
+			if (attempt >= 2) throw e;
+			log(`    npm install failed, retrying once: ${e.message.split('\n').slice(-5).join(' | ')}`);
+		}
 	}
 	log(`    done in ${Math.round((Date.now() - t0) / 1000)} s`);
 

@@ -72,6 +72,18 @@ describe('example workflows (npm start) in real n8n', () => {
 		expect(run.json('Get space usage')[0]).toHaveProperty('used');
 	});
 
+	it('an example also runs from the editor ("Execute workflow" on a started n8n)', async () => {
+		const id = await h.n8n.importWorkflow(example('04-account-and-space.json'));
+		const server = await h.n8n.start();
+		try {
+			const run = await server.runManually(id);
+			expect(run.status).toBe('success');
+			expect(run.json('Get current account')[0].account_id).toMatch(/^dbid:/);
+		} finally {
+			await h.n8n.stopServer();
+		}
+	});
+
 	it(
 		'"copy every new PDF to /Archive", once published, copies a PDF added to /Inbox',
 		async () => {
@@ -94,7 +106,7 @@ describe('example workflows (npm start) in real n8n', () => {
 				expect(paths).toContain('/Archive/new-order.pdf');
 				expect(paths).not.toContain('/Archive/ignore-me.txt');
 			} finally {
-				await server.stop();
+				await h.n8n.stopServer();
 			}
 		},
 		240_000,

@@ -330,9 +330,15 @@ export class N8n {
 		throw new Error(`binary reference has neither id nor data: ${JSON.stringify(ref)}`);
 	}
 
+	/** Stops the started server (if any); the instance (database, credentials) stays for more CLI calls or another start(). */
+	async stopServer(): Promise<void> {
+		if (this.server) await this.server.stop();
+		this.server = undefined;
+	}
+
 	/** Starts `n8n start` (one per instance); resolves when it is ready and (by default) logged in as owner. */
 	async start(opts: ServerOptions = {}): Promise<N8nServer> {
-		if (this.server) throw new Error('this n8n is already started');
+		if (this.server?.running) throw new Error('this n8n is already started: stopServer() first');
 		const port = opts.port ?? (await freePort());
 		const brokerPort = await freePort();
 		this.server = await N8nServer.start(this, port, {
@@ -348,8 +354,7 @@ export class N8n {
 	}
 
 	async stop(): Promise<void> {
-		if (this.server) await this.server.stop();
-		this.server = undefined;
+		await this.stopServer();
 		if (this.ownsFolder && !process.env.E2E_KEEP) fs.rmSync(this.userFolder, { recursive: true, force: true });
 	}
 }
@@ -406,6 +411,11 @@ export class N8nServer {
 
 	get url(): string {
 		return `http://localhost:${this.port}`;
+	}
+
+	/** false once the process has exited */
+	get running(): boolean {
+		return !this.exited;
 	}
 
 	/** Everything n8n printed so far. */
@@ -513,6 +523,30 @@ export class N8nServer {
 				return out;
 			},
 			{ timeoutMs, intervalMs: 500 },
+		);
+	}
+
+	/**
+	 * Runs a stored workflow as the editor's "Execute workflow" button does (manual mode, on the
+	 * server), from the named trigger (default: its first trigger-like node); waits for the result.
+	 */
+	async runManually(workflowId: string, { trigger, timeoutMs = 120_000 }: { trigger?: string; timeoutMs?: number } = {}): Promise<Execution> {
+		const wf = await this.api('GET', `/rest/workflows/${workflowId}`);
+		const start =
+			trigger ??
+			(wf.nodes as Array<{ name: string; type: string }>).find((n) => /trigger|webhook/i.test(n.type))?.name ??
+			wf.nodes[0].name;
+		const { executionId } = await this.api<{ executionId: string }>('POST', `/rest/workflows/${workflowId}/run`, {
+			workflowData: wf,
+			triggerToStartFrom: { name: start },
+		});
+		return await waitFor(
+			`execution ${executionId}`,
+			async () => {
+				const e = await this.execution(executionId);
+				return ['running', 'new', 'waiting'].includes(e.status) ? undefined : e;
+			},
+			{ timeoutMs, intervalMs: 300 },
 		);
 	}
 
