@@ -121,6 +121,9 @@ async function dispatch(st: State, method: string, route: string, b: Body, url: 
 		case 'POST faults':
 			st.faults.set(b, b.replace === true);
 			return st.faults.snapshot();
+		case 'POST cursors/expire':
+			st.expireCursors();
+			return { ok: true };
 		case 'POST expire-tokens':
 			return { expired: st.expireAllTokens() };
 		case 'POST tokens': {
@@ -162,6 +165,7 @@ async function dispatch(st: State, method: string, route: string, b: Body, url: 
 			return st.webhooks.deliveries;
 		case 'POST seed': {
 			const a = acc(b.accountId);
+			const before = a.ns.seq;
 			const created: unknown[] = [];
 			for (const f of b.folders ?? []) created.push(nodeMeta(seedFolder(a.ns, typeof f === 'string' ? f : f.path)));
 			for (const f of b.files ?? []) {
@@ -191,7 +195,7 @@ async function dispatch(st: State, method: string, route: string, b: Body, url: 
 				const { access, refresh } = st.issueToken({ token: t.token, accountId: a.accountId, scopes: t.scopes, ttlSeconds: t.ttlSeconds, refresh: t.refreshToken === true });
 				created.push({ access_token: access.token, refresh_token: refresh?.token ?? null });
 			}
-			a.ns.notify();
+			if (a.ns.seq !== before) a.ns.notify();
 			return { accountId: a.accountId, created: created.length > 1000 ? created.length : created };
 		}
 		case 'GET files': {

@@ -27,6 +27,7 @@ const HELP = `Dropbox emulator
   --latency MS          added latency per API call
   --rate-429 F --rate-500 F --rate-503 F --reset-rate F   share (0..1) of faulty calls
   --reason-429 too_many_requests|too_many_write_operations|mixed   --retry-after S
+  --rate-entry-contention F  share of batch entries failing with too_many_write_operations
   --seed N              fault PRNG seed
   --verbose             log requests`;
 
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
 	const num = (k: string) => (a[k] !== undefined ? Number(a[k]) : undefined);
 	const faults: FaultConfig = {
 		seed: num('seed'), latencyMs: num('latency'), rate429: num('rate-429'), rate500: num('rate-500'), rate503: num('rate-503'),
-		resetRate: num('reset-rate'), retryAfter: num('retry-after'), reason429: a['reason-429'] as FaultConfig['reason429'],
+		resetRate: num('reset-rate'), rateEntryContention: num('rate-entry-contention'), retryAfter: num('retry-after'), reason429: a['reason-429'] as FaultConfig['reason429'],
 	};
 	const emu = await startEmulator({
 		port: num('port') ?? 8787,

@@ -1,7 +1,13 @@
 /** Fault injection: random shares (seedable) and scripted one-shot faults. */
 import { Rng } from './rng';
 
-export type FaultKind = '429' | '429w' | '500' | '503' | 'reset' | 'expired';
+export type FaultKind = '429' | '429w' | '500' | '503' | 'reset' | 'expired' | 'entry_contention';
+
+/** Batch routes whose entries can fail one by one with too_many_write_operations. */
+export const BATCH_ROUTES = [
+	'files/copy_batch_v2', 'files/move_batch_v2', 'files/delete_batch', 'files/create_folder_batch',
+	'files/upload_session/finish_batch_v2', 'files/upload_session/finish_batch',
+];
 
 export interface FaultConfig {
 	/** seed of the PRNG; re-seeds when given */
@@ -18,6 +24,9 @@ export interface FaultConfig {
 	resetRate?: number;
 	/** added latency per API call, ms */
 	latencyMs?: number;
+	/** share (0..1) of batch entries (copy/move/delete/create_folder batches, finish_batch) that fail
+	 *  on their own with too_many_write_operations inside an otherwise successful batch result */
+	rateEntryContention?: number;
 	/** restrict random faults to these routes (e.g. ["files/upload"]); default all */
 	routes?: string[];
 	/** scripted faults consumed in order by matching calls */
@@ -31,7 +40,7 @@ export interface FaultDecision {
 
 export class Faults {
 	cfg: Required<Omit<FaultConfig, 'seed' | 'routes' | 'script'>> & { routes?: string[] } = {
-		rate429: 0, reason429: 'mixed', retryAfter: 1, rate500: 0, rate503: 0, resetRate: 0, latencyMs: 0,
+		rate429: 0, reason429: 'mixed', retryAfter: 1, rate500: 0, rate503: 0, resetRate: 0, latencyMs: 0, rateEntryContention: 0,
 	};
 	script: { route?: string; kind: FaultKind; count: number }[] = [];
 	readonly rng: Rng;
@@ -43,11 +52,11 @@ export class Faults {
 
 	set(c: FaultConfig, replace = false): void {
 		if (replace) {
-			this.cfg = { rate429: 0, reason429: 'mixed', retryAfter: 1, rate500: 0, rate503: 0, resetRate: 0, latencyMs: 0 };
+			this.cfg = { rate429: 0, reason429: 'mixed', retryAfter: 1, rate500: 0, rate503: 0, resetRate: 0, latencyMs: 0, rateEntryContention: 0 };
 			this.script = [];
 		}
 		if (c.seed !== undefined) this.rng.reseed(c.seed);
-		for (const k of ['rate429', 'rate500', 'rate503', 'resetRate', 'latencyMs', 'retryAfter'] as const) {
+		for (const k of ['rate429', 'rate500', 'rate503', 'resetRate', 'latencyMs', 'retryAfter', 'rateEntryContention'] as const) {
 			if (c[k] !== undefined) this.cfg[k] = Number(c[k]);
 		}
 		if (c.reason429) this.cfg.reason429 = c.reason429;
@@ -60,7 +69,7 @@ export class Faults {
 	}
 
 	decide(route: string): FaultDecision | null {
-		const idx = this.script.findIndex((s) => !s.route || s.route === route);
+		const idx = this.script.findIndex((s) => s.kind !== 'entry_contention' && (!s.route || s.route === route));
 		if (idx >= 0) {
 			const s = this.script[idx];
 			if (--s.count <= 0) this.script.splice(idx, 1);
@@ -81,6 +90,25 @@ export class Faults {
 		if (r < (acc += c.rate503)) return this.count({ kind: '503' });
 		if (r < (acc += c.resetRate)) return this.count({ kind: 'reset' });
 		return null;
+	}
+
+	/** Per-entry write contention inside a batch: scripted `entry_contention` first, then the random share. */
+	decideEntry(route: string): boolean {
+		const idx = this.script.findIndex((s) => s.kind === 'entry_contention' && (!s.route || s.route === route));
+		if (idx >= 0) {
+			const s = this.script[idx];
+			if (--s.count <= 0) this.script.splice(idx, 1);
+			this.count({ kind: 'entry_contention' });
+			return true;
+		}
+		const c = this.cfg;
+		if (c.rateEntryContention <= 0) return false;
+		if (c.routes && !c.routes.includes(route)) return false;
+		if (this.rng.next() < c.rateEntryContention) {
+			this.count({ kind: 'entry_contention' });
+			return true;
+		}
+		return false;
 	}
 
 	private count(d: FaultDecision): FaultDecision {

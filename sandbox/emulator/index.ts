@@ -41,6 +41,8 @@ export interface Emulator {
 	resetCalls(): void;
 	setFaults(f: FaultConfig & { replace?: boolean }): void;
 	expireTokens(): number;
+	/** every list_folder cursor answers `reset` from now on (files are kept) */
+	expireCursors(): void;
 	issueToken(p?: { scopes?: string[]; ttlSeconds?: number | null; refresh?: boolean; accountId?: string; token?: string }): { accessToken: string; refreshToken?: string };
 	seedFile(path: string, content: Buffer | string | { size: number; seed?: number }, accountId?: string): Promise<void>;
 	seedFolder(path: string, accountId?: string): void;
@@ -96,16 +98,23 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 		},
 		setFaults: (f) => state.faults.set(f, f.replace === true),
 		expireTokens: () => state.expireAllTokens(),
+		expireCursors: () => state.expireCursors(),
 		issueToken: (p = {}) => {
 			const { access, refresh } = state.issueToken({ ...p, scopes: p.scopes ?? ALL_SCOPES });
 			return { accessToken: access.token, refreshToken: refresh?.token };
 		},
 		seedFile: async (path, content, accountId) => {
 			const src = typeof content === 'string' ? Buffer.from(content) : content;
-			await seedFile(state, state.account(accountId).ns, path, src);
+			const ns = state.account(accountId).ns;
+			const before = ns.seq;
+			await seedFile(state, ns, path, src);
+			if (ns.seq !== before) ns.notify(); // longpolls and webhooks, exactly like POST /__admin/seed
 		},
 		seedFolder: (path, accountId) => {
-			seedFolder(state.account(accountId).ns, path);
+			const ns = state.account(accountId).ns;
+			const before = ns.seq;
+			seedFolder(ns, path);
+			if (ns.seq !== before) ns.notify();
 		},
 		reset: () => state.reset(),
 		close: () =>

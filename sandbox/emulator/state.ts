@@ -202,6 +202,14 @@ export class State {
 		return n;
 	}
 
+	/** Invalidates every list_folder cursor (continue / longpoll answer `reset`) without touching files. */
+	expireCursors(): void {
+		this.epoch = randomBytes(4).toString('hex');
+		this.snapshots.clear();
+		// wake pending longpolls: they answer changes=true, the following continue answers reset
+		for (const ns of this.namespaces.values()) for (const l of [...ns.listeners]) l();
+	}
+
 	/** Called after every mutation of an account's namespace: webhooks. */
 	changed(accountId: string): void {
 		for (const app of this.apps.values()) {

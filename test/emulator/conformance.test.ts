@@ -304,7 +304,7 @@ describe('batches (async jobs)', () => {
 		expect(r['.tag']).toBe('complete');
 		expect(r.entries[0]['.tag']).toBe('success');
 		expect(r.entries[0].success.path_display).toBe('/b2/1.txt');
-		expect(r.entries[1]).toEqual({ '.tag': 'failure', failure: { '.tag': 'from_lookup', from_lookup: { '.tag': 'not_found' } } });
+		expect(r.entries[1]).toEqual({ '.tag': 'failure', failure: { '.tag': 'relocation_error', relocation_error: { '.tag': 'from_lookup', from_lookup: { '.tag': 'not_found' } } } });
 		expect(r.entries[2].success['.tag']).toBe('file');
 		const bad = await sdkError(dbx.filesCopyBatchCheckV2({ async_job_id: 'dbjid:nope' }));
 		expect(bad.error.error['.tag']).toBe('invalid_async_job_id');

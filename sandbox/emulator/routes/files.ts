@@ -222,7 +222,7 @@ async function longpoll(ctx: Ctx): Promise<Json> {
 			resolve({ changes });
 		};
 		const listener = () => {
-			if (hasChanges(ns, cs)) finish(true);
+			if (ctx.st.epoch !== cs.e || hasChanges(ns, cs)) finish(true);
 		};
 		const onClose = () => finish(false);
 		const timer = setTimeout(() => finish(false), Math.min(timeout * 1000, maxWait));
@@ -378,12 +378,16 @@ function relocationBatch(kind: 'copy' | 'move') {
 		const autorename = optBool(ctx, ctx.arg.autorename, 'autorename', false);
 		const out: Json[] = [];
 		for (const en of entries) {
+			if (ctx.st.faults.decideEntry(ctx.route)) {
+				out.push({ '.tag': 'failure', failure: { '.tag': 'too_many_write_operations' } });
+				continue;
+			}
 			try {
 				const n = relocateOne(ctx, kind, en.from_path, en.to_path, autorename);
 				out.push({ '.tag': 'success', success: nodeMeta(n) });
 			} catch (e) {
-				const v = errValue(e);
-				out.push({ '.tag': 'failure', failure: v });
+				// RelocationBatchErrorEntry: user errors are nested under relocation_error
+				out.push({ '.tag': 'failure', failure: { '.tag': 'relocation_error', relocation_error: errValue(e) } });
 			}
 		}
 		ctx.ns!.notify();
@@ -395,6 +399,10 @@ function deleteBatch(ctx: Ctx): Json {
 	const entries = batchEntries(ctx, 1000);
 	const out: Json[] = [];
 	for (const en of entries) {
+		if (ctx.st.faults.decideEntry(ctx.route)) {
+			out.push({ '.tag': 'failure', failure: { '.tag': 'too_many_write_operations' } });
+			continue;
+		}
 		try {
 			out.push({ '.tag': 'success', metadata: deleteOne(ctx, en.path, en.parent_rev) });
 		} catch (e) {
@@ -413,6 +421,11 @@ function createFolderBatch(ctx: Ctx): Json {
 	const forceAsync = optBool(ctx, ctx.arg.force_async, 'force_async', false);
 	const out: Json[] = [];
 	for (const p of paths) {
+		if (ctx.st.faults.decideEntry(ctx.route)) {
+			// CreateFolderEntryError has no own tag for it: WriteError.too_many_write_operations under path
+			out.push({ '.tag': 'failure', failure: { '.tag': 'path', path: { '.tag': 'too_many_write_operations' } } });
+			continue;
+		}
 		try {
 			out.push({ '.tag': 'success', metadata: untagged(nodeMeta(createFolderOne(ctx, p, autorename))) });
 		} catch (e) {

@@ -327,6 +327,10 @@ async function finishBatchEntries(ctx: Ctx): Promise<Json[]> {
 	for (const en of entries) checkCommit(ctx, en.commit);
 	const out: Json[] = [];
 	for (const en of entries) {
+		if (ctx.st.faults.decideEntry(ctx.route)) {
+			out.push({ '.tag': 'failure', failure: { '.tag': 'too_many_write_operations' } });
+			continue;
+		}
 		try {
 			const { s, offset } = lookupSession(ctx, en.cursor);
 			const content = await assemble(ctx, s, offset, true);
