@@ -184,7 +184,12 @@ describe('every Dropbox error shape becomes a message a user can act on', () => 
 		});
 		expect(options.message).toBe('Dropbox denied access (team_access_denied)');
 		expect(options.description).toContain('"/Team/Secret"');
-		expect(context).toEqual({ dropboxTag: 'team_access_denied', dropboxPath: '/Team/Secret', dropboxStatus: 403 });
+		expect(context).toEqual({
+			dropboxTag: 'team_access_denied',
+			dropboxPath: '/Team/Secret',
+			dropboxStatus: 403,
+			dropboxError: { '.tag': 'team_access_denied' },
+		});
 	});
 
 	it('409 path/not_found: the tag chain and the path in the message', async () => {
@@ -195,7 +200,13 @@ describe('every Dropbox error shape becomes a message a user can act on', () => 
 		expect(options.message).toBe('Dropbox: path/not_found at "/Reports/q1.pdf"');
 		expect(options.description).toMatch(/^Nothing exists at "\/Reports\/q1.pdf"/);
 		expect(options.itemIndex).toBe(4);
-		expect(context).toEqual({ dropboxTag: 'path/not_found', dropboxPath: '/Reports/q1.pdf', dropboxStatus: 409 });
+		expect(context).toEqual({
+			dropboxTag: 'path/not_found',
+			dropboxPath: '/Reports/q1.pdf',
+			dropboxStatus: 409,
+			// the union itself, for callers that read members such as correct_offset
+			dropboxError: { '.tag': 'path', path: { '.tag': 'not_found' } },
+		});
 	});
 
 	it('409 path/conflict/file: hints Overwrite or Autorename', async () => {

@@ -6,7 +6,7 @@ type ReadableClass = { from(iterable: AsyncIterable<unknown>, options?: { object
  * The Readable class a stream is built on, found on its prototype chain: node code may not
  * import `node:stream`, and n8n's binary store wants a real Readable.
  */
-function readableClassOf(stream: object): ReadableClass {
+export function readableClassOf(stream: object): ReadableClass {
 	for (let proto = Object.getPrototypeOf(stream) as object | null; proto; proto = Object.getPrototypeOf(proto) as object | null) {
 		const candidate = (proto as { constructor?: { name?: string; from?: unknown } }).constructor;
 		if (candidate?.name === 'Readable' && typeof candidate.from === 'function') return candidate as unknown as ReadableClass;

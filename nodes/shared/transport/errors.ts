@@ -11,6 +11,8 @@ export interface CallContext {
 	itemIndex?: number;
 	/** Attempts made before giving up, when retries ran out. */
 	attempts?: number;
+	/** An earlier attempt got no answer (connection lost): Dropbox may have done it already. */
+	uncertain?: boolean;
 }
 
 type Dict = Record<string, unknown>;
@@ -156,6 +158,10 @@ export interface DropboxErrorInfo {
 	dropboxTag: string;
 	dropboxPath?: string;
 	dropboxStatus?: number;
+	/** The Dropbox error union (`error` of the JSON body), for callers that switch on it (e.g. `correct_offset`). */
+	dropboxError?: Record<string, unknown>;
+	/** True when an earlier attempt of the call got no answer, so Dropbox may already have done it. */
+	dropboxUncertain?: boolean;
 }
 
 /**
@@ -173,7 +179,14 @@ export function dropboxErrorParts(failure: HttpFailure, call: CallContext) {
 		tag,
 		...(call.path !== undefined ? { path: call.path } : {}),
 	};
-	const context: DropboxErrorInfo = { dropboxTag: tag, dropboxPath: call.path, dropboxStatus: failure.status };
+	const union = failure.json?.error;
+	const context: DropboxErrorInfo = {
+		dropboxTag: tag,
+		dropboxPath: call.path,
+		dropboxStatus: failure.status,
+		...(union !== null && typeof union === 'object' && !Array.isArray(union) ? { dropboxError: union as Record<string, unknown> } : {}),
+		...(call.uncertain ? { dropboxUncertain: true } : {}),
+	};
 	return {
 		response,
 		options: {
@@ -194,5 +207,6 @@ export function dropboxErrorInfo(error: unknown): DropboxErrorInfo | undefined {
 		dropboxTag: context.dropboxTag,
 		dropboxPath: typeof context.dropboxPath === 'string' ? context.dropboxPath : undefined,
 		dropboxStatus: typeof context.dropboxStatus === 'number' ? context.dropboxStatus : undefined,
+		...(context.dropboxUncertain === true ? { dropboxUncertain: true } : {}),
 	};
 }

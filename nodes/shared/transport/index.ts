@@ -104,6 +104,7 @@ async function send<T>(
 	if (pathRoot) headers['Dropbox-API-Path-Root'] = pathRoot;
 	const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
 	const call: CallContext = { route, path: options.path, itemIndex: options.itemIndex };
+	let uncertain = false;
 	for (let attempt = 1; ; attempt++) {
 		try {
 			return (await ctx.helpers.httpRequestWithAuthentication.call(
@@ -115,7 +116,7 @@ async function send<T>(
 			const failure = await readHttpFailure(error);
 			const decision = decideRetry(failure, attempt, policy);
 			if (!decision.retry) {
-				const parts = dropboxErrorParts(failure, { ...call, attempts: attempt });
+				const parts = dropboxErrorParts(failure, { ...call, attempts: attempt, uncertain });
 				const apiError = new NodeApiError(ctx.getNode(), parts.response, parts.options);
 				// NodeApiError swaps messages containing ECONNRESET, ENOENT, EPERM… for generic ones: keep ours
 				apiError.message = parts.options.message;
@@ -125,6 +126,7 @@ async function send<T>(
 			ctx.logger.debug(
 				`Dropbox ${route}: ${decision.reason} (HTTP ${failure.status ?? failure.networkCode}), attempt ${attempt} of ${policy.maxAttempts}, retrying in ${decision.delayMs} ms`,
 			);
+			if (failure.status === undefined) uncertain = true;
 			await clock.sleep(decision.delayMs);
 		}
 	}

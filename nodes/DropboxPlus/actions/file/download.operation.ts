@@ -11,6 +11,7 @@ import { dropboxDownload, dropboxErrorInfo } from '../../../shared/transport';
 import { checkRevision, required } from '../../helpers/fileInput';
 import { hashingStream } from '../../helpers/hashingStream';
 import { resolveLocator } from '../../helpers/locator';
+import { resumingStream } from '../../helpers/resumingStream';
 import { mimeTypeFor } from '../../helpers/mimeTypes';
 import { dropboxLocator } from '../common.descriptions';
 import type { ItemOutput } from '../types';
@@ -85,7 +86,17 @@ interface Fetched {
 
 async function download(ctx: IExecuteFunctions, itemIndex: number, path: string): Promise<Fetched> {
 	const { result, stream } = await dropboxDownload<IDataObject>(ctx, 'files/download', { path }, { path, itemIndex });
-	return { json: result, fileName: String(result.name), expectedHash: result.content_hash as string | undefined, stream };
+	// A dropped connection resumes where it stopped, from the same revision
+	const size = typeof result.size === 'number' ? result.size : undefined;
+	const pinned = typeof result.rev === 'string' ? `rev:${result.rev}` : path;
+	const resume = async (offset: number) =>
+		(await dropboxDownload(ctx, 'files/download', { path: pinned }, { path, itemIndex, range: { start: offset } })).stream;
+	return {
+		json: result,
+		fileName: String(result.name),
+		expectedHash: result.content_hash as string | undefined,
+		stream: resumingStream(stream, size, resume),
+	};
 }
 
 async function exportFile(ctx: IExecuteFunctions, itemIndex: number, path: string, format: string | undefined): Promise<Fetched> {

@@ -6,7 +6,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { dropboxUpload } from '../../../shared/transport';
+import { dropboxErrorInfo, dropboxRpc, dropboxUpload } from '../../../shared/transport';
 import { ChunkReader } from '../../helpers/chunkReader';
 import {
 	checkChunkSize,
@@ -277,6 +277,28 @@ function stoppedError(ctx: IExecuteFunctions, itemIndex: number, path: string, p
 	});
 }
 
+/**
+ * Whether a failed commit may have succeeded after all: an earlier attempt of it got no
+ * answer (the connection dropped after Dropbox saved the file), and the retry then met a
+ * conflict (the file it had just saved) or a finished session.
+ */
+function mayBeSavedAlready(error: unknown): boolean {
+	const info = dropboxErrorInfo(error);
+	if (!info?.dropboxUncertain) return false;
+	const tags = info.dropboxTag.split('/');
+	return tags.includes('conflict') || tags[0] === 'lookup_failed';
+}
+
+/** The file at `path`, when it holds exactly the bytes sent (`localHash`); else undefined. */
+async function savedAlready(ctx: IExecuteFunctions, itemIndex: number, path: string, localHash: string): Promise<IDataObject | undefined> {
+	try {
+		const existing = await dropboxRpc(ctx, 'files/get_metadata', { path }, { path, itemIndex });
+		return existing['.tag'] === 'file' && existing.content_hash === localHash ? existing : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
 /** Saves a file of any size: one request when it fits in a chunk, else an upload session, streamed. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<ItemOutput> {
 	const path = destinationPath(this, itemIndex);
@@ -288,10 +310,23 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (field !== 'Text' && (await reader.atEnd())) {
 		throw fieldError(this, itemIndex, field, 'holds an empty file (0 bytes)', 'Check the step that produced the file; Dropbox would save an empty file. To save an empty file on purpose, set Content to Text and leave Text empty.');
 	}
-	const metadata = await uploadChunks(reader, chunkBytes, requestsFor(this, itemIndex, commit), (problem) =>
-		stoppedError(this, itemIndex, path, problem),
-	);
-	const localHash = reader.hasher.digest();
+	let metadata: IDataObject | undefined;
+	let failure: unknown;
+	try {
+		metadata = await uploadChunks(reader, chunkBytes, requestsFor(this, itemIndex, commit), (problem) =>
+			stoppedError(this, itemIndex, path, problem),
+		);
+	} catch (error) {
+		failure = error;
+	}
+	let localHash: string | undefined;
+	// A retried commit whose first answer was lost: the file may be there already, from us
+	if (!metadata && mayBeSavedAlready(failure) && (await reader.atEnd())) {
+		localHash = reader.hasher.digest();
+		metadata = await savedAlready(this, itemIndex, path, localHash);
+	}
+	if (!metadata) throw failure;
+	localHash ??= reader.hasher.digest();
 	if (metadata.content_hash !== localHash) {
 		throw new NodeOperationError(
 			this.getNode(),
