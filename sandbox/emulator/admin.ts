@@ -2,10 +2,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { accountJson, ALL_SCOPES } from './auth';
-import { ContentHasher } from './hash';
+import { ContentHasher, zeroContentHash } from './hash';
+import { truncateSync, writeFileSync } from 'node:fs';
 import type { State } from './state';
 import { readBody, sendJson } from './server';
-import { Namespace, nodeMeta } from './tree';
+import { ExportInfo, Namespace, nodeMeta } from './tree';
 
 class AdminError extends Error {
 	constructor(public status: number, msg: string) {
@@ -31,12 +32,39 @@ export function generatedStream(size: number, seed = 0): Readable {
 	});
 }
 
+export interface SeedFileOptions {
+	clientModified?: string;
+	/** make the file non-downloadable (is_downloadable false), exportable as this format via files/export */
+	exportAs?: string;
+	exportOptions?: string[];
+	/** false forces a downloadable file even for `.paper` */
+	exportable?: boolean;
+}
+
+/** Paper docs (`.paper`) are non-downloadable by default: export_as html, options html + markdown. */
+export function exportInfoFor(path: string, o: SeedFileOptions = {}): ExportInfo | undefined {
+	if (o.exportable === false) return undefined;
+	if (o.exportAs) return { exportAs: o.exportAs, exportOptions: o.exportOptions ?? [o.exportAs] };
+	if (/\.paper$/i.test(path)) return { exportAs: 'html', exportOptions: o.exportOptions ?? ['html', 'markdown'] };
+	return undefined;
+}
+
 /** Writes a file into a namespace from a buffer or a generated stream (admin seeding). */
-export async function seedFile(st: State, ns: Namespace, path: string, src: Buffer | { size: number; seed?: number }, clientModified?: string) {
+export async function seedFile(st: State, ns: Namespace, path: string, src: Buffer | { size: number; seed?: number; sparse?: boolean }, opts: SeedFileOptions | string = {}) {
+	const o: SeedFileOptions = typeof opts === 'string' ? { clientModified: opts } : opts;
+	const clientModified = o.clientModified;
 	const hasher = new ContentHasher();
 	let blob: string;
 	let size: number;
-	if (Buffer.isBuffer(src)) {
+	let sparseHash: string | undefined;
+	if (!Buffer.isBuffer(src) && src.sparse) {
+		// zero bytes in a sparse file: any size (e.g. 25 GiB for download_zip too_large) at no disk or time cost
+		blob = st.store.newPath();
+		writeFileSync(blob, Buffer.alloc(0));
+		truncateSync(blob, src.size);
+		size = src.size;
+		sparseHash = zeroContentHash(size);
+	} else if (Buffer.isBuffer(src)) {
 		hasher.update(src);
 		blob = st.store.writeBuffer(src);
 		size = src.length;
@@ -53,7 +81,7 @@ export async function seedFile(st: State, ns: Namespace, path: string, src: Buff
 	const name = path.slice(path.lastIndexOf('/') + 1);
 	const existing = parent.children!.get(name.toLowerCase());
 	if (existing && existing.tag === 'folder') throw new AdminError(409, `a folder exists at ${path}`);
-	return ns.writeFile(parent, existing?.name ?? name, { blob, size, contentHash: hasher.digest(), clientModified }, existing);
+	return ns.writeFile(parent, existing?.name ?? name, { blob, size, contentHash: sparseHash ?? hasher.digest(), clientModified, exportInfo: exportInfoFor(path, o) }, existing);
 }
 
 export function seedFolder(ns: Namespace, path: string) {
@@ -169,12 +197,12 @@ async function dispatch(st: State, method: string, route: string, b: Body, url: 
 			const created: unknown[] = [];
 			for (const f of b.folders ?? []) created.push(nodeMeta(seedFolder(a.ns, typeof f === 'string' ? f : f.path)));
 			for (const f of b.files ?? []) {
-				let src: Buffer | { size: number; seed?: number };
+				let src: Buffer | { size: number; seed?: number; sparse?: boolean };
 				if (typeof f.content === 'string') src = Buffer.from(f.content, f.encoding === 'base64' ? 'base64' : 'utf8');
 				else if (typeof f.contentBase64 === 'string') src = Buffer.from(f.contentBase64, 'base64');
-				else if (typeof f.size === 'number') src = { size: f.size, seed: f.seed };
+				else if (typeof f.size === 'number') src = { size: f.size, seed: f.seed, sparse: f.sparse === true };
 				else src = Buffer.alloc(0);
-				created.push(nodeMeta(await seedFile(st, a.ns, f.path, src, f.clientModified)));
+				created.push(nodeMeta(await seedFile(st, a.ns, f.path, src, { clientModified: f.clientModified, exportAs: f.exportAs, exportOptions: f.exportOptions, exportable: f.exportable })));
 			}
 			if (b.generate) {
 				// bulk: { folder, count, prefix?, size? } — many small files quickly

@@ -51,3 +51,16 @@ export function contentHashOf(buf: Buffer): string {
 	h.update(buf);
 	return h.digest();
 }
+
+/** content_hash of `size` zero bytes without touching them (sparse seeded files). */
+export function zeroContentHash(size: number): string {
+	const outer = createHash('sha256');
+	const full = Math.floor(size / BLOCK_SIZE);
+	if (full > 0) {
+		const d = createHash('sha256').update(Buffer.alloc(BLOCK_SIZE)).digest();
+		for (let i = 0; i < full; i++) outer.update(d);
+	}
+	const rest = size % BLOCK_SIZE;
+	if (rest > 0) outer.update(createHash('sha256').update(Buffer.alloc(rest)).digest());
+	return outer.digest('hex');
+}

@@ -15,7 +15,7 @@ import { sharingRoutes } from './routes/sharing';
 import type { RouteTable } from './routes/types';
 import { ensureTls } from './tls';
 import type { FaultConfig } from './faults';
-import { seedFile, seedFolder } from './admin';
+import { seedFile, seedFolder, SeedFileOptions } from './admin';
 import { ALL_SCOPES } from './auth';
 
 export type { EmulatorOptions } from './state';
@@ -44,7 +44,9 @@ export interface Emulator {
 	/** every list_folder cursor answers `reset` from now on (files are kept) */
 	expireCursors(): void;
 	issueToken(p?: { scopes?: string[]; ttlSeconds?: number | null; refresh?: boolean; accountId?: string; token?: string }): { accessToken: string; refreshToken?: string };
-	seedFile(path: string, content: Buffer | string | { size: number; seed?: number }, accountId?: string): Promise<void>;
+	/** `opts` may be the account id (as before) or { accountId?, clientModified?, exportAs?, exportOptions?, exportable? };
+	 *  `.paper` files are non-downloadable Paper docs (export_as html) unless exportable: false */
+	seedFile(path: string, content: Buffer | string | { size: number; seed?: number; sparse?: boolean }, opts?: string | (SeedFileOptions & { accountId?: string })): Promise<void>;
 	seedFolder(path: string, accountId?: string): void;
 	reset(): void;
 	close(): Promise<void>;
@@ -103,11 +105,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 			const { access, refresh } = state.issueToken({ ...p, scopes: p.scopes ?? ALL_SCOPES });
 			return { accessToken: access.token, refreshToken: refresh?.token };
 		},
-		seedFile: async (path, content, accountId) => {
+		seedFile: async (path, content, opts) => {
 			const src = typeof content === 'string' ? Buffer.from(content) : content;
-			const ns = state.account(accountId).ns;
+			const o = typeof opts === 'string' ? { accountId: opts } : opts ?? {};
+			const ns = state.account(o.accountId).ns;
 			const before = ns.seq;
-			await seedFile(state, ns, path, src);
+			await seedFile(state, ns, path, src, o);
 			if (ns.seq !== before) ns.notify(); // longpolls and webhooks, exactly like POST /__admin/seed
 		},
 		seedFolder: (path, accountId) => {

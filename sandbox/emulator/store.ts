@@ -70,6 +70,11 @@ export class BlobStore {
 		return p;
 	}
 
+	/** Whole blob in memory (small exported documents only). */
+	readAll(blob: string): Promise<Buffer> {
+		return fsp.readFile(blob);
+	}
+
 	read(blob: string, start?: number, end?: number): Readable {
 		return createReadStream(blob, { start, end, highWaterMark: 1024 * 1024 });
 	}

@@ -17,6 +17,13 @@ export interface FileRev {
 	name: string;
 	pathLower: string;
 	pathDisplay: string;
+	/** set for files that cannot be downloaded, only exported (Paper docs, …): is_downloadable false */
+	exportInfo?: ExportInfo;
+}
+
+export interface ExportInfo {
+	exportAs: string;
+	exportOptions: string[];
 }
 
 export interface Node {
@@ -29,6 +36,8 @@ export interface Node {
 	children?: Map<string, Node>;
 	file?: FileRev;
 	alive: boolean;
+	/** a mounted folder (team folder in a team space root): FolderMetadata carries sharing_info */
+	mount?: { sharedFolderId: string };
 }
 
 export interface DeletedRec {
@@ -151,7 +160,7 @@ export class Namespace {
 	}
 
 	/** Writes a file (new or new revision of an existing one). */
-	writeFile(parent: Node, name: string, content: { blob: string; size: number; contentHash: string; clientModified?: string }, existing?: Node): Node {
+	writeFile(parent: Node, name: string, content: { blob: string; size: number; contentHash: string; clientModified?: string; exportInfo?: ExportInfo }, existing?: Node): Node {
 		const pathLower = parent.pathLower + '/' + name.toLowerCase();
 		const now = isoNow();
 		let node = existing;
@@ -165,6 +174,7 @@ export class Namespace {
 			clientModified: content.clientModified ?? now, serverModified: now,
 			name: node.name, pathLower: node.pathLower, pathDisplay: node.pathDisplay,
 		};
+		if (content.exportInfo) rev.exportInfo = content.exportInfo;
 		node.file = rev;
 		this.usedBytes += rev.size;
 		this.addHistory(rev);
@@ -241,11 +251,26 @@ export class Namespace {
 	/** Copies a subtree under newParent with newName (new ids, shared blobs). */
 	copy(node: Node, newParent: Node, newName: string): Node {
 		if (node.tag === 'file') {
-			return this.writeFile(newParent, newName, { blob: node.file!.blob, size: node.file!.size, contentHash: node.file!.contentHash, clientModified: node.file!.clientModified });
+			return this.writeFile(newParent, newName, { blob: node.file!.blob, size: node.file!.size, contentHash: node.file!.contentHash, clientModified: node.file!.clientModified, exportInfo: node.file!.exportInfo });
 		}
 		const folder = this.createFolder(newParent, newName);
 		for (const c of [...node.children!.values()]) this.copy(c, folder, c.name);
 		return folder;
+	}
+
+	/** Total bytes and largest file of a subtree, from metadata. */
+	subtreeBytes(node: Node): { total: number; largest: number } {
+		let total = 0;
+		let largest = 0;
+		const walk = (n: Node) => {
+			if (n.file) {
+				total += n.file.size;
+				if (n.file.size > largest) largest = n.file.size;
+			}
+			if (n.children) for (const c of n.children.values()) walk(c);
+		};
+		walk(node);
+		return { total, largest };
 	}
 
 	countSubtree(node: Node): number {
@@ -256,7 +281,7 @@ export class Namespace {
 }
 
 export function fileMeta(r: FileRev): Record<string, Json> {
-	return {
+	const m: Record<string, Json> = {
 		'.tag': 'file',
 		name: r.name,
 		path_lower: r.pathLower,
@@ -266,9 +291,11 @@ export function fileMeta(r: FileRev): Record<string, Json> {
 		server_modified: r.serverModified,
 		rev: r.rev,
 		size: r.size,
-		is_downloadable: true,
+		is_downloadable: !r.exportInfo,
 		content_hash: r.contentHash,
 	};
+	if (r.exportInfo) m.export_info = { export_as: r.exportInfo.exportAs, export_options: r.exportInfo.exportOptions };
+	return m;
 }
 
 export function nodeMeta(n: Node): Record<string, Json> {
@@ -280,7 +307,12 @@ export function nodeMeta(n: Node): Record<string, Json> {
 		m.path_display = n.pathDisplay;
 		return m;
 	}
-	return { '.tag': 'folder', name: n.name, path_lower: n.pathLower, path_display: n.pathDisplay, id: n.id };
+	const f: Record<string, Json> = { '.tag': 'folder', name: n.name, path_lower: n.pathLower, path_display: n.pathDisplay, id: n.id };
+	if (n.mount) {
+		f.shared_folder_id = n.mount.sharedFolderId;
+		f.sharing_info = { read_only: false, shared_folder_id: n.mount.sharedFolderId, traverse_only: false, no_access: false };
+	}
+	return f;
 }
 
 export function deletedMeta(d: DeletedRec): Record<string, Json> {

@@ -170,3 +170,97 @@ describe('in-process seeding fires webhooks', () => {
 		expect((await p).result.changes).toBe(true);
 	});
 });
+
+describe('non-downloadable files, files/export, list_folder include_* flags', () => {
+	beforeAll(async () => {
+		await emu.seedFile('/paper/Plan.paper', '# Plan\n\n- ship <it>\n');
+		await emu.seedFile('/paper/notes.txt', 'plain');
+		await admin('seed', { files: [{ path: '/paper/Sheet.gsheet', content: 'a,b\n1,2\n', exportAs: 'xlsx', exportOptions: ['xlsx', 'csv'] }] });
+	});
+	test('a seeded Paper doc: is_downloadable false with export_info; download → unsupported_file', async () => {
+		const m = (await dbx.filesGetMetadata({ path: '/paper/Plan.paper' })).result as files.FileMetadataReference;
+		expect(m.is_downloadable).toBe(false);
+		expect(m.export_info).toEqual({ export_as: 'html', export_options: ['html', 'markdown'] });
+		const e = await sdkError(dbx.filesDownload({ path: '/paper/Plan.paper' }));
+		expect(e.status).toBe(409);
+		expect(e.error.error).toEqual({ '.tag': 'unsupported_file' });
+		expect(e.error.error_summary).toMatch(/^unsupported_file\//);
+		const t = await sdkError(dbx.filesGetTemporaryLink({ path: '/paper/Plan.paper' }));
+		expect(t.error.error['.tag']).toBe('unsupported_file');
+		const txt = (await dbx.filesGetMetadata({ path: '/paper/notes.txt' })).result as any;
+		expect(txt.is_downloadable).toBe(true);
+		expect(txt.export_info).toBeUndefined();
+	});
+	test('files/export: default export_as, export_format from export_options, errors', async () => {
+		const r = (await dbx.filesExport({ path: '/paper/Plan.paper' })).result as any;
+		expect(r.export_metadata.name).toBe('Plan.html');
+		const html = (r.fileBinary as Buffer).toString();
+		expect(html).toContain('ship &lt;it&gt;');
+		expect(r.export_metadata.size).toBe(Buffer.byteLength(html));
+		expect(r.export_metadata.export_hash).toMatch(/^[0-9a-f]{64}$/);
+		expect(typeof r.export_metadata.paper_revision).toBe('number');
+		expect(r.file_metadata).toMatchObject({ name: 'Plan.paper', path_lower: '/paper/plan.paper', is_downloadable: false });
+		expect(r.file_metadata['.tag']).toBeUndefined();
+		const md = (await dbx.filesExport({ path: '/paper/plan.paper', export_format: 'markdown' })).result as any;
+		expect(md.export_metadata.name).toBe('Plan.md');
+		expect((md.fileBinary as Buffer).toString()).toBe('# Plan\n\n- ship <it>\n');
+		const csv = (await dbx.filesExport({ path: '/paper/Sheet.gsheet', export_format: 'csv' })).result as any;
+		expect(csv.export_metadata.name).toBe('Sheet.csv');
+		let e = await sdkError(dbx.filesExport({ path: '/paper/Plan.paper', export_format: 'pdf' }));
+		expect(e.error.error).toEqual({ '.tag': 'invalid_export_format' });
+		e = await sdkError(dbx.filesExport({ path: '/paper/notes.txt' }));
+		expect(e.error.error).toEqual({ '.tag': 'non_exportable' });
+		e = await sdkError(dbx.filesExport({ path: '/paper/none.paper' }));
+		expect(e.error.error).toEqual({ '.tag': 'path', path: { '.tag': 'not_found' } });
+		// the Dropbox-API-Result header carries both parts
+		const rr = await raw(emu.url, '/2/files/export', { headers: { Authorization: `Bearer ${TOKEN}`, 'Dropbox-API-Arg': JSON.stringify({ path: '/paper/Plan.paper' }) } });
+		expect(rr.status).toBe(200);
+		expect(Object.keys(JSON.parse(String(rr.headers['dropbox-api-result']))).sort()).toEqual(['export_metadata', 'file_metadata']);
+	});
+	test('list_folder include_non_downloadable_files (default true), also on continue', async () => {
+		const all = (await dbx.filesListFolder({ path: '/paper' })).result;
+		expect(all.entries.map((x) => x.name).sort()).toEqual(['Plan.paper', 'Sheet.gsheet', 'notes.txt']);
+		const only = (await dbx.filesListFolder({ path: '/paper', include_non_downloadable_files: false })).result;
+		expect(only.entries.map((x) => x.name)).toEqual(['notes.txt']);
+		await emu.seedFile('/paper/Other.paper', 'x');
+		await up('/paper/more.txt', 'm');
+		const ch = (await dbx.filesListFolderContinue({ cursor: only.cursor })).result;
+		expect(ch.entries.map((x) => x.name)).toEqual(['more.txt']);
+		const latest = (await dbx.filesListFolderGetLatestCursor({ path: '/paper', include_non_downloadable_files: false })).result.cursor;
+		await emu.seedFile('/paper/Third.paper', 'x');
+		expect((await dbx.filesListFolderContinue({ cursor: latest })).result.entries).toEqual([]);
+	});
+});
+
+describe('save_url URL validation', () => {
+	test('malformed or unsupported URL → invalid_url at launch; unreachable → download_failed in the job', async () => {
+		for (const url of ['not a url', 'ftp://example.com/file.txt', 'javascript:alert(1)', 'http://']) {
+			const e = await sdkError(dbx.filesSaveUrl({ path: '/su/x.txt', url }));
+			expect([url, e.status, e.error.error]).toEqual([url, 409, { '.tag': 'invalid_url' }]);
+		}
+		const l = (await dbx.filesSaveUrl({ path: '/su/y.txt', url: 'http://127.0.0.1:1/nothing' })).result as any;
+		expect(l['.tag']).toBe('async_job_id');
+		const r = await poll<any>(() => dbx.filesSaveUrlCheckJobStatus({ async_job_id: l.async_job_id }));
+		expect(r).toEqual({ '.tag': 'failed', failed: { '.tag': 'download_failed' } });
+	});
+});
+
+describe('download_zip limits', () => {
+	test('too_large over 20 GB total or a file over 4 GB (metadata only, sparse seeded files); too_many_files', async () => {
+		const f = Math.floor(3.9 * 1024 ** 3);
+		for (let i = 0; i < 5; i++) await emu.seedFile(`/zipbig/sub${i % 2}/f${i}.bin`, { size: f, sparse: true });
+		// 19.5 GiB: allowed (not downloaded here: the zip would stream every byte)
+		expect(emu.state.account().ns.subtreeBytes(emu.state.account().ns.get('/zipbig')!).total).toBeLessThan(20 * 1024 ** 3);
+		await emu.seedFile('/zipbig/f5.bin', { size: f, sparse: true });
+		const e = await sdkError(dbx.filesDownloadZip({ path: '/zipbig' }));
+		expect(e.error.error).toEqual({ '.tag': 'too_large' });
+		expect(e.error.error_summary).toMatch(/^too_large\//);
+		const m = (await dbx.filesGetMetadata({ path: '/zipbig/f5.bin' })).result as any;
+		expect(m.size).toBe(f);
+		// one file over 4 GB is too large too
+		await emu.seedFile('/zipone/big.bin', { size: 4 * 1024 ** 3 + 1, sparse: true });
+		expect((await sdkError(dbx.filesDownloadZip({ path: '/zipone' }))).error.error).toEqual({ '.tag': 'too_large' });
+		await admin('seed', { generate: { folder: '/zipmany', count: 10001 } });
+		expect((await sdkError(dbx.filesDownloadZip({ path: '/zipmany' }))).error.error).toEqual({ '.tag': 'too_many_files' });
+	});
+});

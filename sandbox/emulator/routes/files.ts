@@ -10,6 +10,7 @@ import { sendDownload, sendText } from '../server';
 import { zipFolder } from '../zip';
 import { httpRequest } from '../webhooks';
 import { ContentHasher } from '../hash';
+import { Readable } from 'node:stream';
 
 // ---------- argument helpers ----------
 export function optBool(ctx: Ctx, v: unknown, field: string, def: boolean): boolean {
@@ -36,6 +37,10 @@ export function unionTag(ctx: Ctx, v: unknown, field: string, allowed: string[],
 	if (typeof t !== 'string' || !allowed.includes(t)) throw badRequest(ctx.route, `request body: ${field}: unknown tag '${String(t)}'`);
 	return t;
 }
+
+/** files/download_zip refuses folders over 20 GB, files over 4 GB (binary GB, like Dropbox quotas) and over 10,000 entries */
+export const ZIP_MAX_BYTES = 20 * 1024 ** 3;
+export const ZIP_MAX_FILE_BYTES = 4 * 1024 ** 3;
 
 const jobId = (): string => 'dbjid:' + randomBytes(24).toString('base64url');
 
@@ -70,6 +75,20 @@ interface CursorState {
 	s: number; // seq
 	k?: string; // snapshot key
 	o?: number; // snapshot offset
+	m?: boolean; // include_mounted_folders === false (mounted folders and their contents excluded)
+	x?: boolean; // include_non_downloadable_files === false
+}
+
+/** Whether an entry at pathLower (a live node, if any) is hidden by the cursor's include_* filters. */
+function filtered(c: { m?: boolean; x?: boolean }, ns: Namespace, pathLower: string, node?: Node): boolean {
+	if (c.x && node?.file?.exportInfo) return true;
+	if (c.m) {
+		// the mount point is the top-level folder of a path in a team space root
+		const top = pathLower.split('/')[1];
+		const t = top === undefined ? undefined : ns.root.children!.get(top);
+		if (t?.mount) return true;
+	}
+	return false;
 }
 
 const encodeCursor = (c: CursorState): string => 'AAE' + Buffer.from(JSON.stringify(c)).toString('base64url');
@@ -92,7 +111,7 @@ function decodeCursor(ctx: Ctx, cursor: unknown, wrap: Wrap = (x) => x): CursorS
 const relevant = (c: { p: string; r: boolean }, pathLower: string, parentLower: string): boolean =>
 	c.r ? c.p === '' || pathLower.startsWith(c.p + '/') : parentLower === c.p;
 
-function listArgs(ctx: Ctx): { node: Node; recursive: boolean; includeDeleted: boolean; limit: number } {
+function listArgs(ctx: Ctx): { node: Node; recursive: boolean; includeDeleted: boolean; limit: number; noMounted: boolean; noNonDownloadable: boolean } {
 	const a = ctx.arg;
 	const p = checkPathArg(ctx, a.path, 'path', 'list');
 	const node = lookupNode(ctx, p, under('path'), { allowRoot: true });
@@ -102,11 +121,13 @@ function listArgs(ctx: Ctx): { node: Node; recursive: boolean; includeDeleted: b
 		recursive: optBool(ctx, a.recursive, 'recursive', false),
 		includeDeleted: optBool(ctx, a.include_deleted, 'include_deleted', false),
 		limit: optInt(ctx, a.limit, 'limit', 2000, 1, 2000),
+		noMounted: !optBool(ctx, a.include_mounted_folders, 'include_mounted_folders', true),
+		noNonDownloadable: !optBool(ctx, a.include_non_downloadable_files, 'include_non_downloadable_files', true),
 	};
 }
 
 function listFolder(ctx: Ctx): Json {
-	const { node, recursive, includeDeleted, limit } = listArgs(ctx);
+	const { node, recursive, includeDeleted, limit, noMounted, noNonDownloadable } = listArgs(ctx);
 	const ns = ctx.ns!;
 	const items: { node?: Node; deleted?: string }[] = [];
 	const addDeleted = (folderLower: string) => {
@@ -133,6 +154,8 @@ function listFolder(ctx: Ctx): Json {
 		if (includeDeleted) addDeleted(node.pathLower);
 	}
 	const cs: CursorState = { e: ctx.st.epoch, n: ns.id, p: node.pathLower, r: recursive, d: includeDeleted, l: limit, s: ns.seq };
+	if (noMounted) cs.m = true;
+	if (noNonDownloadable) cs.x = true;
 	return snapshotPage(ctx, ns, cs, items, 0);
 }
 
@@ -142,10 +165,10 @@ function snapshotPage(ctx: Ctx, ns: Namespace, cs: CursorState, items: { node?: 
 	for (; i < items.length && entries.length < cs.l; i++) {
 		const it = items[i];
 		if (it.node) {
-			if (it.node.alive) entries.push(nodeMeta(it.node));
+			if (it.node.alive && !filtered(cs, ns, it.node.pathLower, it.node)) entries.push(nodeMeta(it.node));
 		} else {
 			const d = ns.deleted.get(it.deleted!);
-			if (d) entries.push(deletedMeta(d));
+			if (d && !filtered(cs, ns, d.pathLower)) entries.push(deletedMeta(d));
 		}
 	}
 	if (i < items.length) {
@@ -181,6 +204,7 @@ function listFolderContinue(ctx: Ctx): Json {
 		if (!relevant(cs, ch.pathLower, ch.parentLower) || seen.has(ch.pathLower)) continue;
 		seen.add(ch.pathLower);
 		const n = ns.byPath.get(ch.pathLower);
+		if (filtered(cs, ns, ch.pathLower, n)) continue;
 		if (n) entries.push(nodeMeta(n));
 		else {
 			const d = ns.deleted.get(ch.pathLower);
@@ -192,9 +216,12 @@ function listFolderContinue(ctx: Ctx): Json {
 }
 
 function latestCursor(ctx: Ctx): Json {
-	const { node, recursive, includeDeleted, limit } = listArgs(ctx);
+	const { node, recursive, includeDeleted, limit, noMounted, noNonDownloadable } = listArgs(ctx);
 	const ns = ctx.ns!;
-	return { cursor: encodeCursor({ e: ctx.st.epoch, n: ns.id, p: node.pathLower, r: recursive, d: includeDeleted, l: limit, s: ns.seq }) };
+	const cs: CursorState = { e: ctx.st.epoch, n: ns.id, p: node.pathLower, r: recursive, d: includeDeleted, l: limit, s: ns.seq };
+	if (noMounted) cs.m = true;
+	if (noNonDownloadable) cs.x = true;
+	return { cursor: encodeCursor(cs) };
 }
 
 function hasChanges(ns: Namespace, cs: CursorState): boolean {
@@ -542,7 +569,49 @@ function fileForRead(ctx: Ctx, pathArg: unknown): { meta: Record<string, Json>; 
 	}
 	const n = lookupNode(ctx, p, wrap);
 	if (n.tag !== 'file') throw routeError(wrap({ '.tag': 'not_file' }));
+	// non-downloadable (Paper docs, …): DownloadError / GetTemporaryLinkError unsupported_file → use files/export
+	if (n.file!.exportInfo) throw routeError({ '.tag': 'unsupported_file' });
 	return { meta: untagged(nodeMeta(n)), blob: n.file!.blob, size: n.file!.size, etag: n.file!.rev };
+}
+
+// ---------- export ----------
+const EXPORT_EXT: Record<string, string> = { html: '.html', markdown: '.md', plain_text: '.txt', txt: '.txt', pdf: '.pdf', docx: '.docx', xlsx: '.xlsx', pptx: '.pptx' };
+
+async function exportFile(ctx: Ctx): Promise<DownloadResult> {
+	const a = ctx.arg;
+	const p = checkPathArg(ctx, a.path, 'path', 'read');
+	const wrap = under('path');
+	let rev;
+	let n: Node | undefined;
+	if (p.startsWith('rev:')) {
+		rev = ctx.ns!.revs.get(p.slice(4));
+		if (!rev) throw routeError(wrap({ '.tag': 'not_found' }));
+	} else {
+		n = lookupNode(ctx, p, wrap);
+		if (n.tag !== 'file') throw routeError(wrap({ '.tag': 'not_file' }));
+		rev = n.file!;
+	}
+	const info = rev.exportInfo;
+	if (!info) throw routeError({ '.tag': 'non_exportable' });
+	let format = info.exportAs;
+	if (a.export_format !== undefined && a.export_format !== null) {
+		format = reqStr(ctx, a.export_format, 'export_format');
+		if (format !== info.exportAs && !info.exportOptions.includes(format)) throw routeError({ '.tag': 'invalid_export_format' });
+	}
+	// the stored bytes are the document's source (markdown for Paper docs); html wraps them
+	let bytes = await ctx.st.store.readAll(rev.blob);
+	if (format === 'html' && /\.paper$/i.test(rev.name)) {
+		const esc = bytes.toString('utf8').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+		bytes = Buffer.from(`<!DOCTYPE html><html><head><meta charset="utf-8"><title>${rev.name.replace(/\.paper$/i, '').replace(/[<&>]/g, '')}</title></head><body><pre>${esc}</pre></body></html>`);
+	}
+	const h = new ContentHasher();
+	h.update(bytes);
+	const dot = rev.name.lastIndexOf('.');
+	const stem = dot > 0 ? rev.name.slice(0, dot) : rev.name;
+	const exportMeta: Record<string, Json> = { name: stem + (EXPORT_EXT[format] ?? '.' + format), size: bytes.length, export_hash: h.digest() };
+	if (/\.paper$/i.test(rev.name)) exportMeta.paper_revision = ctx.ns!.historyById.get(rev.id)?.length ?? 1;
+	const fileMetadata = n ? untagged(nodeMeta(n)) : untagged(fileMeta(rev));
+	return { meta: { export_metadata: exportMeta, file_metadata: fileMetadata }, stream: Readable.from([bytes]), etag: rev.rev };
 }
 
 function download(ctx: Ctx): DownloadResult {
@@ -556,6 +625,9 @@ function downloadZip(ctx: Ctx): DownloadResult {
 	if (n.tag !== 'folder') throw routeError({ '.tag': 'path', path: { '.tag': 'not_folder' } });
 	const count = ctx.ns!.countSubtree(n);
 	if (count > 10000) throw routeError({ '.tag': 'too_many_files' });
+	// 20 GB cap on the folder's total size, computed from metadata (Dropbox: "The folder or a file is too large")
+	const sz = ctx.ns!.subtreeBytes(n);
+	if (sz.total > ZIP_MAX_BYTES || sz.largest > ZIP_MAX_FILE_BYTES) throw routeError({ '.tag': 'too_large' });
 	return { meta: { metadata: untagged(nodeMeta(n)) }, stream: zipFolder(ctx.st.store, n), contentType: 'application/zip' };
 }
 
@@ -628,6 +700,16 @@ function restore(ctx: Ctx): Json {
 function saveUrl(ctx: Ctx): Json {
 	const p = checkPathArg(ctx, ctx.arg.path, 'path', 'write');
 	const url = reqStr(ctx, ctx.arg.url, 'url');
+	// a malformed or non-http(s) URL fails at launch (SaveUrlError.invalid_url); download_failed is for fetch failures
+	let parsed: URL | undefined;
+	try {
+		parsed = new URL(url);
+	} catch {
+		parsed = undefined;
+	}
+	if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || !parsed.hostname || /\s/.test(url)) {
+		throw routeError({ '.tag': 'invalid_url' });
+	}
 	try {
 		prepareWrite(ctx, p, { autorename: false, isFolder: false, replaceFile: () => false });
 	} catch (e) {
@@ -707,6 +789,7 @@ export function filesRoutes(): RouteTable {
 		'files/search/continue_v2': { style: 'rpc', scope: M, handler: searchContinue },
 		'files/download': { style: 'download', scope: R, handler: download },
 		'files/download_zip': { style: 'download', scope: R, handler: downloadZip },
+		'files/export': { style: 'download', scope: R, handler: exportFile },
 		'files/get_temporary_link': { style: 'rpc', scope: R, handler: getTemporaryLink },
 		'files/list_revisions': { style: 'rpc', scope: M, handler: listRevisions },
 		'files/restore': { style: 'rpc', scope: W, handler: restore },
