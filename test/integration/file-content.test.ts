@@ -88,6 +88,11 @@ describe('File → Upload', () => {
 		expect((await downloaded('/Notes/hello.txt')).bytes.toString('utf8')).toBe('héllo wörld\n');
 	});
 
+	it('saves an empty text as an empty file', async () => {
+		const { items } = await run(emu, upload({ content: 'text', text: '', destination: 'path', filePath: '/empty.txt' }));
+		expect(items[0].json).toMatchObject({ size: 0, content_hash: contentHash(Buffer.alloc(0)) });
+	});
+
 	it('round-trips Unicode and emoji file names byte for byte, with the right MIME type', async () => {
 		const data = randomBytes(200_000);
 		const name = 'Ünïcödé 日本語 📄✨.pdf';

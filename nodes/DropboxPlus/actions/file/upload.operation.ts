@@ -203,14 +203,13 @@ function commitInfo(ctx: IExecuteFunctions, itemIndex: number, path: string, opt
 	return commit;
 }
 
-/** The bytes to upload: a stream from n8n's binary store, a decoded buffer, or the text. */
-async function contentSource(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	chunkBytes: number,
-): Promise<{ source: AsyncIterable<unknown> | Buffer; field: string }> {
+/**
+ * The bytes to upload: the text, or the binary field's file as a stream from n8n's binary
+ * store (a decoded buffer when n8n keeps binaries in memory). A binary field must hold bytes.
+ */
+async function contentReader(ctx: IExecuteFunctions, itemIndex: number, chunkBytes: number): Promise<ChunkReader> {
 	if (ctx.getNodeParameter('content', itemIndex, 'binary') === 'text') {
-		return { source: Buffer.from(String(ctx.getNodeParameter('text', itemIndex, '')), 'utf8'), field: 'Text' };
+		return new ChunkReader(Buffer.from(String(ctx.getNodeParameter('text', itemIndex, '')), 'utf8'));
 	}
 	const property = String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim();
 	const field = `Input Binary Field "${property}"`;
@@ -228,8 +227,19 @@ async function contentSource(
 				: 'The item has no binary data: read or download a file in an earlier step, or set Content to Text.',
 		);
 	}
-	if (binary.id) return { source: await ctx.helpers.getBinaryStream(binary.id, chunkBytes), field };
-	return { source: Buffer.from(binary.data ?? '', BINARY_ENCODING), field };
+	const reader = new ChunkReader(
+		binary.id ? await ctx.helpers.getBinaryStream(binary.id, chunkBytes) : Buffer.from(binary.data ?? '', BINARY_ENCODING),
+	);
+	if (await reader.atEnd()) {
+		throw fieldError(
+			ctx,
+			itemIndex,
+			field,
+			'holds an empty file (0 bytes)',
+			'Check the step that produced the file. To save an empty file on purpose, set Content to Text and leave Text empty.',
+		);
+	}
+	return reader;
 }
 
 function requestsFor(ctx: IExecuteFunctions, itemIndex: number, commit: IDataObject): UploadRequests {
@@ -305,11 +315,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const options = this.getNodeParameter('options', itemIndex, {}) as UploadOptions;
 	const chunkBytes = required(this, itemIndex, 'Chunk Size option', checkChunkSize(options.chunkSize ?? DEFAULT_CHUNK_MIB));
 	const commit = commitInfo(this, itemIndex, path, options);
-	const { source, field } = await contentSource(this, itemIndex, chunkBytes);
-	const reader = new ChunkReader(source);
-	if (field !== 'Text' && (await reader.atEnd())) {
-		throw fieldError(this, itemIndex, field, 'holds an empty file (0 bytes)', 'Check the step that produced the file; Dropbox would save an empty file. To save an empty file on purpose, set Content to Text and leave Text empty.');
-	}
+	const reader = await contentReader(this, itemIndex, chunkBytes);
 	let metadata: IDataObject | undefined;
 	let failure: unknown;
 	try {
