@@ -16,6 +16,8 @@ const ID_REFERENCE = /^id:[A-Za-z0-9_-]+(\/.*)?$/;
 const REV_REFERENCE = /^rev:[0-9a-f]{9,}$/;
 const NS_REFERENCE = /^ns:\d+(\/.*)?$/;
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+/** Half of a UTF-16 surrogate pair without its other half: not a character, cannot be sent as UTF-8. */
+const LONE_SURROGATE = /[\ud800-\udfff]/u;
 
 export interface PathRules {
 	/** "" (the root) is a valid answer: listing, search scope, watched folder, upload folder. */
@@ -54,6 +56,9 @@ export function checkPath(raw: unknown, rules: PathRules = {}): PathCheck {
 	}
 	if (CONTROL_CHARACTER.test(path)) {
 		return { problem: 'contains a control character (such as a line break or tab)', fix: 'Remove it from the path.' };
+	}
+	if (LONE_SURROGATE.test(path)) {
+		return { problem: 'contains a broken character (half of an emoji or other UTF-16 pair)', fix: 'Check the step that produced the text: it cut a character in two.' };
 	}
 	if (path.startsWith('id:') || path.startsWith('ns:') || path.startsWith('rev:')) {
 		if (ID_REFERENCE.test(path) || NS_REFERENCE.test(path)) {

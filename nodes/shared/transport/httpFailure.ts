@@ -34,6 +34,20 @@ const NETWORK_CODES = new Set([
 
 type Dict = Record<string, unknown>;
 
+/** String(value), for anything at all: objects without a prototype or a working toString, symbols. */
+function safeString(value: unknown): string {
+	try {
+		return String(value);
+	} catch {
+		return Object.prototype.toString.call(value);
+	}
+}
+
+/** Number(value) that never throws (symbols, objects without a prototype): NaN instead. */
+function safeNumber(value: unknown): number {
+	return typeof value === 'number' || typeof value === 'string' ? Number(value) : NaN;
+}
+
 function asDict(value: unknown): Dict | undefined {
 	return value !== null && typeof value === 'object' ? (value as Dict) : undefined;
 }
@@ -56,7 +70,7 @@ async function readBodyText(data: unknown): Promise<string> {
 		const chunks: Buffer[] = [];
 		let size = 0;
 		for await (const chunk of data) {
-			const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+			const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(safeString(chunk));
 			chunks.push(buffer);
 			size += buffer.length;
 			if (size > MAX_BODY_CHARS * 4) break;
@@ -64,9 +78,9 @@ async function readBodyText(data: unknown): Promise<string> {
 		return Buffer.concat(chunks).toString('utf8');
 	}
 	try {
-		return JSON.stringify(data);
+		return JSON.stringify(data) ?? safeString(data);
 	} catch {
-		return String(data);
+		return safeString(data);
 	}
 }
 
@@ -80,7 +94,7 @@ function normaliseHeaders(headers: unknown): Record<string, string> {
 			: Object.entries(dict);
 	for (const [key, value] of entries) {
 		if (value === undefined || value === null) continue;
-		out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+		out[key.toLowerCase()] = Array.isArray(value) ? value.map(safeString).join(', ') : safeString(value);
 	}
 	return out;
 }
@@ -118,15 +132,15 @@ export async function readHttpFailure(error: unknown): Promise<HttpFailure> {
 	let headers: Record<string, string> = {};
 	let body: unknown;
 	if (response) {
-		status = Number(response.status ?? response.statusCode);
+		status = safeNumber(response.status ?? response.statusCode);
 		headers = normaliseHeaders(response.headers);
 		body = response.data ?? response.body;
 	} else if (dict.httpCode !== undefined && dict.httpCode !== null) {
-		status = Number(dict.httpCode);
+		status = safeNumber(dict.httpCode);
 		body = asDict(dict.context)?.data;
 	}
 	if (status !== undefined && !Number.isFinite(status)) status = undefined;
-	let text = response || status !== undefined ? await readBodyText(body) : String(dict.message ?? error);
+	let text = response || status !== undefined ? await readBodyText(body) : safeString(dict.message ?? error);
 	const isBytes = Buffer.isBuffer(body) || body instanceof ArrayBuffer || ArrayBuffer.isView(body);
 	let json: Dict | undefined = asDict(body) && !isReadable(body) && !isBytes ? (body as Dict) : undefined;
 	if (!json && text.trimStart().startsWith('{')) {
