@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 
-import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IHttpRequestOptions, INodeExecutionData } from 'n8n-workflow';
 
 import { route } from '../../nodes/DropboxPlus/actions/router';
 import { ContentHasher, contentHash } from '../../nodes/shared/contentHash';
@@ -25,8 +25,18 @@ beforeEach(() => {
 	emu.resetCalls();
 });
 
-/** Runs the node on one item whose binary field `field` holds `data`, stored as n8n's filesystem mode does. */
-async function runWithBinary(parameters: IDataObject, data: Buffer | Readable, fileName: string, field = 'data') {
+type Send = (type: string, request: IHttpRequestOptions) => Promise<unknown>;
+
+/**
+ * Runs the node on one item whose binary field `field` holds `data`, stored as n8n's filesystem
+ * mode does. `intercept` may act before each request reaches the emulator.
+ */
+async function runWithBinary(
+	parameters: IDataObject,
+	data: Buffer | Readable,
+	fileName: string,
+	{ field = 'data', intercept }: { field?: string; intercept?: (request: IHttpRequestOptions) => Promise<void> } = {},
+) {
 	const items: INodeExecutionData[] = [{ json: {} }];
 	const test = await createExecuteContext({
 		emulatorUrl: emu.url,
@@ -35,6 +45,14 @@ async function runWithBinary(parameters: IDataObject, data: Buffer | Readable, f
 		items,
 	});
 	items[0].binary = { [field]: await test.storeBinary(data, fileName) };
+	if (intercept) {
+		const helpers = test.ctx.helpers as unknown as { httpRequestWithAuthentication: Send };
+		const send = helpers.httpRequestWithAuthentication;
+		helpers.httpRequestWithAuthentication = async (type, request) => {
+			await intercept(request);
+			return await send(type, request);
+		};
+	}
 	const [out] = await route.call(test.ctx);
 	return { items: out, test };
 }
@@ -285,5 +303,81 @@ describe('File → Get Temporary Link, List Revisions, Restore Revision', () => 
 		const error = await failure(run(emu, { resource: 'file', operation: 'restore', file: byPath('/h.txt'), revision: 'HEAD~1' }));
 		expect(error.message).toBe('The Revision of item 0 "HEAD~1" is not a Dropbox revision');
 		expect(emu.calls().total).toBe(0);
+	});
+});
+
+describe('File → Upload when Dropbox answers incorrect_offset', () => {
+	const MB4 = 4 * MIB;
+	const data = randomBytes(5 * MB4 + 777);
+
+	/** Appends bytes to a session straight at the emulator, as a lost-but-delivered earlier request would have. */
+	async function appendBehindTheNodesBack(sessionId: string, offset: number, bytes: Buffer) {
+		const response = await fetch(`${emu.url}/2/files/upload_session/append_v2`, {
+			method: 'POST',
+			headers: {
+				Authorization: `Bearer ${TOKEN}`,
+				'Content-Type': 'application/octet-stream',
+				'Dropbox-API-Arg': JSON.stringify({ cursor: { session_id: sessionId, offset }, close: false }),
+			},
+			body: bytes,
+		});
+		expect(response.status).toBe(200);
+	}
+
+	/** The first append_v2 request's cursor, once: Dropbox gets `extra` bytes from its offset before it arrives. */
+	function beforeFirstAppend(extra: number) {
+		let done = false;
+		return async (request: IHttpRequestOptions) => {
+			if (done || !request.url.endsWith('/files/upload_session/append_v2')) return;
+			done = true;
+			const { cursor } = JSON.parse(String((request.headers as IDataObject)['Dropbox-API-Arg']));
+			await appendBehindTheNodesBack(cursor.session_id, cursor.offset, data.subarray(cursor.offset, cursor.offset + extra));
+		};
+	}
+
+	const parameters = upload({ destination: 'path', filePath: '/resumed.bin', options: { chunkSize: 4 } });
+
+	it('resends only the missing tail of the chunk and the file is byte-identical', async () => {
+		const { items } = await runWithBinary(parameters, data, 'resumed.bin', { intercept: beforeFirstAppend(1000) });
+		expect(items[0].json).toMatchObject({ size: data.length, content_hash: contentHash(data) });
+		// 1 start, 4 appends + 1 resend of the first one's tail, 1 finish
+		expect(emu.calls().byRoute).toMatchObject({
+			'files/upload_session/start': 1,
+			'files/upload_session/append_v2': 4 + 1 + 1,
+			'files/upload_session/finish': 1,
+		});
+		expect((await downloaded('/resumed.bin')).bytes.equals(data)).toBe(true);
+	});
+
+	it('skips ahead in the stream when Dropbox already holds more than the chunk', async () => {
+		const { items } = await runWithBinary(parameters, data, 'resumed.bin', { intercept: beforeFirstAppend(MB4 + 2 * MIB) });
+		expect(items[0].json).toMatchObject({ size: data.length, content_hash: contentHash(data) });
+		expect((await downloaded('/resumed.bin')).bytes.equals(data)).toBe(true);
+	});
+});
+
+describe('File → Download of files Dropbox cannot download directly', () => {
+	it('exports a Paper doc in its default format, then as Markdown when asked', async () => {
+		await emu.seedFile('/Plan.paper', '# Plan\n\n- ship it\n');
+		const html = await downloaded('/Plan.paper');
+		expect(html.binary).toMatchObject({ fileName: 'Plan.html', mimeType: 'text/html' });
+		expect(html.bytes.toString()).toContain('ship it');
+		expect(html.json).toMatchObject({ path_display: '/Plan.paper', export_metadata: { name: 'Plan.html' } });
+
+		const markdown = await downloaded('/Plan.paper', { options: { exportFormat: 'markdown' } });
+		expect(markdown.binary).toMatchObject({ fileName: 'Plan.md', mimeType: 'text/markdown' });
+		expect(markdown.bytes.toString()).toBe('# Plan\n\n- ship it\n');
+		expect(emu.calls().byRoute).toMatchObject({ 'files/download': 1, 'files/export': 2 });
+	});
+
+	it('names the format problem when the file cannot be exported that way', async () => {
+		await emu.seedFile('/Plan.paper', '# Plan');
+		const error = await failure(run(emu, download('/Plan.paper', { options: { exportFormat: 'xlsx' } })));
+		expect(error.message).toBe('"/Plan.paper" cannot be exported as xlsx');
+		expect(error.description).toBe('Set the Export Format option to one of: html, markdown.');
+
+		await emu.seedFile('/plain.txt', 'text');
+		const plain = await failure(run(emu, download('/plain.txt', { options: { exportFormat: 'pdf' } })));
+		expect(plain.description).toContain('Default');
 	});
 });

@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { ContentHasher } from '../../../shared/contentHash';
-import { dropboxDownload, dropboxErrorInfo } from '../../../shared/transport';
+import { dropboxDownload, dropboxErrorInfo, dropboxRpc, type DownloadResult } from '../../../shared/transport';
 import { checkRevision, required } from '../../helpers/fileInput';
 import { hashingStream } from '../../helpers/hashingStream';
 import { resolveLocator } from '../../helpers/locator';
@@ -99,15 +99,37 @@ async function download(ctx: IExecuteFunctions, itemIndex: number, path: string)
 	};
 }
 
+type ExportResult = { export_metadata: IDataObject; file_metadata: IDataObject };
+
+/** The error for an Export Format the file does not offer: names the formats it does offer. */
+async function formatError(ctx: IExecuteFunctions, itemIndex: number, path: string, format: string): Promise<NodeOperationError> {
+	const metadata = await dropboxRpc(ctx, 'files/get_metadata', { path }, { path, itemIndex });
+	const info = (metadata.export_info ?? {}) as { export_as?: string; export_options?: string[] };
+	const offered = [...new Set([info.export_as, ...(info.export_options ?? [])].filter(Boolean))];
+	return new NodeOperationError(ctx.getNode(), `"${path}" cannot be exported as ${format}`, {
+		itemIndex,
+		description: offered.length
+			? `Set the Export Format option to one of: ${offered.join(', ')}.`
+			: 'Dropbox offers no export of this file: set the Export Format option to Default to download it as it is.',
+	});
+}
+
 async function exportFile(ctx: IExecuteFunctions, itemIndex: number, path: string, format: string | undefined): Promise<Fetched> {
 	const args: IDataObject = { path };
 	if (format) args.export_format = format;
-	const { result, stream } = await dropboxDownload<{ export_metadata: IDataObject; file_metadata: IDataObject }>(
-		ctx,
-		'files/export',
-		args,
-		{ path, itemIndex },
-	);
+	let failure: unknown;
+	let answer: DownloadResult<ExportResult> | undefined;
+	try {
+		answer = await dropboxDownload<ExportResult>(ctx, 'files/export', args, { path, itemIndex });
+	} catch (error) {
+		failure = error;
+	}
+	if (!answer) {
+		const tag = dropboxErrorInfo(failure)?.dropboxTag ?? '';
+		if (format && /(^|\/)(invalid_export_format|non_exportable)$/.test(tag)) throw await formatError(ctx, itemIndex, path, format);
+		throw failure;
+	}
+	const { result, stream } = answer;
 	const exported = result.export_metadata ?? {};
 	return {
 		json: { ...result.file_metadata, export_metadata: exported },
