@@ -18,6 +18,21 @@ import { readState, writeState } from '../DropboxPlusTrigger/state';
 import type { TriggerFunctions } from '../DropboxPlusTrigger/types';
 import { baseline, takeChanges } from '../DropboxPlusTrigger/watch';
 
+/** Dropbox notifications name accounts only: a few KiB at most. Anything far bigger is not from Dropbox. */
+export const MAX_NOTIFICATION_BYTES = 1024 * 1024;
+
+/** The `list_folder.accounts` of a notification's raw body; undefined when it is not such JSON. */
+export function notifiedAccounts(rawBody: Buffer): unknown[] | undefined {
+	let body: unknown;
+	try {
+		body = JSON.parse(rawBody.toString('utf8'));
+	} catch {
+		return undefined;
+	}
+	const accounts = (body as { list_folder?: { accounts?: unknown } } | null)?.list_folder?.accounts;
+	return Array.isArray(accounts) ? accounts : undefined;
+}
+
 function deliveryKey(ctx: TriggerFunctions): string {
 	return `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
 }
@@ -94,18 +109,28 @@ export class DropboxPlusWebhookTrigger implements INodeType {
 		const authentication = this.getNodeParameter('authentication', 'oAuth2') as AuthenticationMethod;
 		const credentials = await this.getCredentials(credentialTypeFor(authentication));
 		const signature = this.getHeaderData()['x-dropbox-signature'];
-		if (!isDropboxSignature(this.getRequestObject().rawBody, signature, String(credentials.clientSecret ?? ''))) {
+		const rawBody: unknown = this.getRequestObject().rawBody;
+		if (Buffer.isBuffer(rawBody) && rawBody.length > MAX_NOTIFICATION_BYTES) {
+			res.status(413).set('Content-Type', 'text/plain').send('Notification too large');
+			return { noWebhookResponse: true };
+		}
+		if (!isDropboxSignature(rawBody, signature, String(credentials.clientSecret ?? ''))) {
 			res.status(403).set('Content-Type', 'text/plain').send('Invalid X-Dropbox-Signature');
+			return { noWebhookResponse: true };
+		}
+		// The accounts come from the signed bytes themselves, not from a separately parsed body
+		const accounts = notifiedAccounts(rawBody as Buffer);
+		if (!accounts) {
+			res.status(400).set('Content-Type', 'text/plain').send('Not a Dropbox notification');
 			return { noWebhookResponse: true };
 		}
 
 		const settings = readSettings(this);
 		const staticData = this.getWorkflowStaticData('node');
 		const { accountId } = readState(staticData);
-		const accounts = (this.getBodyData().list_folder as IDataObject | undefined)?.accounts;
 		// Answer Dropbox now, within its 10 seconds, whatever reading the changes takes
 		res.status(200).end();
-		if (!accountId || !Array.isArray(accounts) || !(accounts as unknown[]).includes(accountId)) return { noWebhookResponse: true };
+		if (!accountId || !accounts.includes(accountId)) return { noWebhookResponse: true };
 
 		const key = deliveryKey(this);
 		try {
