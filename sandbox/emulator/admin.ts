@@ -167,7 +167,14 @@ async function dispatch(st: State, method: string, route: string, b: Body, url: 
 			};
 		}
 		case 'POST accounts': {
-			const a = st.addAccount(b);
+			if (b.accountType !== undefined && !['basic', 'pro', 'business'].includes(b.accountType)) throw new AdminError(400, 'accountType: basic, pro or business');
+			if (b.teamFolders !== undefined && !b.team) throw new AdminError(400, 'teamFolders needs team');
+			let a;
+			try {
+				a = st.addAccount(b);
+			} catch (e) {
+				throw new AdminError(400, (e as Error).message);
+			}
 			if (b.default === true) st.defaultAccountId = a.accountId;
 			return accountJson(a);
 		}
@@ -192,9 +199,20 @@ async function dispatch(st: State, method: string, route: string, b: Body, url: 
 		case 'GET webhook/deliveries':
 			return st.webhooks.deliveries;
 		case 'POST seed': {
-			const a = acc(b.accountId);
+			const a0 = acc(b.accountId);
+			if (b.root === true && !a0.team) throw new AdminError(400, 'root: true needs a team member account');
+			// root: true seeds the team space root (team folders live there), else the home namespace
+			const a = { ...a0, ns: b.root === true ? a0.team!.rootNs : a0.ns };
 			const before = a.ns.seq;
 			const created: unknown[] = [];
+			for (const name of b.teamFolders ?? []) {
+				if (!a0.team) throw new AdminError(400, 'teamFolders needs a team member account');
+				try {
+					created.push(nodeMeta(st.addTeamFolder(a0, name)));
+				} catch (e) {
+					throw new AdminError(400, (e as Error).message);
+				}
+			}
 			for (const f of b.folders ?? []) created.push(nodeMeta(seedFolder(a.ns, typeof f === 'string' ? f : f.path)));
 			for (const f of b.files ?? []) {
 				let src: Buffer | { size: number; seed?: number; sparse?: boolean };

@@ -21,7 +21,12 @@ export interface Account {
 	surname: string;
 	country: string;
 	allocated: number;
+	/** account_type: basic accounts cannot set link expiry or passwords (settings_error/not_authorized) */
+	accountType: 'basic' | 'pro' | 'business';
+	/** home namespace (the user's own files) */
 	ns: Namespace;
+	/** team member: the team space root namespace (root_info .tag team), its team */
+	team?: { id: string; name: string; rootNs: Namespace; memberId: string };
 }
 
 export interface AccessToken {
@@ -78,9 +83,28 @@ export function accountJson(a: Account): Record<string, Json> {
 		locale: 'en',
 		referral_link: 'https://www.dropbox.com/referrals/AAAemulator',
 		is_paired: false,
-		account_type: { '.tag': 'basic' },
-		root_info: { '.tag': 'user', root_namespace_id: a.ns.id, home_namespace_id: a.ns.id },
+		account_type: { '.tag': a.accountType },
+		root_info: rootInfo(a),
+		...(a.team
+			? {
+				team: {
+					id: a.team.id, name: a.team.name,
+					sharing_policies: {
+						shared_folder_member_policy: { '.tag': 'anyone' }, shared_folder_join_policy: { '.tag': 'from_anyone' },
+						shared_link_create_policy: { '.tag': 'default_public' }, group_creation_policy: { '.tag': 'admins_only' },
+					},
+					office_addin_policy: { '.tag': 'disabled' },
+				},
+				team_member_id: a.team.memberId,
+			}
+			: {}),
 	};
+}
+
+/** RootInfo: `user` (root = home) or, for a team space member, `team` (root = the team space). */
+export function rootInfo(a: Account): Record<string, Json> {
+	if (a.team) return { '.tag': 'team', root_namespace_id: a.team.rootNs.id, home_namespace_id: a.ns.id, home_path: `/${a.givenName} ${a.surname}`.trim() };
+	return { '.tag': 'user', root_namespace_id: a.ns.id, home_namespace_id: a.ns.id };
 }
 
 /** Parses `Authorization: Bearer <t>` (or the `authorization` query parameter). */

@@ -46,8 +46,11 @@ export interface Emulator {
 	issueToken(p?: { scopes?: string[]; ttlSeconds?: number | null; refresh?: boolean; accountId?: string; token?: string }): { accessToken: string; refreshToken?: string };
 	/** `opts` may be the account id (as before) or { accountId?, clientModified?, exportAs?, exportOptions?, exportable? };
 	 *  `.paper` files are non-downloadable Paper docs (export_as html) unless exportable: false */
-	seedFile(path: string, content: Buffer | string | { size: number; seed?: number; sparse?: boolean }, opts?: string | (SeedFileOptions & { accountId?: string })): Promise<void>;
-	seedFolder(path: string, accountId?: string): void;
+	seedFile(path: string, content: Buffer | string | { size: number; seed?: number; sparse?: boolean }, opts?: string | (SeedFileOptions & { accountId?: string; root?: boolean })): Promise<void>;
+	/** `root: true` (team members): in the team space root instead of the home namespace */
+	seedFolder(path: string, opts?: string | { accountId?: string; root?: boolean }): void;
+	/** a team member account (root_info .tag team, its own team space root with team folders) */
+	addTeamMember(p?: { accountId?: string; email?: string; givenName?: string; surname?: string; teamName?: string; teamFolders?: string[]; sameTeamAs?: string }): { accountId: string; homeNamespaceId: string; rootNamespaceId: string };
 	reset(): void;
 	close(): Promise<void>;
 }
@@ -89,6 +92,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 	const urlHost = opts.tlsDir && (host === '127.0.0.1' || host === '0.0.0.0') ? 'localhost' : host.includes(':') ? `[${host}]` : host;
 	const url = `${opts.tlsDir ? 'https' : 'http'}://${urlHost}:${port}`;
 	state.baseUrl = url;
+	const nsFor = (o: { accountId?: string; root?: boolean }) => {
+		const a = state.account(o.accountId);
+		if (o.root && !a.team) throw new Error(`account ${a.accountId} is not a team member`);
+		return o.root ? a.team!.rootNs : a.ns;
+	};
 	const emu: Emulator = {
 		url, port, host, ca, state, routes,
 		get accountId() {
@@ -108,16 +116,21 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 		seedFile: async (path, content, opts) => {
 			const src = typeof content === 'string' ? Buffer.from(content) : content;
 			const o = typeof opts === 'string' ? { accountId: opts } : opts ?? {};
-			const ns = state.account(o.accountId).ns;
+			const ns = nsFor(o);
 			const before = ns.seq;
 			await seedFile(state, ns, path, src, o);
 			if (ns.seq !== before) ns.notify(); // longpolls and webhooks, exactly like POST /__admin/seed
 		},
-		seedFolder: (path, accountId) => {
-			const ns = state.account(accountId).ns;
+		seedFolder: (path, opts) => {
+			const ns = nsFor(typeof opts === 'string' ? { accountId: opts } : opts ?? {});
 			const before = ns.seq;
 			seedFolder(ns, path);
 			if (ns.seq !== before) ns.notify();
+		},
+		addTeamMember: (p = {}) => {
+			const mate = p.sameTeamAs ? state.account(p.sameTeamAs).team : undefined;
+			const a = state.addAccount({ ...p, team: mate ? { id: mate.id } : { name: p.teamName } });
+			return { accountId: a.accountId, homeNamespaceId: a.ns.id, rootNamespaceId: a.team!.rootNs.id };
 		},
 		reset: () => state.reset(),
 		close: () =>

@@ -66,7 +66,8 @@ export function resolvePath(ctx: Ctx, p: string, wrap: Wrap): Resolved {
 	if (p.startsWith('ns:')) {
 		const m = /^ns:([0-9]+)(\/.*)?$/.exec(p)!;
 		const other = ctx.st.namespaces.get(m[1]);
-		if (!other || other !== ctx.account!.ns) throw routeError(wrap({ '.tag': 'not_found' }));
+		const acc = ctx.account!;
+		if (!other || (other !== acc.ns && other !== acc.team?.rootNs)) throw routeError(wrap({ '.tag': 'not_found' }));
 		ns = other;
 		p = m[2] ?? '';
 	}

@@ -1,7 +1,7 @@
 /** HTTP front: transport rules (arguments, auth, path root, errors), faults, dispatch. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, badRequest, errorSummary, Json } from './errors';
-import { bearerOf, checkToken } from './auth';
+import { bearerOf, checkToken, rootInfo } from './auth';
 import type { State } from './state';
 import type { Ctx, DownloadResult, RouteTable } from './routes/types';
 import { handleAdmin } from './admin';
@@ -122,16 +122,27 @@ function checkPathRoot(ctx: Ctx): void {
 		throw badRequest('', 'Error in call to API function "' + ctx.route + '": HTTP header "Dropbox-API-Path-Root": could not decode input as JSON');
 	}
 	const acc = ctx.account!;
-	const rootInfo = { '.tag': 'user', root_namespace_id: acc.ns.id, home_namespace_id: acc.ns.id };
+	const root = acc.team ? acc.team.rootNs : acc.ns;
 	const tag = v?.['.tag'];
-	if (tag === 'home') return;
+	if (tag === 'home') {
+		ctx.ns = acc.ns;
+		return;
+	}
 	if (tag === 'root') {
-		if (String(v.root) === acc.ns.id) return;
-		const error = { '.tag': 'invalid_root', invalid_root: rootInfo };
+		// paths resolve at the root namespace: the team space for team members, else home
+		if (String(v.root) === root.id) {
+			ctx.ns = root;
+			return;
+		}
+		const error = { '.tag': 'invalid_root', invalid_root: rootInfo(acc) };
 		throw new ApiError(422, { error_summary: errorSummary(error), error });
 	}
 	if (tag === 'namespace_id') {
-		if (String(v.namespace_id) === acc.ns.id) return;
+		const id = String(v.namespace_id);
+		if (id === acc.ns.id || id === root.id) {
+			ctx.ns = id === acc.ns.id ? acc.ns : root;
+			return;
+		}
 		const error = { '.tag': 'no_permission' };
 		throw new ApiError(422, { error_summary: errorSummary(error), error });
 	}

@@ -58,6 +58,8 @@ export interface SharedLink {
 	token: string;
 	accountId: string;
 	nodeId: string;
+	/** namespace of the linked node (home or a team space root) */
+	nsId?: string;
 	pathLower: string;
 	settings: Record<string, Json>;
 	expires?: string;
@@ -145,9 +147,17 @@ export class State {
 		return app;
 	}
 
-	addAccount(p: { accountId?: string; email?: string; givenName?: string; surname?: string; country?: string; allocated?: number }): Account {
+	addAccount(p: {
+		accountId?: string; email?: string; givenName?: string; surname?: string; country?: string; allocated?: number;
+		accountType?: 'basic' | 'pro' | 'business';
+		/** make the account a team member whose root namespace is a team space (root_info .tag team) */
+		team?: boolean | { name?: string; id?: string; rootNamespaceId?: string };
+		/** team folders to create at the team space root */
+		teamFolders?: string[];
+	}): Account {
 		const ns = newNamespace();
 		const acc: Account = {
+			accountType: p.accountType ?? (p.team ? 'business' : 'pro'),
 			accountId: p.accountId ?? newAccountId(),
 			email: p.email ?? `user${this.accounts.size + 1}@example.com`,
 			givenName: p.givenName ?? 'Test',
@@ -159,7 +169,44 @@ export class State {
 		ns.onChange = () => this.changed(acc.accountId);
 		this.accounts.set(acc.accountId, acc);
 		this.namespaces.set(ns.id, ns);
+		if (p.team) {
+			const t = typeof p.team === 'object' ? p.team : {};
+			// members of the same team share one team space root
+			let rootNs = t.rootNamespaceId ? this.namespaces.get(t.rootNamespaceId) : undefined;
+			const mate = [...this.accounts.values()].find((a) => a.team && (a.team.id === t.id || (rootNs && a.team.rootNs === rootNs)));
+			if (!rootNs) rootNs = mate?.team?.rootNs;
+			if (!rootNs) {
+				rootNs = t.rootNamespaceId ? new Namespace(t.rootNamespaceId) : newNamespace();
+				this.namespaces.set(rootNs.id, rootNs);
+			}
+			const root = rootNs;
+			const prev = root.onChange;
+			root.onChange = () => {
+				prev?.();
+				this.changed(acc.accountId);
+			};
+			acc.team = {
+				id: t.id ?? mate?.team?.id ?? 'dbtid:AA' + randomBytes(20).toString('base64url').slice(0, 28),
+				name: t.name ?? mate?.team?.name ?? 'Sandbox Team',
+				rootNs: root,
+				memberId: 'dbmid:AA' + randomBytes(20).toString('base64url').slice(0, 28),
+			};
+			for (const f of p.teamFolders ?? []) this.addTeamFolder(acc, f);
+		}
 		return acc;
+	}
+
+	/** A team folder: a mounted folder at the team space root (FolderMetadata with sharing_info). */
+	addTeamFolder(acc: Account, path: string): Node {
+		if (!acc.team) throw new Error(`account ${acc.accountId} is not a team member`);
+		const name = path.replace(/^\/+/, '');
+		if (!name || name.includes('/')) throw new Error(`a team folder is a top-level name, got ${path}`);
+		const rootNs = acc.team.rootNs;
+		const existing = rootNs.root.children!.get(name.toLowerCase());
+		if (existing) return existing;
+		const n = rootNs.createFolder(rootNs.root, name);
+		n.mount = { sharedFolderId: String(Number(newNamespace().id)) };
+		return n;
 	}
 
 	account(id?: string): Account {

@@ -264,3 +264,98 @@ describe('download_zip limits', () => {
 		expect((await sdkError(dbx.filesDownloadZip({ path: '/zipmany' }))).error.error).toEqual({ '.tag': 'too_many_files' });
 	});
 });
+
+describe('shared link audience and expiry', () => {
+	test('audience no_one: resolved_visibility no_one, effective_audience no_one, audience_options', async () => {
+		await up('/aud/a.txt', 'a');
+		const l = (await dbx.sharingCreateSharedLinkWithSettings({ path: '/aud/a.txt', settings: { audience: { '.tag': 'no_one' } } })).result as any;
+		expect(l.link_permissions.resolved_visibility).toEqual({ '.tag': 'no_one' });
+		expect(l.link_permissions.effective_audience).toEqual({ '.tag': 'no_one' });
+		expect(l.link_permissions.requested_visibility).toBeUndefined();
+		const opts = l.link_permissions.audience_options.map((o: any) => [o.audience['.tag'], o.allowed]);
+		expect(opts).toEqual([['public', true], ['team', false], ['no_one', true]]);
+		const pub = (await dbx.sharingModifySharedLinkSettings({ url: l.url, settings: { audience: { '.tag': 'public' } } })).result as any;
+		expect(pub.link_permissions).toMatchObject({ resolved_visibility: { '.tag': 'public' }, requested_visibility: { '.tag': 'public' }, effective_audience: { '.tag': 'public' } });
+		const pw = (await dbx.sharingModifySharedLinkSettings({ url: l.url, settings: { require_password: true, link_password: 's3cret' } })).result as any;
+		expect(pw.link_permissions).toMatchObject({ resolved_visibility: { '.tag': 'password' }, require_password: true });
+	});
+	test('expires: in the past → settings_error/invalid_settings; malformed → 400; basic accounts → not_authorized', async () => {
+		await up('/aud/b.txt', 'b');
+		let e = await sdkError(dbx.sharingCreateSharedLinkWithSettings({ path: '/aud/b.txt', settings: { expires: '2001-01-01T00:00:00Z' } }));
+		expect(e.error.error).toEqual({ '.tag': 'settings_error', settings_error: { '.tag': 'invalid_settings' } });
+		e = await sdkError(dbx.sharingCreateSharedLinkWithSettings({ path: '/aud/b.txt', settings: { expires: 'tomorrow' } }));
+		expect(e.status).toBe(400);
+		const l = (await dbx.sharingCreateSharedLinkWithSettings({ path: '/aud/b.txt' })).result as any;
+		e = await sdkError(dbx.sharingModifySharedLinkSettings({ url: l.url, settings: { expires: '2001-01-01T00:00:00Z' } }));
+		expect(e.error.error.settings_error['.tag']).toBe('invalid_settings');
+		const basic = (await admin('accounts', { accountType: 'basic' })).json();
+		expect(basic.account_type).toEqual({ '.tag': 'basic' });
+		const tok = (await admin('tokens', { accountId: basic.account_id })).json().access_token;
+		const b = sdk(emu.url, tok);
+		await b.filesUpload({ path: '/x.txt', contents: Buffer.from('x') });
+		e = await sdkError(b.sharingCreateSharedLinkWithSettings({ path: '/x.txt', settings: { expires: '2099-01-01T00:00:00Z' } }));
+		expect(e.error.error).toEqual({ '.tag': 'settings_error', settings_error: { '.tag': 'not_authorized' } });
+		const ok = (await b.sharingCreateSharedLinkWithSettings({ path: '/x.txt' })).result as any;
+		expect(ok.link_permissions.can_set_expiry).toBe(false);
+	});
+});
+
+describe('team spaces', () => {
+	let member: { accountId: string; homeNamespaceId: string; rootNamespaceId: string };
+	let tdbx: Dropbox;
+	const rootHeader = () => ({ '.tag': 'root', root: member.rootNamespaceId });
+	beforeAll(async () => {
+		const a = (await admin('accounts', { team: { name: 'Acme' }, teamFolders: ['Marketing', 'Engineering'], givenName: 'Tea', surname: 'Member' })).json();
+		member = { accountId: a.account_id, homeNamespaceId: a.root_info.home_namespace_id, rootNamespaceId: a.root_info.root_namespace_id };
+		const tok = (await admin('tokens', { accountId: member.accountId })).json().access_token;
+		tdbx = sdk(emu.url, tok);
+		await admin('seed', { accountId: member.accountId, root: true, files: [{ path: '/Marketing/plan.txt', content: 'team plan' }] });
+		await admin('seed', { accountId: member.accountId, files: [{ path: '/mine.txt', content: 'home' }] });
+		(globalThis as any).__tok = tok;
+	});
+	test('get_current_account: root_info .tag team, root ≠ home, team info', async () => {
+		const r = (await tdbx.usersGetCurrentAccount()).result as any;
+		expect(r.root_info['.tag']).toBe('team');
+		expect(r.root_info.root_namespace_id).not.toBe(r.root_info.home_namespace_id);
+		expect(typeof r.root_info.home_path).toBe('string');
+		expect(r.team.name).toBe('Acme');
+		expect(r.team_member_id).toMatch(/^dbmid:/);
+	});
+	test('Path-Root root resolves at the team space root; team folders are mounted (sharing_info); home without header', async () => {
+		const rooted = sdk(emu.url, (globalThis as any).__tok, { pathRoot: JSON.stringify(rootHeader()) });
+		const top = (await rooted.filesListFolder({ path: '' })).result;
+		const names = top.entries.map((x) => x.name).sort();
+		expect(names).toEqual(['Engineering', 'Marketing']);
+		const mk = top.entries.find((x) => x.name === 'Marketing') as any;
+		expect(mk.sharing_info).toMatchObject({ read_only: false, shared_folder_id: mk.shared_folder_id });
+		expect((await rooted.filesDownload({ path: '/Marketing/plan.txt' }).then((r) => (r.result as any).fileBinary.toString()))).toBe('team plan');
+		const noMounted = (await rooted.filesListFolder({ path: '', recursive: true, include_mounted_folders: false })).result;
+		expect(noMounted.entries).toEqual([]);
+		// without the header: the home namespace
+		const home = (await tdbx.filesListFolder({ path: '' })).result;
+		expect(home.entries.map((x) => x.name)).toEqual(['mine.txt']);
+		// namespace_id: home or root given explicitly
+		const byNs = sdk(emu.url, (globalThis as any).__tok, { pathRoot: JSON.stringify({ '.tag': 'namespace_id', namespace_id: member.rootNamespaceId }) });
+		expect((await byNs.filesGetMetadata({ path: '/Marketing/plan.txt' })).result.name).toBe('plan.txt');
+		expect((await tdbx.filesGetMetadata({ path: `ns:${member.rootNamespaceId}/Marketing/plan.txt` })).result.name).toBe('plan.txt');
+		// writes land in the team space
+		await rooted.filesUpload({ path: '/Engineering/spec.md', contents: Buffer.from('s') });
+		expect((await sdkError(tdbx.filesGetMetadata({ path: '/Engineering/spec.md' }))).error.error.path['.tag']).toBe('not_found');
+	});
+	test('mismatches answer 422: invalid_root with the team root_info, no_permission', async () => {
+		const wrong = await raw(emu.url, '/2/files/list_folder', { headers: { Authorization: `Bearer ${(globalThis as any).__tok}`, 'Content-Type': 'application/json', 'Dropbox-API-Path-Root': JSON.stringify({ '.tag': 'root', root: member.homeNamespaceId }) }, body: JSON.stringify({ path: '' }) });
+		expect(wrong.status).toBe(422);
+		expect(wrong.json().error).toEqual({ '.tag': 'invalid_root', invalid_root: { '.tag': 'team', root_namespace_id: member.rootNamespaceId, home_namespace_id: member.homeNamespaceId, home_path: '/Tea Member' } });
+		const other = await raw(emu.url, '/2/files/list_folder', { headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json', 'Dropbox-API-Path-Root': JSON.stringify({ '.tag': 'namespace_id', namespace_id: member.rootNamespaceId }) }, body: JSON.stringify({ path: '' }) });
+		expect(other.status).toBe(422);
+		expect(other.json().error['.tag']).toBe('no_permission');
+	});
+	test('emu.addTeamMember: a teammate shares the team space root', async () => {
+		const mate = emu.addTeamMember({ sameTeamAs: member.accountId });
+		expect(mate.rootNamespaceId).toBe(member.rootNamespaceId);
+		expect(mate.homeNamespaceId).not.toBe(member.homeNamespaceId);
+		await emu.seedFile('/Engineering/by-mate.txt', 'm', { accountId: mate.accountId, root: true });
+		const rooted = sdk(emu.url, (globalThis as any).__tok, { pathRoot: JSON.stringify(rootHeader()) });
+		expect((await rooted.filesGetMetadata({ path: '/Engineering/by-mate.txt' })).result.name).toBe('by-mate.txt');
+	});
+});

@@ -720,14 +720,14 @@ function saveUrl(ctx: Ctx): Json {
 	const st = ctx.st;
 	const job = { id, accountId: ctx.account!.accountId, kind: 'save_url', status: 'in_progress' as 'in_progress' | 'complete' | 'failed', result: undefined as Json | undefined, checks: 0 };
 	st.jobs.set(id, job);
-	const account = ctx.account!;
+	const ns = ctx.ns!;
 	void (async () => {
 		try {
 			const fetched = await fetchToBlob(st, url);
-			const c2 = { ...ctx, ns: account.ns } as Ctx;
+			const c2 = { ...ctx, ns } as Ctx;
 			const w = prepareWrite(c2, p, { autorename: true, isFolder: false });
-			const n = account.ns.writeFile(w.parent, w.name, fetched);
-			account.ns.notify();
+			const n = ns.writeFile(w.parent, w.name, fetched);
+			ns.notify();
 			job.status = 'complete';
 			job.result = untagged(nodeMeta(n));
 		} catch (e) {
