@@ -359,3 +359,17 @@ describe('team spaces', () => {
 		expect((await rooted.filesGetMetadata({ path: '/Engineering/by-mate.txt' })).result.name).toBe('by-mate.txt');
 	});
 });
+
+describe('deleted folders in list_folder/continue', () => {
+	test('a deleted folder comes back as one deleted entry (its children are implied), recursive or not', async () => {
+		await up('/dfold/sub/a.txt', 'a');
+		await up('/dfold/sub/deeper/b.txt', 'b');
+		const rec = (await dbx.filesListFolderGetLatestCursor({ path: '/dfold', recursive: true })).result.cursor;
+		const flat = (await dbx.filesListFolderGetLatestCursor({ path: '/dfold' })).result.cursor;
+		await dbx.filesDeleteV2({ path: '/dfold/sub' });
+		for (const cursor of [rec, flat]) {
+			const r = (await dbx.filesListFolderContinue({ cursor })).result;
+			expect(r.entries).toEqual([{ '.tag': 'deleted', name: 'sub', path_lower: '/dfold/sub', path_display: '/dfold/sub' }]);
+		}
+	});
+});
