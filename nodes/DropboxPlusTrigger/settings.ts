@@ -1,6 +1,6 @@
-import { NodeOperationError, type INodeParameterResourceLocator } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import { checkPath, pathFromDropboxUrl, type PathCheck } from '../DropboxPlus/helpers/paths';
+import { checkLocatorValue } from '../DropboxPlus/helpers/locator';
 import { globToRegExp } from './glob';
 import type { TriggerEvent, TriggerFunctions, WatchSettings } from './types';
 
@@ -17,16 +17,7 @@ function fail(ctx: TriggerFunctions, message: string, description: string): neve
 
 /** The watched folder from its resource locator: a path, an ID or a Dropbox address; the root allowed. */
 function watchedFolder(ctx: TriggerFunctions): string {
-	const value = parameter(ctx, 'folder', '') as INodeParameterResourceLocator | string;
-	const locator =
-		value !== null && typeof value === 'object' && '__rl' in value
-			? { mode: value.mode, raw: value.value }
-			: { mode: 'path', raw: value };
-	const { mode, raw } = locator;
-	let check: PathCheck;
-	if (mode === 'url' && typeof raw === 'string') check = pathFromDropboxUrl(raw);
-	else if (mode === 'id' && typeof raw === 'string' && raw !== '' && !raw.startsWith('id:')) check = checkPath(`id:${raw}`);
-	else check = checkPath(raw, { allowRoot: true });
+	const { check, raw } = checkLocatorValue(parameter(ctx, 'folder', ''), { allowRoot: true });
 	if ('problem' in check) {
 		fail(ctx, `The watched folder${typeof raw === 'string' ? ` "${raw}"` : ''} ${check.problem}`, check.fix);
 	}

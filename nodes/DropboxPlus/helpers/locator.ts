@@ -19,20 +19,14 @@ export function requireValidPath(
 }
 
 /**
- * The Dropbox path (or `id:`/`ns:` reference) a resource-locator field points at, checked
- * before any call. A plain string (an expression in an old-style field) counts as a path.
+ * Checks a resource-locator value (or a plain string, which counts as a path) by its mode:
+ * a Dropbox address, an ID with or without `id:`, or a path. Pure: the nodes and the
+ * triggers turn a refusal into their own error.
  */
-export function resolveLocator(
-	ctx: IExecuteFunctions,
-	parameter: string,
-	itemIndex: number,
-	field: string,
-	rules: PathRules = {},
-): string {
-	const value = ctx.getNodeParameter(parameter, itemIndex) as INodeParameterResourceLocator | string;
+export function checkLocatorValue(value: unknown, rules: PathRules = {}): { check: PathCheck; raw: unknown } {
 	const locator: { mode: string; value: unknown } =
 		value !== null && typeof value === 'object' && '__rl' in value
-			? { mode: value.mode, value: value.value }
+			? { mode: (value as INodeParameterResourceLocator).mode, value: (value as INodeParameterResourceLocator).value }
 			: { mode: 'path', value };
 	const raw = locator.value;
 	let check: PathCheck;
@@ -44,5 +38,20 @@ export function resolveLocator(
 	} else {
 		check = checkPath(raw, rules);
 	}
+	return { check, raw };
+}
+
+/**
+ * The Dropbox path (or `id:`/`ns:` reference) a resource-locator field points at, checked
+ * before any call.
+ */
+export function resolveLocator(
+	ctx: IExecuteFunctions,
+	parameter: string,
+	itemIndex: number,
+	field: string,
+	rules: PathRules = {},
+): string {
+	const { check, raw } = checkLocatorValue(ctx.getNodeParameter(parameter, itemIndex), rules);
 	return requireValidPath(ctx, check, field, itemIndex, raw);
 }
