@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-wo
 
 import { checkName } from '../../nodes/DropboxPlus/actions/shared/relocation';
 import { checkNewFolderPath } from '../../nodes/DropboxPlus/actions/folder/create.operation';
-import { chunk, groupByShared, nextPollDelay, POLL, runBatched, type BatchEntry } from '../../nodes/DropboxPlus/helpers/batch';
+import { BATCH_JOB_POLL, chunk, groupByShared, runBatched, type BatchEntry } from '../../nodes/DropboxPlus/helpers/batch';
+import { pollClock, pollUntilDone } from '../../nodes/DropboxPlus/helpers/jobPolling';
 import { COPY_ROUTES, DELETE_ROUTES, relocationFailure } from '../../nodes/DropboxPlus/helpers/batchRoutes';
 import { clock } from '../../nodes/shared/transport';
 
@@ -52,11 +53,10 @@ describe('batch helpers', () => {
 		expect(chunk([], 3)).toEqual([]);
 	});
 
-	it('waits 200 ms first, then 1.5 times longer, never over 2 s', () => {
-		const delays: number[] = [];
-		let delay: number | undefined;
-		for (let i = 0; i < 9; i++) delays.push((delay = nextPollDelay(delay)));
-		expect(delays).toEqual([200, 300, 450, 675, 1013, 1520, 2000, 2000, 2000]);
+	it('checks a job at once, then waits 200 ms, 1.5 times longer each time, never over 2 s', async () => {
+		let checks = 0;
+		await pollUntilDone(async () => (++checks === 10 ? 'done' : undefined), BATCH_JOB_POLL);
+		expect(waits).toEqual([200, 300, 450, 675, 1012.5, 1518.75, 2000, 2000, 2000]);
 	});
 
 	it('batches together only entries with the same batch-level arguments', () => {
@@ -128,14 +128,22 @@ describe('runBatched', () => {
 			{ async_job_id: 'job-1' },
 			{ async_job_id: 'job-1' },
 		]);
-		expect(waits).toEqual([200, 300, 450]);
+		expect(waits).toEqual([200, 300]);
 	});
 
 	it('gives every entry of a job that runs out of time a clear error', async () => {
-		const saved = POLL.maxWaitMs;
-		POLL.maxWaitMs = 100;
+		const saved = BATCH_JOB_POLL.timeoutMs;
+		BATCH_JOB_POLL.timeoutMs = 100;
 		try {
-			const { ctx } = scripted({ 'files/delete_batch': [{ '.tag': 'async_job_id', async_job_id: 'job-2' }] });
+			const { ctx } = scripted({
+				'files/delete_batch': [{ '.tag': 'async_job_id', async_job_id: 'job-2' }],
+				'files/delete_batch/check': Array.from({ length: 20 }, () => ({ '.tag': 'in_progress' })),
+			});
+			let now = 0;
+			jest.spyOn(pollClock, 'now').mockImplementation(() => now);
+			jest.spyOn(clock, 'sleep').mockImplementation(async (ms) => {
+				now += ms;
+			});
 			const entries = [0, 1].map((itemIndex) => ({ itemIndex, args: { path: `/${itemIndex}` }, shared: {}, path: `/${itemIndex}` }));
 			const outcomes = await runBatched(ctx, DELETE_ROUTES, entries, 1000);
 			for (const itemIndex of [0, 1]) {
@@ -144,7 +152,7 @@ describe('runBatched', () => {
 				);
 			}
 		} finally {
-			POLL.maxWaitMs = saved;
+			BATCH_JOB_POLL.timeoutMs = saved;
 		}
 	});
 });

@@ -1,19 +1,24 @@
 import { pollClock, pollUntilDone } from '../../nodes/DropboxPlus/helpers/jobPolling';
+import { clock } from '../../nodes/shared/transport';
 
 describe('pollUntilDone', () => {
 	let now: number;
 	let waits: number[];
 	const realClock = { ...pollClock };
+	const realSleep = clock.sleep;
 	beforeEach(() => {
 		now = 0;
 		waits = [];
 		pollClock.now = () => now;
-		pollClock.sleep = async (ms) => {
+		clock.sleep = async (ms) => {
 			waits.push(ms);
 			now += ms;
 		};
 	});
-	afterAll(() => Object.assign(pollClock, realClock));
+	afterAll(() => {
+		Object.assign(pollClock, realClock);
+		clock.sleep = realSleep;
+	});
 
 	it('waits longer each time, up to the cap, and returns the first answer', async () => {
 		let checks = 0;

@@ -3,6 +3,7 @@ import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFuncti
 import { clock, dropboxErrorInfo, dropboxRpc } from '../../shared/transport';
 import { dropboxErrorParts, dropboxErrorTags } from '../../shared/transport/errors';
 import type { ItemOutcome } from '../actions/types';
+import { pollUntilDone, type PollPolicy } from './jobPolling';
 
 /**
  * Many items, few calls: copy, move, delete and folder creation send up to Batch Size
@@ -43,22 +44,12 @@ export interface BatchEntry {
 /** Dropbox takes at most this many entries per copy, move or delete batch. */
 export const MAX_BATCH_SIZE = 1000;
 
-export const POLL = {
-	firstDelayMs: 200,
-	growth: 1.5,
-	maxDelayMs: 2_000,
-	/** Give up on a job after this long. */
-	maxWaitMs: 10 * 60_000,
-};
+/** Dropbox's batch jobs: checked at once, then after 200 ms growing to 2 s; given up after 10 minutes. */
+export const BATCH_JOB_POLL: PollPolicy = { initialIntervalMs: 200, maxIntervalMs: 2_000, timeoutMs: 10 * 60_000 };
 
 /** Rounds of resubmitting entries that met `too_many_write_operations`, and the first wait. */
 export const WRITE_CONTENTION = { rounds: 5, firstDelayMs: 1_000 };
 
-/** The wait before the next status check: grows from 200 ms to at most 2 s. */
-export function nextPollDelay(previousMs: number | undefined): number {
-	if (previousMs === undefined) return POLL.firstDelayMs;
-	return Math.min(POLL.maxDelayMs, Math.round(previousMs * POLL.growth));
-}
 
 /** Splits a list into runs of at most `size`, keeping the order. */
 export function chunk<T>(list: T[], size: number): T[][] {
@@ -124,25 +115,21 @@ type JobAnswer = { entries: Dict[] } | { failed: unknown };
 
 /** Waits for an async job: growing intervals, bounded total time. */
 async function pollJob(ctx: IExecuteFunctions, routes: BatchRoutes, jobId: string, itemIndex: number): Promise<JobAnswer> {
-	const started = Date.now();
-	let delay: number | undefined;
-	for (;;) {
-		delay = nextPollDelay(delay);
-		if (Date.now() - started + delay > POLL.maxWaitMs) {
-			throw new NodeOperationError(
-				ctx.getNode(),
-				`Dropbox's batch job did not finish within ${POLL.maxWaitMs / 1000} s (${routes.launch})`,
-				{
-					itemIndex,
-					description: `Dropbox may still complete it (job ${jobId}). Check the result in Dropbox before running again, or lower the Batch Size.`,
-				},
-			);
-		}
-		await clock.sleep(delay);
-		const status = await dropboxRpc<Dict>(ctx, routes.check, { async_job_id: jobId }, { itemIndex });
-		if (status['.tag'] === 'in_progress') continue;
-		return answerOf(ctx, routes.check, status, itemIndex);
+	const status = await pollUntilDone(async () => {
+		const answer = await dropboxRpc<Dict>(ctx, routes.check, { async_job_id: jobId }, { itemIndex });
+		return answer['.tag'] === 'in_progress' ? undefined : answer;
+	}, BATCH_JOB_POLL);
+	if (status === undefined) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Dropbox's batch job did not finish within ${BATCH_JOB_POLL.timeoutMs / 1000} s (${routes.launch})`,
+			{
+				itemIndex,
+				description: `Dropbox may still complete it (job ${jobId}). Check the result in Dropbox before running again, or lower the Batch Size.`,
+			},
+		);
 	}
+	return answerOf(ctx, routes.check, status, itemIndex);
 }
 
 function answerOf(ctx: IExecuteFunctions, route: string, answer: Dict, itemIndex: number): JobAnswer {

@@ -1,4 +1,4 @@
-import { sleep } from 'n8n-workflow';
+import { clock } from '../../shared/transport';
 
 /** How Dropbox's async jobs are waited for: a growing interval, bounded in total. */
 export interface PollPolicy {
@@ -11,10 +11,9 @@ export interface PollPolicy {
 
 export const DEFAULT_POLL_POLICY: Omit<PollPolicy, 'timeoutMs'> = { initialIntervalMs: 250, maxIntervalMs: 5000 };
 
-/** Indirection so tests can observe waits. */
+/** Indirection so tests can move time; waits go through the transport's `clock.sleep`. */
 export const pollClock = {
 	now: (): number => Date.now(),
-	sleep: async (ms: number): Promise<void> => await sleep(ms),
 };
 
 /**
@@ -29,7 +28,7 @@ export async function pollUntilDone<T>(check: () => Promise<T | undefined>, poli
 		if (done !== undefined) return done;
 		const left = deadline - pollClock.now();
 		if (left <= 0) return undefined;
-		await pollClock.sleep(Math.min(interval, left));
+		await clock.sleep(Math.min(interval, left));
 		interval = Math.min(interval * 1.5, policy.maxIntervalMs);
 	}
 }
