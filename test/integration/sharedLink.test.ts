@@ -42,6 +42,8 @@ describe('Shared Link', () => {
 		expect(existing.url).toBe(first.url);
 		expect(existing.link_permissions).toMatchObject({ effective_audience: { '.tag': 'public' } });
 		expect(emu.calls().byRoute['sharing/modify_shared_link_settings']).toBeUndefined();
+		// the existing link comes from Dropbox's own answer: no extra listing call
+		expect(emu.calls().byRoute['sharing/list_shared_links']).toBeUndefined();
 
 		const updated = (await run(emu, create('/Share/other.txt', { ifExists: 'update', settings: { audience: 'team' } }))).items[0].json;
 		expect(updated.url).toBe(first.url);

@@ -345,7 +345,12 @@ describe('the NodeApiError the transport throws', () => {
 		expect(error.description).toMatch(/^Nothing exists at "\/Reports\/q1.pdf"/);
 		expect(error.httpCode).toBe('409');
 		expect(error.context).toMatchObject({ itemIndex: 7, dropboxTag: 'path/not_found', dropboxPath: '/Reports/q1.pdf', dropboxStatus: 409 });
-		expect(dropboxErrorInfo(error)).toEqual({ dropboxTag: 'path/not_found', dropboxPath: '/Reports/q1.pdf', dropboxStatus: 409 });
+		expect(dropboxErrorInfo(error)).toEqual({
+			dropboxTag: 'path/not_found',
+			dropboxPath: '/Reports/q1.pdf',
+			dropboxStatus: 409,
+			dropboxError: { '.tag': 'path', path: { '.tag': 'not_found' } },
+		});
 	});
 
 	it("keeps our message when it contains words n8n would swap for a generic one (ENOENT, EPERM, ECONNRESET…)", async () => {

@@ -207,6 +207,9 @@ export function dropboxErrorInfo(error: unknown): DropboxErrorInfo | undefined {
 		dropboxTag: context.dropboxTag,
 		dropboxPath: typeof context.dropboxPath === 'string' ? context.dropboxPath : undefined,
 		dropboxStatus: typeof context.dropboxStatus === 'number' ? context.dropboxStatus : undefined,
+		...(context.dropboxError !== null && typeof context.dropboxError === 'object'
+			? { dropboxError: context.dropboxError as Record<string, unknown> }
+			: {}),
 		...(context.dropboxUncertain === true ? { dropboxUncertain: true } : {}),
 	};
 }

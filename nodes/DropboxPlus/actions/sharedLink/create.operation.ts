@@ -112,9 +112,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		(error: unknown) => ({ error }),
 	);
 	if ('link' in created) return created.link;
-	const exists = dropboxErrorInfo(created.error)?.dropboxTag.startsWith('shared_link_already_exists') ?? false;
+	const info = dropboxErrorInfo(created.error);
+	const exists = info?.dropboxTag.startsWith('shared_link_already_exists') ?? false;
 	if (!exists || ifExists === 'error') throw created.error;
-	const link = await existingLink(this, path, itemIndex);
+	// Dropbox usually names the existing link in the error; older answers leave it out
+	const named = (info?.dropboxError?.shared_link_already_exists as IDataObject | undefined)?.metadata as IDataObject | undefined;
+	const link = named ?? (await existingLink(this, path, itemIndex));
 	if (!link) throw created.error;
 	if (ifExists === 'returnExisting' || Object.keys(settings).length === 0) return link;
 	return await dropboxRpc(this, 'sharing/modify_shared_link_settings', { url: link.url, settings }, { path, itemIndex });
