@@ -33,10 +33,10 @@ const DEFAULT_N8N_VERSION = '2.41.1';
 function nodeVersionFor(n8nVersion) {
 	const major = Number(n8nVersion.split('.')[0]);
 	if (major >= 2) return '24.21.0'; // n8n 2.x: engines node >=24
-	return '20.19.5'; // n8n 1.x: node 20
+	return '20.20.2'; // n8n 1.x (1.123.x: engines node >=20.19 <=24)
 }
 
-/** Native addons n8n loads at startup; each is compiled with node-gyp against the target Node. */
+/** Native addons n8n loads at startup (those installed); each is compiled with node-gyp against the target Node. */
 const NATIVE_ADDONS = ['sqlite3', 'isolated-vm'];
 
 function cacheRoot() {
@@ -79,6 +79,9 @@ function childEnv(extra = {}) {
 	};
 }
 
+/** Children of the install under way, stopped if this process is interrupted. */
+const running = new Set();
+
 function run(cmd, args, opts = {}) {
 	return new Promise((resolve, reject) => {
 		const started = Date.now();
@@ -87,6 +90,7 @@ function run(cmd, args, opts = {}) {
 			...opts,
 			env: opts.env || childEnv(),
 		});
+		running.add(child);
 		let tail = '';
 		const keep = (chunk) => {
 			tail = (tail + chunk.toString()).slice(-4000);
@@ -103,6 +107,7 @@ function run(cmd, args, opts = {}) {
 			reject(e);
 		});
 		child.on('close', (code, signal) => {
+			running.delete(child);
 			clearInterval(tick);
 			if (code === 0) resolve(tail);
 			else
@@ -219,8 +224,11 @@ async function install(p, stage) {
 	let nodeGyp = path.join(npmDir, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
 	const bundledGyp = path.join(sp.nodeDir, 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
 	if (fs.existsSync(bundledGyp)) nodeGyp = bundledGyp;
+	const built = [];
 	for (const name of NATIVE_ADDONS) {
-		for (const dir of findPackageDirs(path.join(stage, 'node_modules'), name)) {
+		const dirs = findPackageDirs(path.join(stage, 'node_modules'), name);
+		if (dirs.length) built.push(name);
+		for (const dir of dirs) {
 			const t = Date.now();
 			log(`    ${path.relative(stage, dir)}`);
 			await run(
@@ -242,7 +250,7 @@ async function install(p, stage) {
 	})
 		.toString()
 		.trim();
-	execFileSync(sp.node, ['-e', "require('sqlite3'); require('isolated-vm')"], { cwd: stage });
+	execFileSync(sp.node, ['-e', built.map((b) => `require(${JSON.stringify(b)});`).join(' ')], { cwd: stage });
 	fs.rmSync(path.join(stage, '.check'), { recursive: true, force: true });
 	log(`    n8n --version: ${version}`);
 	fs.writeFileSync(
@@ -280,12 +288,36 @@ async function ensureN8n(options = {}) {
 	const p = pathsFor(version, dir);
 	if (!options.force && readMarker(p)) return p;
 	fs.mkdirSync(root, { recursive: true });
-	await withLock(path.join(root, `n8n-${version}.lock`), async () => {
+	const lockDir = path.join(root, `n8n-${version}.lock`);
+	await withLock(lockDir, async () => {
 		if (!options.force && readMarker(p)) return; // installed by whoever held the lock
 		const t0 = Date.now();
 		log(`installing n8n ${version} into ${dir} (first run only; about 5-10 minutes)`);
-		const stage = `${dir}.partial`;
-		await install(p, stage);
+		// leftovers of interrupted installs; each install stages in its own folder
+		for (const entry of fs.readdirSync(root)) {
+			const m = /^n8n-.+\.partial-(\d+)$/.exec(entry);
+			if (entry.startsWith(`n8n-${version}.partial`) && (!m || !isAlive(Number(m[1])))) {
+				fs.rmSync(path.join(root, entry), { recursive: true, force: true });
+			}
+		}
+		const stage = `${dir}.partial-${process.pid}`;
+		// interrupted (Ctrl-C, jest killed): stop npm / node-gyp, drop the lock and the half install
+		const onSignal = (sig) => {
+			for (const child of running) child.kill('SIGTERM');
+			fs.rmSync(lockDir, { recursive: true, force: true });
+			fs.rmSync(stage, { recursive: true, force: true });
+			process.removeListener('SIGINT', onSignal);
+			process.removeListener('SIGTERM', onSignal);
+			process.kill(process.pid, sig);
+		};
+		process.once('SIGINT', onSignal);
+		process.once('SIGTERM', onSignal);
+		try {
+			await install(p, stage);
+		} finally {
+			process.removeListener('SIGINT', onSignal);
+			process.removeListener('SIGTERM', onSignal);
+		}
 		// the finished install replaces any old or broken one in a single rename
 		const old = `${dir}.old-${process.pid}`;
 		if (fs.existsSync(dir)) fs.renameSync(dir, old);
