@@ -314,7 +314,8 @@ export class N8n {
 
 	/** Publishes (activates) a workflow from the CLI; takes effect when the server (re)starts. */
 	async publishWorkflow(workflowId: string): Promise<void> {
-		await this.cli(['publish:workflow', `--id=${workflowId}`]);
+		if (this.paths.version.startsWith('1.')) await this.cli(['update:workflow', `--id=${workflowId}`, '--active=true']);
+		else await this.cli(['publish:workflow', `--id=${workflowId}`]);
 	}
 
 	/** The bytes behind a binary reference of an item: n8n's filesystem store, or inline base64. */
@@ -480,10 +481,20 @@ export class N8nServer {
 	/** Activates (publishes) an imported workflow on the running server. */
 	async activate(workflowId: string): Promise<void> {
 		const wf = await this.api('GET', `/rest/workflows/${workflowId}`);
+		if (this.n8n.paths.version.startsWith('1.')) {
+			// n8n 1.x: activation is a PATCH of `active`
+			await this.api('PATCH', `/rest/workflows/${workflowId}`, { active: true, versionId: wf.versionId });
+			return;
+		}
 		await this.api('POST', `/rest/workflows/${workflowId}/activate`, { versionId: wf.versionId });
 	}
 
 	async deactivate(workflowId: string): Promise<void> {
+		if (this.n8n.paths.version.startsWith('1.')) {
+			const wf = await this.api('GET', `/rest/workflows/${workflowId}`);
+			await this.api('PATCH', `/rest/workflows/${workflowId}`, { active: false, versionId: wf.versionId });
+			return;
+		}
 		await this.api('POST', `/rest/workflows/${workflowId}/deactivate`, {});
 	}
 
