@@ -139,7 +139,9 @@ async function main() {
 			? '  Dropbox:            the real one; create a "Dropbox Plus" credential with your app (README: "Create the Dropbox app")'
 			: `  Dropbox:            the emulator at ${emulatorInfo.url} with a demo Dropbox (/Documents, /Photos, /Reports, /Inbox)`,
 		REAL ? '' : `  credentials:        "${CREDENTIAL_NAME}" (refresh token) and "${OAUTH_CREDENTIAL_NAME}", ready to use`,
-		'  example workflows:  Overview → Workflows ("Dropbox Plus: …"); open one and press "Execute workflow"',
+		REAL
+			? '  example workflows:  Overview → Workflows ("Dropbox Plus: …"); pick your credential in each Dropbox node first'
+			: '  example workflows:  Overview → Workflows ("Dropbox Plus: …"); open one and press "Execute workflow"',
 		`  state:              ${path.relative(REPO_ROOT, USER_FOLDER)}/ (npm start -- --reset to start over)`,
 		'  stop:               Ctrl-C',
 		'',
