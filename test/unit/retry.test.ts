@@ -26,8 +26,17 @@ const rateLimitedJson = (retryAfter: number, header?: string) =>
 	);
 
 describe('retry policy: what is retried', () => {
-	it('uses sensible defaults: 6 attempts, 5 s for a 429 without Retry-After, 60 s cap', () => {
-		expect(DEFAULT_RETRY_POLICY).toEqual(policy);
+	it('uses sensible defaults: 6 attempts (10 when Dropbox asks to slow down), 5 s for a 429 without Retry-After, 60 s cap', () => {
+		expect(DEFAULT_RETRY_POLICY).toEqual({ ...policy, maxRateLimitAttempts: 10 });
+	});
+
+	it('gives 429 and write contention their own, larger budget when the policy sets one', async () => {
+		const generous: RetryPolicy = { ...policy, maxRateLimitAttempts: 10 };
+		const limited = await failureOf(rateLimitedJson(1));
+		expect(decideRetry(limited, 9, generous, low).retry).toBe(true);
+		expect(decideRetry(limited, 10, generous, low)).toEqual({ retry: false });
+		const broken = await failureOf(httpError(500, 'x'));
+		expect(decideRetry(broken, 6, generous, low)).toEqual({ retry: false });
 	});
 
 	it('429 too_many_requests (JSON) is retried as rate limiting', async () => {

@@ -103,6 +103,10 @@ async function send<T>(
 	const pathRoot = await pathRootFor(ctx, credentialType);
 	if (pathRoot) headers['Dropbox-API-Path-Root'] = pathRoot;
 	const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+	// A caller that bounds the attempts bounds rate-limit retries too, unless it says otherwise
+	if (options.retry?.maxAttempts !== undefined && options.retry.maxRateLimitAttempts === undefined) {
+		policy.maxRateLimitAttempts = options.retry.maxAttempts;
+	}
 	const call: CallContext = { route, path: options.path, itemIndex: options.itemIndex };
 	let uncertain = false;
 	for (let attempt = 1; ; attempt++) {

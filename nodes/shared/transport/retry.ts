@@ -7,6 +7,11 @@ import type { HttpFailure } from './httpFailure';
 export interface RetryPolicy {
 	/** Attempts in all, the first included. */
 	maxAttempts: number;
+	/**
+	 * Attempts in all when Dropbox asks us to slow down (429, write contention): Dropbox says
+	 * how long to wait, so these get a larger budget than failures. Defaults to maxAttempts.
+	 */
+	maxRateLimitAttempts?: number;
 	/** First backoff for 5xx, network errors and write-lock contention, in ms. */
 	baseDelayMs: number;
 	/** No single wait is longer than this, whatever Retry-After says. */
@@ -17,6 +22,7 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 	maxAttempts: 6,
+	maxRateLimitAttempts: 10,
 	baseDelayMs: 500,
 	maxDelayMs: 60_000,
 	defaultRateLimitDelayMs: 5_000,
@@ -71,8 +77,10 @@ export function decideRetry(
 	policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 	random: () => number = Math.random,
 ): RetryDecision {
-	if (attempt >= policy.maxAttempts) return { retry: false };
 	const { status } = failure;
+	const slowDown = status === 429 || isWriteContention(failure);
+	const limit = slowDown ? (policy.maxRateLimitAttempts ?? policy.maxAttempts) : policy.maxAttempts;
+	if (attempt >= limit) return { retry: false };
 	if (status === undefined) {
 		if (failure.networkCode === undefined) return { retry: false };
 		return { retry: true, reason: 'network', delayMs: backoff(policy, attempt, random) };
