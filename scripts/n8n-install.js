@@ -36,6 +36,14 @@ function nodeVersionFor(n8nVersion) {
 	return '20.20.2'; // n8n 1.x (1.123.x: engines node >=20.19 <=24)
 }
 
+/**
+ * n8n 1.x's n8n-nodes-base takes `xlsx` from cdn.sheetjs.com, outside the npm registry (not
+ * reachable where only the registry is): use the registry's last xlsx instead (Spreadsheet File node).
+ */
+function overridesFor(n8nVersion) {
+	return Number(n8nVersion.split('.')[0]) < 2 ? { xlsx: '0.18.5' } : undefined;
+}
+
 /** Native addons n8n loads at startup (those installed); each is compiled with node-gyp against the target Node. */
 const NATIVE_ADDONS = ['sqlite3', 'isolated-vm'];
 
@@ -200,6 +208,11 @@ async function install(p, stage) {
 	log(`2/4 n8n ${p.version} and its dependencies, scripts off (the slow part: several minutes)`);
 	const lockSrc = path.join(__dirname, 'n8n', p.version, 'package-lock.json');
 	const pkg = { name: 'n8n-runtime', private: true, dependencies: { n8n: p.version } };
+	const overrides = overridesFor(p.version);
+	if (overrides) {
+		log(`    overrides (dependencies not on the npm registry): ${JSON.stringify(overrides)}`);
+		pkg.overrides = overrides;
+	}
 	fs.writeFileSync(path.join(stage, 'package.json'), JSON.stringify(pkg, null, 2));
 	const npmArgs = ['--ignore-scripts', '--no-audit', '--no-fund', '--omit=dev', '--engine-strict=false'];
 	if (fs.existsSync(lockSrc)) {
