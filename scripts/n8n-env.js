@@ -47,7 +47,8 @@ function installBuiltPackage(userFolder) {
  * jest-specific (NODE_ENV=test makes n8n silent and refuse to load nodes), plus an isolated user
  * folder, sqlite, filesystem binary data, no telemetry or update checks.
  */
-function n8nEnv({ userFolder, encryptionKey, extra = {} }) {
+function n8nEnv({ userFolder, encryptionKey, version = '2', extra = {} }) {
+	const major = Number(String(version).split('.')[0]);
 	const base = {};
 	for (const [k, v] of Object.entries(process.env)) {
 		if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|npm_|JEST_|TS_JEST|NODE_ENV$|NODE_OPTIONS$|NODE_EXTRA_CA_CERTS$|DROPBOX_PLUS_)/i.test(k)) continue;
@@ -64,7 +65,10 @@ function n8nEnv({ userFolder, encryptionKey, extra = {} }) {
 		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_HIRING_BANNER_ENABLED: 'false',
-		N8N_DISABLED_MODULES: 'mcp-registry',
+		// n8n 2.x polls api.n8n.io for MCP servers (noise offline); n8n 1.x has no such module and refuses the name
+		...(major >= 2 ? { N8N_DISABLED_MODULES: 'mcp-registry' } : {}),
+		// late n8n 1.x defaults to the isolated-vm expression engine, whose isolated-vm needs Node 24; on Node 20 use the classic one
+		...(major < 2 ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {}),
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 		N8N_SECURE_COOKIE: 'false',
 		N8N_LOG_LEVEL: 'info',

@@ -45,7 +45,10 @@ function overridesFor(n8nVersion) {
 }
 
 /** Native addons n8n loads at startup (those installed); each is compiled with node-gyp against the target Node. */
-const NATIVE_ADDONS = ['sqlite3', 'isolated-vm'];
+function nativeAddonsFor(n8nVersion) {
+	// n8n 2.x runs expressions in isolated-vm; in 1.x only a rarely used node pulls it in (and it needs Node 24)
+	return Number(n8nVersion.split('.')[0]) >= 2 ? ['sqlite3', 'isolated-vm'] : ['sqlite3'];
+}
 
 function cacheRoot() {
 	if (process.env.N8N_CACHE_DIR) return process.env.N8N_CACHE_DIR;
@@ -232,13 +235,14 @@ async function install(p, stage) {
 	}
 	log(`    done in ${Math.round((Date.now() - t0) / 1000)} s`);
 
-	log(`3/4 native addons from source against Node ${p.nodeVersion}'s headers: ${NATIVE_ADDONS.join(', ')}`);
+	const addons = nativeAddonsFor(p.version);
+	log(`3/4 native addons from source against Node ${p.nodeVersion}'s headers: ${addons.join(', ')}`);
 	const npmDir = path.dirname(path.dirname(fs.realpathSync(execFileSync('which', ['npm']).toString().trim())));
 	let nodeGyp = path.join(npmDir, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
 	const bundledGyp = path.join(sp.nodeDir, 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
 	if (fs.existsSync(bundledGyp)) nodeGyp = bundledGyp;
 	const built = [];
-	for (const name of NATIVE_ADDONS) {
+	for (const name of addons) {
 		const dirs = findPackageDirs(path.join(stage, 'node_modules'), name);
 		if (dirs.length) built.push(name);
 		for (const dir of dirs) {

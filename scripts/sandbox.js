@@ -85,6 +85,7 @@ async function main() {
 		n8nEnv({
 			userFolder: USER_FOLDER,
 			encryptionKey,
+			version: n8n.version,
 			extra: {
 				N8N_PORT: String(PORT),
 				N8N_HOST: 'localhost',
@@ -129,7 +130,12 @@ async function main() {
 	});
 
 	const base = `http://localhost:${PORT}`;
-	await waitUntil(async () => (await fetch(`${base}/healthz/readiness`)).status === 200, 180_000, () => child.exitCode !== null);
+	await waitUntil(
+		async () =>
+			(await fetch(`${base}/healthz/readiness`)).status === 200 && (await fetch(`${base}/rest/settings`)).status === 200,
+		180_000,
+		() => child.exitCode !== null,
+	);
 	const owner = await ensureOwner(base);
 	const lines = [
 		'',

@@ -16,7 +16,7 @@ const installer = require('../../../scripts/n8n-install.js') as {
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const shared = require('../../../scripts/n8n-env.js') as {
-	n8nEnv(o: { userFolder: string; encryptionKey: string; extra?: Record<string, string | undefined> }): NodeJS.ProcessEnv;
+	n8nEnv(o: { userFolder: string; encryptionKey: string; version?: string; extra?: Record<string, string | undefined> }): NodeJS.ProcessEnv;
 	installBuiltPackage(userFolder: string): string;
 	routingEnv(o: { host?: string; port: number; caFile: string }): Record<string, string>;
 };
@@ -224,6 +224,7 @@ export class N8n {
 		return shared.n8nEnv({
 			userFolder: this.userFolder,
 			encryptionKey: this.encryptionKey,
+			version: this.paths.version,
 			extra: { ...this.opts.env, ...extra },
 		});
 	}
@@ -393,7 +394,9 @@ export class N8nServer {
 				async () => {
 					if (server.exited) throw new Error(`n8n start exited (${server.exited.code ?? server.exited.signal})`);
 					const res = await fetch(`${server.url}/healthz/readiness`);
-					return res.status === 200;
+					if (res.status !== 200) return false;
+					// n8n 1.x is "ready" a moment before its REST routes are mounted
+					return (await fetch(`${server.url}/rest/settings`)).status === 200;
 				},
 				{ timeoutMs: 120_000, intervalMs: 500 },
 			);
