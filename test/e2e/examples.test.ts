@@ -92,8 +92,8 @@ describe('example workflows (npm start) in real n8n', () => {
 			const server = await h.n8n.start();
 			try {
 				await server.activate(id);
-				// the first poll after activation stores the cursor; a PDF (and a non-PDF) arrive after it
-				await new Promise((r) => setTimeout(r, 3000));
+				// n8n polls once at activation: the trigger stores its cursor; a PDF (and a non-PDF) arrive after it
+				await server.waitForStaticData(id);
 				await h.emulator.seed({
 					files: [
 						{ path: '/Inbox/new-order.pdf', content: '%PDF-1.4 order' },

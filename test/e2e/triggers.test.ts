@@ -46,6 +46,8 @@ describe('Dropbox Plus Instant Trigger in real n8n', () => {
 				),
 			);
 			await server.activate(id);
+			// the trigger takes its cursor at activation: changes before that are not "new"
+			await server.waitForStaticData(id);
 			const url = `${server.url}/webhook/${webhookId}/webhook`;
 
 			// the App Console's check: GET ?challenge=… must echo it as plain text
@@ -71,7 +73,9 @@ describe('Dropbox Plus Instant Trigger in real n8n', () => {
 			await h.emulator.seed({ files: [{ path: '/Incoming/invoice.pdf', content: '%PDF-1.4 e2e' }] });
 			await h.emulator.admin('POST', 'webhook/notify', {});
 
-			const [execution] = await server.waitForExecutions(id, 1, 60_000);
+			const [execution] = await server.waitForExecutions(id, 1, 90_000).catch(async (e: Error) => {
+				throw new Error(`${e.message}\nemulator deliveries: ${JSON.stringify(await h.emulator.admin('GET', 'webhook/deliveries'))}\nn8n log:\n${server.log.slice(-3000)}`);
+			});
 			expect(execution.status).toBe('success');
 			const items = execution.json('Dropbox changed');
 			expect(JSON.stringify(items)).toContain('/Incoming/invoice.pdf');

@@ -492,6 +492,23 @@ export class N8nServer {
 		await this.api('POST', `/rest/workflows/${workflowId}/activate`, { versionId: wf.versionId });
 	}
 
+	/**
+	 * Waits until an active workflow's trigger has stored its static data (e.g. a cursor taken at
+	 * activation): activation goes on in the background after activate() returns, and its webhooks
+	 * answer before the trigger's own set-up (webhookMethods.create) has finished.
+	 */
+	async waitForStaticData(workflowId: string, timeoutMs = 60_000): Promise<Record<string, any>> {
+		return await waitFor(
+			`static data of workflow ${workflowId}`,
+			async () => {
+				const wf = await this.api('GET', `/rest/workflows/${workflowId}`);
+				const data = typeof wf.staticData === 'string' ? JSON.parse(wf.staticData) : wf.staticData;
+				return data && Object.keys(data).length > 0 ? data : undefined;
+			},
+			{ timeoutMs, intervalMs: 300 },
+		);
+	}
+
 	async deactivate(workflowId: string): Promise<void> {
 		if (this.n8n.paths.version.startsWith('1.')) {
 			const wf = await this.api('GET', `/rest/workflows/${workflowId}`);
