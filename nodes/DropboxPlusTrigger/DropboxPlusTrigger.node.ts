@@ -33,7 +33,8 @@ export class DropboxPlusTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: triggerCredentials,
-		properties: watchProperties,
+		// A copy: n8n adds 'Poll Times' to a polling node's own array, which must not reach the Instant Trigger
+		properties: [...watchProperties],
 	};
 
 	methods = {
