@@ -181,7 +181,8 @@ describe('reliability in real n8n: tokens, scopes and secrets', () => {
 		const error = run.nodeError('Dropbox')!;
 		const shown = `${error.message} — ${error.description ?? ''}`;
 		console.log(`revoked OAuth2 token, as n8n stores the error: ${shown}`);
-		expect(shown).toMatch(/reconnect/i);
+		expect(error.message).toMatch(/needs to be reconnected/);
+		expect(error.description).toMatch(/open the credential in n8n and click "Reconnect"/);
 	}, 120_000);
 
 	it('a missing scope: stops with "enable <scope> in the App Console", nothing written', async () => {

@@ -119,7 +119,10 @@ export function describeFailure(failure: HttpFailure, call: CallContext): { mess
 	const status = failure.status;
 	if (status === undefined && failure.networkCode === undefined) {
 		message = `The Dropbox request to ${call.route} failed: ${failure.text || 'unknown error'}`;
-		description = 'See the message above. If it persists, report it with the workflow.';
+		// n8n's own error when an OAuth2 token cannot be renewed (refresh token revoked)
+		description = /needs to be reconnected/i.test(failure.text)
+			? 'Dropbox no longer accepts the refresh token (revoked, or the app\'s access was removed): open the credential in n8n and click "Reconnect".'
+			: 'See the message above. If it persists, report it with the workflow.';
 	} else if (status === undefined) {
 		message = `Could not reach Dropbox (${failure.networkCode})${tried}`;
 		description = "Check n8n's network and proxy settings, then run again.";
