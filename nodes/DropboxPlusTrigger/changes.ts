@@ -58,3 +58,30 @@ export async function firstListingPage(ctx: TriggerFunctions, settings: WatchSet
 	const page = await dropboxRpc<ListPage>(ctx, 'files/list_folder', args, { path: settings.folder || '/' });
 	return page.entries;
 }
+
+/**
+ * The files of the watched folder that Dropbox last modified surely after `since` and surely
+ * before `until` (epoch ms), from a full listing: how changes are recovered after Dropbox
+ * expired the cursor. `server_modified` has whole seconds, so a file changed within the same
+ * second as either bound is left out rather than risk reporting it twice. Costs one call per
+ * 2,000 entries, only on a reset.
+ */
+export async function filesModifiedBetween(
+	ctx: TriggerFunctions,
+	settings: WatchSettings,
+	since: number,
+	until: number,
+): Promise<DropboxEntry[]> {
+	const found: DropboxEntry[] = [];
+	let page = await dropboxRpc<ListPage>(ctx, 'files/list_folder', { ...listArguments(settings, false), limit: 2000 }, {
+		path: settings.folder || '/',
+	});
+	for (;;) {
+		for (const entry of page.entries) {
+			const modified = entry['.tag'] === 'file' ? Date.parse(String(entry.server_modified)) : NaN;
+			if (modified >= since && modified + 1000 <= until) found.push(entry);
+		}
+		if (!page.has_more) return found;
+		page = await dropboxRpc<ListPage>(ctx, 'files/list_folder/continue', { cursor: page.cursor });
+	}
+}

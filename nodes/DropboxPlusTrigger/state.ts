@@ -9,6 +9,8 @@ export interface TriggerState {
 	cursor?: string;
 	watch?: string;
 	accountId?: string;
+	/** When the cursor was last taken or read (epoch ms): what a `reset` recovers from. */
+	checkedAt?: number;
 }
 
 export function readState(staticData: IDataObject): TriggerState {
@@ -16,11 +18,12 @@ export function readState(staticData: IDataObject): TriggerState {
 		cursor: typeof staticData.cursor === 'string' ? staticData.cursor : undefined,
 		watch: typeof staticData.watch === 'string' ? staticData.watch : undefined,
 		accountId: typeof staticData.accountId === 'string' ? staticData.accountId : undefined,
+		checkedAt: typeof staticData.checkedAt === 'number' ? staticData.checkedAt : undefined,
 	};
 }
 
 export function writeState(staticData: IDataObject, state: TriggerState): void {
-	for (const key of ['cursor', 'watch', 'accountId'] as const) {
+	for (const key of ['cursor', 'watch', 'accountId', 'checkedAt'] as const) {
 		if (state[key] === undefined) delete staticData[key];
 		else staticData[key] = state[key];
 	}

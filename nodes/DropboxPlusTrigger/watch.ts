@@ -1,15 +1,17 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { latestCursor, readChanges } from './changes';
+import { filesModifiedBetween, latestCursor, readChanges } from './changes';
 import { changesToItems } from './events';
 import { watchKey } from './settings';
 import { readState, writeState } from './state';
 import type { EmittingFunctions, TriggerFunctions, WatchSettings } from './types';
 
-/** Starts watching from now: stores the latest cursor for the folder. One call. */
-export async function baseline(ctx: TriggerFunctions, settings: WatchSettings, staticData: IDataObject): Promise<void> {
+/** Starts watching from now: stores the latest cursor for the folder. One call. Returns when "now" was. */
+export async function baseline(ctx: TriggerFunctions, settings: WatchSettings, staticData: IDataObject): Promise<number> {
+	const checkedAt = Date.now();
 	const cursor = await latestCursor(ctx, settings);
-	writeState(staticData, { ...readState(staticData), cursor, watch: watchKey(settings) });
+	writeState(staticData, { ...readState(staticData), cursor, watch: watchKey(settings), checkedAt });
+	return checkedAt;
 }
 
 /**
@@ -31,15 +33,35 @@ export async function takeChanges(
 		return { items: [] };
 	}
 	const from = options.from ?? state.cursor;
+	const readStartedAt = Date.now();
 	const read = await readChanges(ctx, from, options.deadline);
-	if (read.reset) {
-		ctx.logger.warn(
-			`Dropbox expired the change cursor of "${ctx.getNode().name}" (reset): watching again from now. Changes made since the last check are not reported.`,
-		);
-		await baseline(ctx, settings, staticData);
+	if (read.reset) return await recoverFromReset(ctx, settings, staticData, state.checkedAt);
+	const items = await changesToItems(ctx, settings, read.entries);
+	writeState(staticData, { ...state, cursor: read.cursor, checkedAt: readStartedAt });
+	return { items, from, to: read.cursor };
+}
+
+/**
+ * Dropbox expired the cursor (`reset`). Rather than report the whole folder as new, or
+ * nothing at all: take a new cursor, then report the files Dropbox modified between the last
+ * check and that new cursor, from one listing; later changes come through the new cursor.
+ * Deletions in that window cannot be recovered (a listing has no trace of them).
+ */
+async function recoverFromReset(
+	ctx: EmittingFunctions,
+	settings: WatchSettings,
+	staticData: IDataObject,
+	lastCheck: number | undefined,
+): Promise<{ items: INodeExecutionData[] }> {
+	const node = ctx.getNode().name;
+	const now = await baseline(ctx, settings, staticData);
+	if (lastCheck === undefined) {
+		ctx.logger.warn(`Dropbox expired the change cursor of "${node}" (reset): watching again from now.`);
 		return { items: [] };
 	}
-	const items = await changesToItems(ctx, settings, read.entries);
-	writeState(staticData, { ...state, cursor: read.cursor });
-	return { items, from, to: read.cursor };
+	const changed = await filesModifiedBetween(ctx, settings, lastCheck, now);
+	ctx.logger.warn(
+		`Dropbox expired the change cursor of "${node}" (reset): watching again from now; ${changed.length} file(s) changed since the last check are reported from a fresh listing. Deletions made in between cannot be reported.`,
+	);
+	return { items: await changesToItems(ctx, settings, changed) };
 }
