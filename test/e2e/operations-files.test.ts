@@ -26,6 +26,7 @@ describe('File operations in real n8n', () => {
 			folders: ['/Files', '/Batch', '/Copies', '/Moved'],
 			files: [
 				{ path: '/Files/report.pdf', content: PDF },
+				{ path: '/Files/Plan.paper', content: '# Plan ✓\n\n- ship it\n' },
 				{ path: '/Files/Deep/Sub/Report Q1.PDF', content: 'quarter one' },
 				{ path: '/Rev/doc.txt', content: 'version 1' },
 				{ path: '/Batch/a.txt', content: 'A' },
@@ -87,6 +88,7 @@ describe('File operations in real n8n', () => {
 					dropbox('Download big', credId, { resource: 'file', operation: 'download', file: byPath('={{ $json.path_display }}'), binaryPropertyName: 'data', options: {} }),
 					dropbox('Download hello', credId, { resource: 'file', operation: 'download', file: byPath('/Files/hello 😀.txt'), binaryPropertyName: 'file', options: {} }),
 					dropbox('Download pdf', credId, { resource: 'file', operation: 'download', file: byPath('/Files/report.pdf'), binaryPropertyName: 'data', options: {} }),
+					dropbox('Export paper', credId, { resource: 'file', operation: 'download', file: byPath('/Files/Plan.paper'), binaryPropertyName: 'data', options: { exportFormat: 'markdown' } }),
 				]);
 				const id = await h.n8n.importWorkflow(wf);
 				const before = (await h.emulator.calls()).byRoute;
@@ -132,7 +134,12 @@ describe('File operations in real n8n', () => {
 				const pdf = run.items('Download pdf')[0];
 				expect(pdf.binary!.data).toMatchObject({ fileName: 'report.pdf', mimeType: 'application/pdf' });
 				expect((await run.binary('Download pdf')).toString('utf8')).toBe(PDF);
-				for (const node of ['Upload binary', 'Upload text', 'Upload big', 'Download big', 'Download hello', 'Download pdf']) {
+				// a Paper doc cannot be downloaded: it is exported, in the format asked for
+				const paper = run.items('Export paper')[0];
+				expect(paper.binary!.data).toMatchObject({ fileName: 'Plan.md' });
+				expect((await run.binary('Export paper')).toString('utf8')).toBe('# Plan ✓\n\n- ship it\n');
+				expect(calls['files/export']).toBe(1);
+				for (const node of ['Upload binary', 'Upload text', 'Upload big', 'Download big', 'Download hello', 'Download pdf', 'Export paper']) {
 					expect([node, run.items(node).map((i) => i.pairedItem)]).toEqual([node, [{ item: 0 }]]);
 				}
 			} finally {
@@ -142,13 +149,14 @@ describe('File operations in real n8n', () => {
 		180_000,
 	);
 
-	it('get (by path and ID), get by name, save URL, temporary link, list revisions and restore', async () => {
+	it('get (by path, ID and URL), get by name, save URL, temporary link, list revisions and restore', async () => {
 		const page = `<html><body>Saved by Dropbox ✓ ${Date.now()}</body></html>`;
 		const web = await serveFixed({ '/pages/readme.html': { body: page, type: 'text/html' } });
 		try {
 			const wf = workflow('files: metadata and revisions', [
 				dropbox('Get', credId, { resource: 'file', operation: 'get', file: byPath('/Rev/doc.txt'), includeMediaInfo: false }),
 				dropbox('Get by ID', credId, { resource: 'file', operation: 'get', file: { __rl: true, mode: 'id', value: '={{ $json.id }}' } }),
+				dropbox('Get by URL', credId, { resource: 'file', operation: 'get', file: { __rl: true, mode: 'url', value: 'https://www.dropbox.com/home/Rev?preview=doc.txt' } }),
 				dropbox('Overwrite', credId, {
 					resource: 'file',
 					operation: 'upload',
@@ -184,6 +192,7 @@ describe('File operations in real n8n', () => {
 			expect(got).toMatchObject({ '.tag': 'file', name: 'doc.txt', path_display: '/Rev/doc.txt', size: 9 });
 			expect(got.id).toMatch(/^id:/);
 			expect(run.json('Get by ID')[0]).toMatchObject({ id: got.id, rev: got.rev, path_display: '/Rev/doc.txt' });
+			expect(run.json('Get by URL')[0]).toMatchObject({ id: got.id, path_display: '/Rev/doc.txt' });
 
 			const v2 = run.json('Overwrite')[0];
 			expect(v2.rev).not.toBe(got.rev);
@@ -291,6 +300,23 @@ describe('File operations in real n8n', () => {
 		const paths = (await h.emulator.files()).map((f) => f.path_display as string);
 		expect(paths.filter((p) => p.startsWith('/COF/')).sort()).toEqual(['/COF/doc.txt', '/COF/report.pdf']);
 	}, 120_000);
+
+	it('without Continue On Fail, a missing file stops the workflow with the Dropbox error, the path and what to do', async () => {
+		const run = await h.n8n.runWorkflow(
+			workflow('files: a failing step', [
+				codeItems('Paths', [{ json: { path: '/Rev/doc.txt' } }, { json: { path: '/Missing/none 😀.txt' } }]),
+				dropbox('Get', credId, { resource: 'file', operation: 'get', file: byPath('={{ $json.path }}') }),
+			]),
+			{ allowFailure: true },
+		);
+		expect(run.status).toBe('error');
+		const error = run.nodeError('Get')!;
+		expect(error.message).toMatch(/path\/not_found at "\/Missing\/none 😀\.txt"/);
+		expect(error.description).toMatch(/^Nothing exists at "\/Missing\/none 😀\.txt"/);
+		expect(error).toMatchObject({ name: 'NodeApiError', httpCode: '409', context: expect.objectContaining({ itemIndex: 1, dropboxTag: 'path/not_found' }) });
+		// the first item's result never reaches a next step: the run stopped at this node
+		expect(run.lastNodeExecuted).toBe('Get');
+	}, 60_000);
 });
 
 /** The file behind a filesystem-mode binary id. */
