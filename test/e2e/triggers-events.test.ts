@@ -6,6 +6,7 @@
  *   with the file's content attached as binary in n8n's store;
  * - the Instant Trigger answers wrongly signed and unsigned POSTs with 403 and starts nothing,
  *   then starts its workflow once for the emulator's signed notification.
+ * - manual mode ("Execute workflow" in the editor) shows a sample without moving the cursor.
  * The webhook checks run while the poll is awaited, so the file costs about one poll interval.
  */
 import { randomUUID } from 'node:crypto';
@@ -157,6 +158,16 @@ describe('Dropbox Plus triggers in real n8n: every event kind by polling, signed
 			expect(updated.json).toMatchObject({ name: 'update-me.txt', size: 9, rev: expect.any(String), content_hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
 			expect(updated.binary!.data).toMatchObject({ fileName: 'update-me.txt', mimeType: 'text/plain' });
 			expect((await h.n8n.readBinary(updated.binary!.data)).toString('utf8')).toBe('version 2');
+
+			// the editor's "Execute workflow" (manual mode): a sample of recent entries, the stored cursor untouched
+			const stored = await server.waitForStaticData(pollId);
+			const manual = await server.runManually(pollId);
+			expect(manual.status).toBe('success');
+			const sample = manual.json(POLL);
+			expect(sample.length).toBeGreaterThan(0);
+			for (const entry of sample) expect(entry).toMatchObject({ sample: true, event: expect.stringMatching(/^file/) });
+			expect(sample.map((e) => e.path_display)).toContain('/Watch/new 😀.txt');
+			expect(await server.waitForStaticData(pollId)).toEqual(stored);
 
 			// the forged and unsigned POSTs started nothing: the only instant execution is the signed one
 			expect(await server.executions(instantId)).toHaveLength(1);
