@@ -5,13 +5,14 @@
  *   same minute — file created (also in a subfolder), updated, deleted, folder created, deleted —
  *   with the file's content attached as binary in n8n's store;
  * - the Instant Trigger answers wrongly signed and unsigned POSTs with 403 and starts nothing,
- *   then starts its workflow once for the emulator's signed notification.
+ *   starts nothing for a signed notification of another account, then starts its workflow once for the emulator's signed notification.
  * - manual mode ("Execute workflow" in the editor) shows a sample without moving the cursor.
  * The webhook checks run while the poll is awaited, so the file costs about one poll interval.
  */
 import { randomUUID } from 'node:crypto';
 
 import { HARNESS_TIMEOUT_MS, NODE_PREFIX, startHarness, waitFor, workflow, type Execution, type Harness, type N8nServer } from './harness';
+import { signedNotification } from './support/reliability';
 
 const POLL = 'Dropbox changed (poll)';
 const INSTANT = 'Dropbox changed (instant)';
@@ -113,8 +114,16 @@ describe('Dropbox Plus triggers in real n8n: every event kind by polling, signed
 			const unsigned = await fetch(hookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 			expect([forged.status, unsigned.status]).toEqual([403, 403]);
 
-			await h.emulator.admin('POST', 'apps', { appKey: h.emulator.appKey, webhookUrl: hookUrl });
+			// a correctly signed notification for another account of the same app: 200, starts nothing
 			await h.emulator.seed({ files: [{ path: '/Hooks/signed.txt', content: 'notified' }] });
+			const other = signedNotification('dbid:AAH-another-account', h.emulator.appSecret);
+			const otherAccount = await fetch(hookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-dropbox-signature': other.signature }, body: other.body });
+			expect(otherAccount.status).toBe(200);
+			await new Promise((r) => setTimeout(r, 3000));
+			expect(await server.executions(instantId)).toHaveLength(0);
+
+			// the emulator's app notifies n8n, signed with the app secret
+			await h.emulator.admin('POST', 'apps', { appKey: h.emulator.appKey, webhookUrl: hookUrl });
 			await h.emulator.admin('POST', 'webhook/notify', {});
 			const [instant] = await server.waitForExecutions(instantId, 1, 60_000);
 			expect(instant.status).toBe('success');
@@ -169,7 +178,7 @@ describe('Dropbox Plus triggers in real n8n: every event kind by polling, signed
 			expect(sample.map((e) => e.path_display)).toContain('/Watch/new 😀.txt');
 			expect(await server.waitForStaticData(pollId)).toEqual(stored);
 
-			// the forged and unsigned POSTs started nothing: the only instant execution is the signed one
+			// the forged, unsigned and other-account POSTs started nothing: the only instant execution is the signed one
 			expect(await server.executions(instantId)).toHaveLength(1);
 			expect(server.packageLoadErrors()).toEqual([]);
 		},
