@@ -263,7 +263,7 @@ describe('File operations in real n8n', () => {
 		expect((await h.emulator.download('/Batch/b 😀.txt')).toString('utf8')).toBe('B');
 	}, 120_000);
 
-	it('Continue On Fail: a malformed path and a missing file become error items; the good items succeed, paired to their inputs', async () => {
+	it('Continue On Fail: a malformed path, a missing file and a failed Save URL become error items; the good items succeed, paired to their inputs', async () => {
 		const inputs = ['/Files/report.pdf', '/Files/../report.pdf', '/Missing/none.txt', '/Rev/doc.txt'];
 		const wf = workflow('files: continue on fail', [
 			codeItems('Paths', inputs.map((p) => ({ json: { path: p } }))),
@@ -274,9 +274,22 @@ describe('File operations in real n8n', () => {
 				{ resource: 'file', operation: 'copy', file: byPath("={{ $('Paths').item.json.path }}"), destination: 'folder', destinationFolder: byPath('/COF'), options: {} },
 				{ onError: 'continueRegularOutput' },
 			),
+			dropbox(
+				'Save URL',
+				credId,
+				{ resource: 'file', operation: 'saveUrl', url: 'http://127.0.0.1:1/nothing.txt', path: '/COF/nothing.txt', options: { timeout: 30 } },
+				{ onError: 'continueRegularOutput', executeOnce: true },
+			),
 		]);
 		const run = await h.n8n.runWorkflow(wf);
 		expect(run.status).toBe('success');
+		// a Dropbox job that failed (Save URL could not fetch): tagged like any Dropbox refusal
+		expect(run.items('Save URL')).toEqual([
+			{
+				json: expect.objectContaining({ error: expect.stringMatching(/could not download the URL/), tag: 'download_failed', path: '/COF/nothing.txt' }),
+				pairedItem: { item: 0 },
+			},
+		]);
 		for (const node of ['Get', 'Copy']) {
 			const items = run.items(node);
 			expect([node, items.map((i) => i.pairedItem)]).toEqual([node, [{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]]);

@@ -41,6 +41,8 @@ describe('File → Save URL', () => {
 	it('a URL Dropbox cannot fetch fails the item with a clear message', async () => {
 		const error = await failure(run(emu, { resource: 'file', operation: 'saveUrl', url: `${base}/nothing`, path: '/Downloads/nothing.bin' }));
 		expect(error.message).toBe(`Saving ${base}/nothing to "/Downloads/nothing.bin" failed: Dropbox could not download the URL (unreachable, not found, or refused)`);
+		// tagged like Dropbox's other refusals, so a continue-on-fail item carries the tag and the path
+		expect(error.context).toMatchObject({ dropboxTag: 'download_failed', dropboxPath: '/Downloads/nothing.bin' });
 	});
 
 	it('gives up after the Timeout, saying so', async () => {

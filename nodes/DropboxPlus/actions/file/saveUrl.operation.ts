@@ -1,6 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { dropboxRpc } from '../../../shared/transport';
+import { dropboxErrorTags } from '../../../shared/transport/errors';
 import { DEFAULT_POLL_POLICY, pollUntilDone } from '../../helpers/jobPolling';
 import { requireValidPath } from '../../helpers/locator';
 import { checkPath } from '../../helpers/paths';
@@ -136,10 +137,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 	}
 	if (status['.tag'] === 'failed') {
-		throw new NodeOperationError(this.getNode(), `Saving ${url} to "${path}" failed: ${failureReason(status.failed)}`, {
+		const error = new NodeOperationError(this.getNode(), `Saving ${url} to "${path}" failed: ${failureReason(status.failed)}`, {
 			itemIndex,
 			description: 'Check that the URL opens in a browser without a login, and that the file path is free to write.',
 		});
+		// Dropbox's refusal, tagged like any other: a continue-on-fail error item shows its tag and the path
+		Object.assign(error.context, { dropboxTag: dropboxErrorTags(status.failed).join('/') || 'failed', dropboxPath: path });
+		throw error;
 	}
 	const { '.tag': _tag, ...metadata } = status;
 	return metadata;
