@@ -29,6 +29,7 @@ describe('File operations in real n8n', () => {
 				{ path: '/Files/Plan.paper', content: '# Plan ✓\n\n- ship it\n' },
 				{ path: '/Files/Deep/Sub/Report Q1.PDF', content: 'quarter one' },
 				{ path: '/Rev/doc.txt', content: 'version 1' },
+				{ path: '/Rev/empty.txt', content: '' },
 				{ path: '/Batch/a.txt', content: 'A' },
 				{ path: '/Batch/b 😀.txt', content: 'B' },
 				{ path: '/Batch/c 日本.txt', content: 'C' },
@@ -149,7 +150,7 @@ describe('File operations in real n8n', () => {
 		180_000,
 	);
 
-	it('get (by path, ID and URL), get by name, save URL, temporary link, list revisions and restore', async () => {
+	it('get (by path, ID and URL), get by name, save URL, temporary link, list revisions, restore, download of a revision and of an empty file', async () => {
 		const page = `<html><body>Saved by Dropbox ✓ ${Date.now()}</body></html>`;
 		const web = await serveFixed({ '/pages/readme.html': { body: page, type: 'text/html' } });
 		try {
@@ -185,6 +186,14 @@ describe('File operations in real n8n', () => {
 				}),
 				dropbox('Temporary link', credId, { resource: 'file', operation: 'getTemporaryLink', file: byPath('={{ $json.path_display }}') }),
 				dropbox('Save URL', credId, { resource: 'file', operation: 'saveUrl', url: `${web.url}/pages/readme.html`, path: '/Saved/readme 😀.html', options: { timeout: 60 } }),
+				dropbox('Download a revision', credId, {
+					resource: 'file',
+					operation: 'download',
+					file: byPath('/Rev/doc.txt'),
+					binaryPropertyName: 'data',
+					options: { revision: "={{ $('Overwrite').first().json.rev }}" },
+				}),
+				dropbox('Download empty', credId, { resource: 'file', operation: 'download', file: byPath('/Rev/empty.txt'), binaryPropertyName: 'data', options: {} }),
 			]);
 			const run = await h.n8n.runWorkflow(wf);
 
@@ -218,6 +227,12 @@ describe('File operations in real n8n', () => {
 			expect(saved).toMatchObject({ name: 'readme 😀.html', path_display: '/Saved/readme 😀.html', size: Buffer.byteLength(page) });
 			expect((await h.emulator.download('/Saved/readme 😀.html')).toString('utf8')).toBe(page);
 			expect(web.hits()).toEqual(['/pages/readme.html']);
+
+			// an older revision's bytes, and an empty file (0 bytes in the binary store)
+			expect((await run.binary('Download a revision')).toString('utf8')).toBe('version 2');
+			expect(run.json('Download a revision')[0].rev).toBe(v2.rev);
+			expect(run.items('Download empty')[0].binary!.data).toMatchObject({ fileName: 'empty.txt', mimeType: 'text/plain' });
+			expect((await run.binary('Download empty')).length).toBe(0);
 		} finally {
 			await web.close();
 		}
