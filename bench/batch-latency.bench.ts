@@ -1,6 +1,7 @@
 /**
  * Call counts and wall time of the batched operations for 1,000 items against the emulator
- * with 20 ms added per call, Batch Size 1000 vs 1. Not part of `npm test` (about a minute):
+ * with 20 ms added per call, Batch Size 1000 vs 1 (uploads: 8 in parallel, committed by
+ * finish_batch_v2, vs one after another). Not part of `npm test` (about a minute):
  *   npx jest --rootDir . --roots '<rootDir>/bench' --testMatch '**' bench/batch-latency.bench.ts
  */
 import type { IDataObject } from 'n8n-workflow';
@@ -27,7 +28,14 @@ const cases: Record<string, { seed: boolean; params: (i: number) => IDataObject 
 	'file move': { seed: true, params: (i) => ({ resource: 'file', operation: 'move', file: locator(source(i)), destination: 'path', destinationPath: `/out/f${i}.txt` }) },
 	'file delete': { seed: true, params: (i) => ({ resource: 'file', operation: 'delete', file: locator(source(i)) }) },
 	'folder create': { seed: false, params: (i) => ({ resource: 'folder', operation: 'create', folderPath: `/made/d${i}` }) },
+	'file upload (10 KiB)': {
+		seed: false,
+		params: (i) => ({ resource: 'file', operation: 'upload', destination: 'path', filePath: `/up/f${i}.txt`, content: 'text', text: `${i} `.padEnd(10 * 1024, 'x') }),
+	},
 };
+
+/** Batch Size 1 runs one item after another, as an unbatched node would (uploads: Parallel Uploads 1 too). */
+const optionsFor = (batchSize: number): IDataObject => (batchSize === 1 ? { batchSize, parallelUploads: 1 } : { batchSize });
 
 const table: string[] = [];
 
@@ -42,7 +50,7 @@ for (const [name, spec] of Object.entries(cases)) {
 			const { ctx } = await createExecuteContext({
 				emulatorUrl: emu.url,
 				accessToken: TOKEN,
-				parameters: (i) => ({ authentication: 'oAuth2', ...spec.params(i), options: { batchSize } }),
+				parameters: (i) => ({ authentication: 'oAuth2', ...spec.params(i), options: optionsFor(batchSize) }),
 				items: Array.from({ length: ITEMS }, () => ({ json: {} })),
 			});
 			const started = Date.now();

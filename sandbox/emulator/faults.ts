@@ -1,7 +1,8 @@
 /** Fault injection: random shares (seedable) and scripted one-shot faults. */
 import { Rng } from './rng';
 
-export type FaultKind = '429' | '429w' | '500' | '503' | 'reset' | 'expired' | 'entry_contention';
+/** `drop_answer`: the call is carried out, then the connection is closed before the answer (a lost answer). */
+export type FaultKind = '429' | '429w' | '500' | '503' | 'reset' | 'drop_answer' | 'expired' | 'entry_contention';
 
 /** Batch routes whose entries can fail one by one with too_many_write_operations. */
 export const BATCH_ROUTES = [

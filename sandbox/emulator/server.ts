@@ -320,6 +320,10 @@ export function makeHandler(st: State, routes: RouteTable) {
 
 			const result = await def.handler(ctx);
 			if (res.headersSent || res.writableEnded) return;
+			if (fault?.kind === 'drop_answer') {
+				req.socket.destroy();
+				return;
+			}
 			if (def.style === 'download') return sendDownload(ctx, result as DownloadResult, resetMidBody);
 			sendJson(res, 200, result === undefined ? null : (result as Json));
 		} catch (e) {

@@ -278,6 +278,32 @@ describe('File operations in real n8n', () => {
 		expect((await h.emulator.download('/Batch/b 😀.txt')).toString('utf8')).toBe('B');
 	}, 120_000);
 
+	it('uploads 30 items in parallel into upload sessions committed by one finish_batch_v2 call, each result paired to its item', async () => {
+		const texts = Array.from({ length: 30 }, (_, i) => `file ${i} ✓ ${'x'.repeat(i * 100)}`);
+		const wf = workflow('files: many uploads', [
+			codeItems('Files', texts.map((text, i) => ({ json: { i }, binary: { data: inlineBinary(text, `f${i}.txt`, 'text/plain') } }))),
+			dropbox('Upload many', credId, {
+				resource: 'file',
+				operation: 'upload',
+				destination: 'path',
+				filePath: '=/Many/f{{ $json.i }} 😀.txt',
+				content: 'binary',
+				binaryPropertyName: 'data',
+				options: {},
+			}),
+		]);
+		const before = (await h.emulator.calls()).byRoute;
+		const run = await h.n8n.runWorkflow(wf);
+		const calls = callDelta(before, (await h.emulator.calls()).byRoute);
+
+		const out = run.json('Upload many');
+		expect(out.map((j) => j.path_display)).toEqual(texts.map((_, i) => `/Many/f${i} 😀.txt`));
+		expect(out.map((j) => j.size)).toEqual(texts.map((t) => Buffer.byteLength(t)));
+		expect(run.items('Upload many').map((item) => item.pairedItem)).toEqual(texts.map((_, i) => ({ item: i })));
+		expect(calls).toEqual({ 'files/upload_session/start': 30, 'files/upload_session/finish_batch_v2': 1 });
+		expect((await h.emulator.download('/Many/f29 😀.txt')).toString('utf8')).toBe(texts[29]);
+	}, 120_000);
+
 	it('Continue On Fail: a malformed path, a missing file and a failed Save URL become error items; the good items succeed, paired to their inputs', async () => {
 		const inputs = ['/Files/report.pdf', '/Files/../report.pdf', '/Missing/none.txt', '/Rev/doc.txt'];
 		const wf = workflow('files: continue on fail', [

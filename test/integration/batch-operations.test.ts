@@ -182,6 +182,16 @@ describe('batched delete, copy, move and folder create', () => {
 		expect(calls('files/delete_batch')).toBe(1);
 	});
 
+	it('without continue-on-fail, refuses a bad path before any call, so no other item is changed', async () => {
+		await seedFiles(2);
+		const sources = ['/in/f0000.txt', '/in//f0001.txt', '/in/f0001.txt'];
+		await expect(run(3, (i) => ({ resource: 'file', operation: 'delete', file: locator(sources[i]) }))).rejects.toMatchObject({
+			message: 'The File to Delete "/in//f0001.txt" has an empty segment ("//")',
+		});
+		expect(emu.calls().total).toBe(0);
+		expect(await exists('/in/f0000.txt')).toBe(true);
+	});
+
 	it('deletes with a revision guard in the same files/delete_batch call, keeps a file whose revision changed, and refuses a revision that is not one', async () => {
 		await seedFiles(4);
 		const rev = (await (

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { execute } from '../../nodes/DropboxPlus/actions/file/upload.operation';
+import { executeBatch } from '../../nodes/DropboxPlus/actions/file/upload.operation';
 import { contentHash } from '../../nodes/shared/contentHash';
 import { fakeContext } from './helpers/fakes';
 
@@ -10,6 +10,7 @@ function uploadContext(answers: unknown[], parameters: IDataObject) {
 	const ctx = fake.ctx as unknown as Record<string, unknown>;
 	ctx.getNodeParameter = (name: string, _index: number, fallback?: unknown) =>
 		name === 'authentication' ? 'oAuth2' : (parameters[name] ?? fallback);
+	ctx.continueOnFail = () => false;
 	ctx.getInputData = () => [{ json: {}, binary: { data: { data: Buffer.from('payload').toString('base64'), mimeType: 'text/plain' } } }];
 	return { ctx: fake.ctx as IExecuteFunctions, request: fake.request };
 }
@@ -28,8 +29,8 @@ describe('File → Upload (unit)', () => {
 				options: { autorename: true, mute: true, strictConflict: true, clientModified: '2024-02-03T04:05:06Z' },
 			},
 		);
-		const result = await execute.call(ctx, 0);
-		expect(result).toMatchObject({ path_display: '/In/a.txt' });
+		const [outcome] = await executeBatch.call(ctx, [0]);
+		expect(outcome).toMatchObject({ output: { path_display: '/In/a.txt' } });
 		expect(request).toHaveBeenCalledTimes(1);
 		expect((request.mock.calls[0][1] as { url: string }).url).toBe('https://content.dropboxapi.com/2/files/upload');
 		expect(argOf(request.mock.calls[0])).toEqual({
@@ -48,6 +49,6 @@ describe('File → Upload (unit)', () => {
 			[JSON.stringify({ path_display: '/a.txt', size: 7, content_hash: contentHash(Buffer.from('other')) })],
 			{ destination: 'path', filePath: '/a.txt' },
 		);
-		await expect(execute.call(ctx, 0)).rejects.toThrow(/The file saved at "\/a.txt" does not match the bytes sent/);
+		await expect(executeBatch.call(ctx, [0])).rejects.toThrow(/The file saved at "\/a.txt" does not match the bytes sent/);
 	});
 });

@@ -15,10 +15,10 @@ const MAX_RESUMES = 5;
 export interface UploadRequests {
 	/** files/upload: the whole file in one request. */
 	upload(data: Buffer, hash: string): Promise<IDataObject>;
-	/** upload_session/start with the first chunk: the session ID. */
-	start(data: Buffer, hash: string): Promise<string>;
-	/** upload_session/append_v2 at `offset`. */
-	append(sessionId: string, offset: number, data: Buffer, hash: string): Promise<void>;
+	/** upload_session/start with the first chunk (`close`: it is also the last): the session ID. */
+	start(data: Buffer, hash: string, close: boolean): Promise<string>;
+	/** upload_session/append_v2 at `offset` (`close`: these are the last bytes). */
+	append(sessionId: string, offset: number, data: Buffer, hash: string, close: boolean): Promise<void>;
 	/** upload_session/finish at `offset` with the last bytes (possibly none): the file's metadata. */
 	finish(sessionId: string, offset: number, data: Buffer, hash: string): Promise<IDataObject>;
 }
@@ -89,18 +89,59 @@ export async function uploadChunks(
 ): Promise<IDataObject> {
 	let chunk = await reader.read(chunkBytes);
 	if (await reader.atEnd()) return await requests.upload(chunk, contentHash(chunk));
-	const sessionId = await requests.start(chunk, contentHash(chunk));
-	let offset = chunk.length;
+	const { sessionId, offset, last } = await sendAllButLast(reader, chunk, chunkBytes, requests, stop);
+	const finish = async (at: number, data: Buffer) => await requests.finish(sessionId, at, data, contentHash(data));
+	const { result } = await sendResuming(offset, last, true, finish, stop);
+	return result as IDataObject;
+}
+
+/**
+ * Starts a session with `first` (not the last chunk) and appends every further chunk but the
+ * last, which it returns unsent together with the offset it goes at.
+ */
+async function sendAllButLast(
+	reader: ChunkReader,
+	first: Buffer,
+	chunkBytes: number,
+	requests: UploadRequests,
+	stop: StopUpload,
+): Promise<{ sessionId: string; offset: number; last: Buffer }> {
+	const sessionId = await requests.start(first, contentHash(first), false);
+	let offset = first.length;
+	const append = async (at: number, data: Buffer) => await requests.append(sessionId, at, data, contentHash(data), false);
 	for (;;) {
-		chunk = await reader.read(chunkBytes);
-		if (await reader.atEnd()) {
-			const finish = async (at: number, data: Buffer) => await requests.finish(sessionId, at, data, contentHash(data));
-			const { result } = await sendResuming(offset, chunk, true, finish, stop);
-			return result as IDataObject;
-		}
-		const append = async (at: number, data: Buffer) => await requests.append(sessionId, at, data, contentHash(data));
+		const chunk = await reader.read(chunkBytes);
+		if (await reader.atEnd()) return { sessionId, offset, last: chunk };
 		const { reached } = await sendResuming(offset, chunk, false, append, stop);
 		offset += chunk.length;
 		if (reached > offset) offset += await reader.skip(reached - offset);
 	}
+}
+
+/** An upload session holding a whole file, closed, waiting to be committed. */
+export interface ClosedSession {
+	sessionId: string;
+	/** The file's size: the offset its commit names. */
+	size: number;
+}
+
+/**
+ * Sends everything `reader` holds into an upload session and closes it, without committing:
+ * the commit is left to `upload_session/finish_batch_v2`, many files in one call. A file
+ * that fits in one chunk takes one request (start with close).
+ */
+export async function uploadToClosedSession(
+	reader: ChunkReader,
+	chunkBytes: number,
+	requests: UploadRequests,
+	stop: StopUpload,
+): Promise<ClosedSession> {
+	const chunk = await reader.read(chunkBytes);
+	if (await reader.atEnd()) {
+		return { sessionId: await requests.start(chunk, contentHash(chunk), true), size: chunk.length };
+	}
+	const { sessionId, offset, last } = await sendAllButLast(reader, chunk, chunkBytes, requests, stop);
+	const close = async (at: number, data: Buffer) => await requests.append(sessionId, at, data, contentHash(data), true);
+	const { reached } = await sendResuming(offset, last, true, close, stop);
+	return { sessionId, size: reached };
 }

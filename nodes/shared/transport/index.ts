@@ -45,6 +45,12 @@ export interface CallOptions {
 	itemIndex?: number;
 	/** Overrides of the retry policy (tests, or callers that must not wait long). */
 	retry?: Partial<RetryPolicy>;
+	/**
+	 * Told when an attempt got no answer (the connection dropped) and the call is sent again:
+	 * Dropbox may have done the first attempt's work, so the answer to the retry may describe
+	 * the state after it (e.g. a commit's session already used).
+	 */
+	onLostAnswer?: () => void;
 }
 
 export interface DownloadResult<T> {
@@ -130,7 +136,10 @@ async function send<T>(
 			ctx.logger.debug(
 				`Dropbox ${route}: ${decision.reason} (HTTP ${failure.status ?? failure.networkCode}), attempt ${attempt} of ${policy.maxAttempts}, retrying in ${decision.delayMs} ms`,
 			);
-			if (failure.status === undefined) uncertain = true;
+			if (failure.status === undefined) {
+				uncertain = true;
+				options.onLostAnswer?.();
+			}
 			await clock.sleep(decision.delayMs);
 		}
 	}

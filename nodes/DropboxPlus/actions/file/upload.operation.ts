@@ -1,28 +1,17 @@
-import {
-	BINARY_ENCODING,
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeProperties,
-} from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { dropboxErrorInfo, dropboxRpc, dropboxUpload } from '../../../shared/transport';
-import { ChunkReader } from '../../helpers/chunkReader';
-import {
-	checkChunkSize,
-	checkDropboxTime,
-	checkFileName,
-	checkRevision,
-	fieldError,
-	required,
-} from '../../helpers/fileInput';
-import { resolveLocator, requireValidPath } from '../../helpers/locator';
-import { checkPath, joinPath } from '../../helpers/paths';
-import { DEFAULT_CHUNK_MIB, uploadChunks, type UploadProblem, type UploadRequests } from '../../helpers/uploadSession';
+import { chunk, MAX_BATCH_SIZE, readBatchSize } from '../../helpers/batch';
+import { forEachLimited } from '../../helpers/pool';
+import { commitStaged } from '../../helpers/uploadCommit';
+import { planUpload, stageUpload, uploadFile, type StagedUpload, type UploadPlan } from '../../helpers/uploadItem';
+import { DEFAULT_CHUNK_MIB } from '../../helpers/uploadSession';
 import { dropboxLocator } from '../common.descriptions';
-import type { ItemOutput } from '../types';
+import type { ItemOutcome } from '../types';
 
 const show = { resource: ['file'], operation: ['upload'] };
+
+const DEFAULT_PARALLEL = 8;
+const MAX_PARALLEL = 32;
 
 export const description: INodeProperties[] = [
 	{
@@ -133,6 +122,14 @@ export const description: INodeProperties[] = [
 				description: 'Whether to save under a new name such as "report (1).pdf" instead of failing on a conflict',
 			},
 			{
+				displayName: 'Batch Size',
+				name: 'batchSize',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: MAX_BATCH_SIZE },
+				default: MAX_BATCH_SIZE,
+				description: `How many files to commit to Dropbox in one request when the step gets many items (at most ${MAX_BATCH_SIZE}): fewer calls and fewer "too many write operations" refusals. 1 commits each file by itself.`,
+			},
+			{
 				displayName: 'Chunk Size (MiB)',
 				name: 'chunkSize',
 				type: 'number',
@@ -155,6 +152,14 @@ export const description: INodeProperties[] = [
 				description: 'Whether to spare the Dropbox desktop apps the "file added/changed" notification',
 			},
 			{
+				displayName: 'Parallel Uploads',
+				name: 'parallelUploads',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: MAX_PARALLEL, numberPrecision: 0 },
+				default: DEFAULT_PARALLEL,
+				description: `How many items' files to send at the same time (1 to ${MAX_PARALLEL}). Memory use is up to this many chunks; 1 sends one file after another.`,
+			},
+			{
 				displayName: 'Strict Conflict',
 				name: 'strictConflict',
 				type: 'boolean',
@@ -165,180 +170,84 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-interface UploadOptions {
-	autorename?: boolean;
-	chunkSize?: number | string;
-	clientModified?: unknown;
-	mute?: boolean;
-	strictConflict?: boolean;
-}
-
-function destinationPath(ctx: IExecuteFunctions, itemIndex: number): string {
-	if (ctx.getNodeParameter('destination', itemIndex, 'folder') === 'path') {
-		const raw = ctx.getNodeParameter('filePath', itemIndex, '');
-		return requireValidPath(ctx, checkPath(raw), 'File Path', itemIndex, raw);
-	}
-	const folder = resolveLocator(ctx, 'folder', itemIndex, 'Folder', { allowRoot: true });
-	const name = required(ctx, itemIndex, 'File Name', checkFileName(ctx.getNodeParameter('fileName', itemIndex, '')));
-	const path = joinPath(folder, name);
-	return requireValidPath(ctx, checkPath(path), 'File Name', itemIndex, name);
-}
-
-function commitInfo(ctx: IExecuteFunctions, itemIndex: number, path: string, options: UploadOptions): IDataObject {
-	const modeName = ctx.getNodeParameter('mode', itemIndex, 'add') as string;
-	const mode =
-		modeName === 'update'
-			? { '.tag': 'update', update: required(ctx, itemIndex, 'Revision', checkRevision(ctx.getNodeParameter('revision', itemIndex, ''))) }
-			: modeName;
-	const commit: IDataObject = {
-		path,
-		mode,
-		autorename: options.autorename === true,
-		mute: options.mute === true,
-		strict_conflict: options.strictConflict === true,
-	};
-	if (options.clientModified !== undefined && options.clientModified !== '' && options.clientModified !== null) {
-		commit.client_modified = required(ctx, itemIndex, 'Client Modified option', checkDropboxTime(options.clientModified));
-	}
-	return commit;
-}
-
-/**
- * The bytes to upload: the text, or the binary field's file as a stream from n8n's binary
- * store (a decoded buffer when n8n keeps binaries in memory). A binary field must hold bytes.
- */
-async function contentReader(ctx: IExecuteFunctions, itemIndex: number, chunkBytes: number): Promise<ChunkReader> {
-	if (ctx.getNodeParameter('content', itemIndex, 'binary') === 'text') {
-		return new ChunkReader(Buffer.from(String(ctx.getNodeParameter('text', itemIndex, '')), 'utf8'));
-	}
-	const property = String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim();
-	const field = `Input Binary Field "${property}"`;
-	const binaries = ctx.getInputData()[itemIndex]?.binary ?? {};
-	const binary = binaries[property];
-	if (!binary) {
-		const present = Object.keys(binaries);
-		throw fieldError(
-			ctx,
-			itemIndex,
-			field,
-			'is not in the input item',
-			present.length
-				? `The item has the binary field(s) ${present.map((name) => `"${name}"`).join(', ')}: put one of them in Input Binary Field.`
-				: 'The item has no binary data: read or download a file in an earlier step, or set Content to Text.',
-		);
-	}
-	const reader = new ChunkReader(
-		binary.id ? await ctx.helpers.getBinaryStream(binary.id, chunkBytes) : Buffer.from(binary.data ?? '', BINARY_ENCODING),
-	);
-	if (await reader.atEnd()) {
-		throw fieldError(
-			ctx,
-			itemIndex,
-			field,
-			'holds an empty file (0 bytes)',
-			'Check the step that produced the file. To save an empty file on purpose, set Content to Text and leave Text empty.',
-		);
-	}
-	return reader;
-}
-
-function requestsFor(ctx: IExecuteFunctions, itemIndex: number, commit: IDataObject): UploadRequests {
-	const call = { path: commit.path as string, itemIndex };
-	return {
-		upload: async (data, hash) => await dropboxUpload(ctx, 'files/upload', { ...commit, content_hash: hash }, data, call),
-		start: async (data, hash) => {
-			const started = await dropboxUpload<{ session_id: string }>(
-				ctx,
-				'files/upload_session/start',
-				{ close: false, content_hash: hash },
-				data,
-				call,
-			);
-			return started.session_id;
-		},
-		append: async (sessionId, offset, data, hash) => {
-			await dropboxUpload(
-				ctx,
-				'files/upload_session/append_v2',
-				{ cursor: { session_id: sessionId, offset }, close: false, content_hash: hash },
-				data,
-				call,
-			);
-		},
-		finish: async (sessionId, offset, data, hash) =>
-			await dropboxUpload(
-				ctx,
-				'files/upload_session/finish',
-				{ cursor: { session_id: sessionId, offset }, commit, content_hash: hash },
-				data,
-				call,
-			),
-	};
-}
-
-function stoppedError(ctx: IExecuteFunctions, itemIndex: number, path: string, problem: UploadProblem): NodeOperationError {
-	const message =
-		problem.kind === 'rewind'
-			? `Dropbox lost part of the upload of "${path}": it asks to resume at byte ${problem.correctOffset}, before byte ${problem.oldestKept} which was already streamed past`
-			: `Dropbox holds ${problem.correctOffset} bytes for "${path}", more than the ${problem.size} bytes of the file`;
-	return new NodeOperationError(ctx.getNode(), message, {
-		itemIndex,
-		description: 'The upload session is out of step with the file. Run the step again: a new upload starts from the beginning.',
+function readParallelUploads(ctx: IExecuteFunctions): number | NodeOperationError {
+	const raw = ctx.getNodeParameter('options.parallelUploads', 0, DEFAULT_PARALLEL) as unknown;
+	const count = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+	if (typeof count === 'number' && Number.isInteger(count) && count >= 1 && count <= MAX_PARALLEL) return count;
+	return new NodeOperationError(ctx.getNode(), `The Parallel Uploads option "${String(raw)}" is not a whole number from 1 to ${MAX_PARALLEL}`, {
+		itemIndex: 0,
+		description: `Set Parallel Uploads to a number from 1 (one file after another) to ${MAX_PARALLEL}.`,
 	});
 }
 
+/** The first error among `outcomes`, in input order. */
+function firstError(itemIndexes: number[], outcomes: Map<number, ItemOutcome>): Error | undefined {
+	for (const itemIndex of itemIndexes) {
+		const outcome = outcomes.get(itemIndex);
+		if (outcome && 'error' in outcome) return outcome.error;
+	}
+	return undefined;
+}
+
 /**
- * Whether a failed commit may have succeeded after all: an earlier attempt of it got no
- * answer (the connection dropped after Dropbox saved the file), and the retry then met a
- * conflict (the file it had just saved) or a finished session.
+ * Saves every item's file, streamed, several at a time (Parallel Uploads). Alone, a file is
+ * committed by itself (one request when it fits in a chunk, else an upload session); many
+ * files go into closed sessions and are committed by one `finish_batch_v2` call per Batch
+ * Size. Every item is checked before anything is sent; without Continue On Fail the first
+ * failure stops the step and nothing more is committed.
  */
-function mayBeSavedAlready(error: unknown): boolean {
-	const info = dropboxErrorInfo(error);
-	if (!info?.dropboxUncertain) return false;
-	const tags = info.dropboxTag.split('/');
-	return tags.includes('conflict') || tags[0] === 'lookup_failed';
-}
-
-/** The file at `path`, when it holds exactly the bytes sent (`localHash`); else undefined. */
-async function savedAlready(ctx: IExecuteFunctions, itemIndex: number, path: string, localHash: string): Promise<IDataObject | undefined> {
-	try {
-		const existing = await dropboxRpc(ctx, 'files/get_metadata', { path }, { path, itemIndex });
-		return existing['.tag'] === 'file' && existing.content_hash === localHash ? existing : undefined;
-	} catch {
-		return undefined;
+export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<ItemOutcome[]> {
+	const batchSize = readBatchSize(this);
+	const parallel = readParallelUploads(this);
+	if (batchSize instanceof Error) return itemIndexes.map(() => ({ error: batchSize }));
+	if (parallel instanceof Error) return itemIndexes.map(() => ({ error: parallel }));
+	const outcomes = new Map<number, ItemOutcome>();
+	const plans: Array<[number, UploadPlan]> = [];
+	for (const itemIndex of itemIndexes) {
+		try {
+			plans.push([itemIndex, planUpload(this, itemIndex)]);
+		} catch (error) {
+			outcomes.set(itemIndex, { error: error as Error });
+		}
 	}
-}
-
-/** Saves a file of any size: one request when it fits in a chunk, else an upload session, streamed. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<ItemOutput> {
-	const path = destinationPath(this, itemIndex);
-	const options = this.getNodeParameter('options', itemIndex, {}) as UploadOptions;
-	const chunkBytes = required(this, itemIndex, 'Chunk Size option', checkChunkSize(options.chunkSize ?? DEFAULT_CHUNK_MIB));
-	const commit = commitInfo(this, itemIndex, path, options);
-	const reader = await contentReader(this, itemIndex, chunkBytes);
-	let metadata: IDataObject | undefined;
-	let failure: unknown;
-	try {
-		metadata = await uploadChunks(reader, chunkBytes, requestsFor(this, itemIndex, commit), (problem) =>
-			stoppedError(this, itemIndex, path, problem),
+	const keepGoing = this.continueOnFail();
+	const stopped = () => !keepGoing && firstError(itemIndexes, outcomes) !== undefined;
+	const failed = (itemIndex: number, error: unknown) => outcomes.set(itemIndex, { error: error as Error });
+	if (batchSize === 1 || plans.length === 1) {
+		await forEachLimited(
+			plans,
+			parallel,
+			async ([itemIndex, plan]) => {
+				try {
+					outcomes.set(itemIndex, { output: await uploadFile(this, itemIndex, plan) });
+				} catch (error) {
+					failed(itemIndex, error);
+				}
+			},
+			stopped,
 		);
-	} catch (error) {
-		failure = error;
+	} else {
+		for (const run of chunk(plans, batchSize)) {
+			const staged: StagedUpload[] = [];
+			await forEachLimited(
+				run,
+				parallel,
+				async ([itemIndex, plan]) => {
+					try {
+						staged.push(await stageUpload(this, itemIndex, plan));
+					} catch (error) {
+						failed(itemIndex, error);
+					}
+				},
+				stopped,
+			);
+			if (stopped()) break;
+			staged.sort((a, b) => a.itemIndex - b.itemIndex);
+			if (staged.length > 0) for (const [itemIndex, outcome] of await commitStaged(this, staged)) outcomes.set(itemIndex, outcome);
+			if (stopped()) break;
+		}
 	}
-	let localHash: string | undefined;
-	// A retried commit whose first answer was lost: the file may be there already, from us
-	if (!metadata && mayBeSavedAlready(failure) && (await reader.atEnd())) {
-		localHash = reader.hasher.digest();
-		metadata = await savedAlready(this, itemIndex, path, localHash);
-	}
-	if (!metadata) throw failure;
-	localHash ??= reader.hasher.digest();
-	if (metadata.content_hash !== localHash) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`The file saved at "${metadata.path_display ?? path}" does not match the bytes sent (content_hash ${String(metadata.content_hash)}, expected ${localHash})`,
-			{ itemIndex, description: `Some bytes changed on the way (${reader.position} bytes read, ${String(metadata.size)} saved). Run the step again; if it repeats, check proxies between n8n and Dropbox.` },
-		);
-	}
-	return metadata;
+	const error = keepGoing ? undefined : firstError(itemIndexes, outcomes);
+	if (error) throw error;
+	return itemIndexes.map((itemIndex) => outcomes.get(itemIndex) as ItemOutcome);
 }

@@ -44,6 +44,9 @@ export function batchOperation<Plan>(description: INodeProperties[], plan: Batch
 					outcomes.set(itemIndex, { error: error as Error });
 				}
 			}
+			// Without Continue On Fail a bad item stops the step before anything is sent
+			const invalid = itemIndexes.find((itemIndex) => outcomes.has(itemIndex));
+			if (invalid !== undefined && !this.continueOnFail()) throw (outcomes.get(invalid) as { error: Error }).error;
 			const entries: BatchEntry[] = [];
 			for (const [itemIndex, itemPlan] of plans) {
 				try {

@@ -1,0 +1,234 @@
+import { BINARY_ENCODING, NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+
+import { dropboxErrorInfo, dropboxRpc, dropboxUpload } from '../../shared/transport';
+import { ChunkReader } from './chunkReader';
+import { checkChunkSize, checkDropboxTime, checkFileName, checkRevision, fieldError, required } from './fileInput';
+import { requireValidPath, resolveLocator } from './locator';
+import { checkPath, joinPath } from './paths';
+import { DEFAULT_CHUNK_MIB, uploadChunks, uploadToClosedSession, type ClosedSession, type UploadProblem, type UploadRequests } from './uploadSession';
+
+/**
+ * One item of File → Upload: its fields checked before any call (`planUpload`), its bytes
+ * read as a stream, and sent either as a whole file (`uploadFile`) or into a closed session
+ * for a batched commit (`stageUpload`).
+ */
+
+interface UploadOptions {
+	autorename?: boolean;
+	chunkSize?: number | string;
+	clientModified?: unknown;
+	mute?: boolean;
+	strictConflict?: boolean;
+}
+
+/** Everything an item's upload needs, checked. */
+export interface UploadPlan {
+	path: string;
+	/** Dropbox's CommitInfo: path, mode, autorename, mute, strict_conflict, client_modified. */
+	commit: IDataObject;
+	chunkBytes: number;
+}
+
+/** An item's file in a closed session, waiting for its commit. */
+export interface StagedUpload extends ClosedSession {
+	itemIndex: number;
+	plan: UploadPlan;
+	/** The content_hash of the bytes sent. */
+	localHash: string;
+}
+
+function destinationPath(ctx: IExecuteFunctions, itemIndex: number): string {
+	if (ctx.getNodeParameter('destination', itemIndex, 'folder') === 'path') {
+		const raw = ctx.getNodeParameter('filePath', itemIndex, '');
+		return requireValidPath(ctx, checkPath(raw), 'File Path', itemIndex, raw);
+	}
+	const folder = resolveLocator(ctx, 'folder', itemIndex, 'Folder', { allowRoot: true });
+	const name = required(ctx, itemIndex, 'File Name', checkFileName(ctx.getNodeParameter('fileName', itemIndex, '')));
+	const path = joinPath(folder, name);
+	return requireValidPath(ctx, checkPath(path), 'File Name', itemIndex, name);
+}
+
+function commitInfo(ctx: IExecuteFunctions, itemIndex: number, path: string, options: UploadOptions): IDataObject {
+	const modeName = ctx.getNodeParameter('mode', itemIndex, 'add') as string;
+	const mode =
+		modeName === 'update'
+			? { '.tag': 'update', update: required(ctx, itemIndex, 'Revision', checkRevision(ctx.getNodeParameter('revision', itemIndex, ''))) }
+			: modeName;
+	const commit: IDataObject = {
+		path,
+		mode,
+		autorename: options.autorename === true,
+		mute: options.mute === true,
+		strict_conflict: options.strictConflict === true,
+	};
+	if (options.clientModified !== undefined && options.clientModified !== '' && options.clientModified !== null) {
+		commit.client_modified = required(ctx, itemIndex, 'Client Modified option', checkDropboxTime(options.clientModified));
+	}
+	return commit;
+}
+
+function binaryProperty(ctx: IExecuteFunctions, itemIndex: number): string {
+	return String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim();
+}
+
+/** Checks that the binary field is there; its bytes are read (and checked non-empty) when the upload starts. */
+function checkBinaryField(ctx: IExecuteFunctions, itemIndex: number): void {
+	if (ctx.getNodeParameter('content', itemIndex, 'binary') === 'text') return;
+	const property = binaryProperty(ctx, itemIndex);
+	const binaries = ctx.getInputData()[itemIndex]?.binary ?? {};
+	if (binaries[property]) return;
+	const present = Object.keys(binaries);
+	throw fieldError(
+		ctx,
+		itemIndex,
+		`Input Binary Field "${property}"`,
+		'is not in the input item',
+		present.length
+			? `The item has the binary field(s) ${present.map((name) => `"${name}"`).join(', ')}: put one of them in Input Binary Field.`
+			: 'The item has no binary data: read or download a file in an earlier step, or set Content to Text.',
+	);
+}
+
+/** Reads and checks an item's fields without any call; throws a NodeOperationError naming item, field and fix. */
+export function planUpload(ctx: IExecuteFunctions, itemIndex: number): UploadPlan {
+	const path = destinationPath(ctx, itemIndex);
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as UploadOptions;
+	const chunkBytes = required(ctx, itemIndex, 'Chunk Size option', checkChunkSize(options.chunkSize ?? DEFAULT_CHUNK_MIB));
+	const commit = commitInfo(ctx, itemIndex, path, options);
+	checkBinaryField(ctx, itemIndex);
+	return { path, commit, chunkBytes };
+}
+
+/**
+ * The bytes to upload: the text, or the binary field's file as a stream from n8n's binary
+ * store (a decoded buffer when n8n keeps binaries in memory). A binary field must hold bytes.
+ */
+async function openContent(ctx: IExecuteFunctions, itemIndex: number, chunkBytes: number): Promise<ChunkReader> {
+	if (ctx.getNodeParameter('content', itemIndex, 'binary') === 'text') {
+		return new ChunkReader(Buffer.from(String(ctx.getNodeParameter('text', itemIndex, '')), 'utf8'));
+	}
+	const property = binaryProperty(ctx, itemIndex);
+	const binary = ctx.getInputData()[itemIndex].binary![property];
+	const reader = new ChunkReader(
+		binary.id ? await ctx.helpers.getBinaryStream(binary.id, chunkBytes) : Buffer.from(binary.data ?? '', BINARY_ENCODING),
+	);
+	if (await reader.atEnd()) {
+		throw fieldError(
+			ctx,
+			itemIndex,
+			`Input Binary Field "${property}"`,
+			'holds an empty file (0 bytes)',
+			'Check the step that produced the file. To save an empty file on purpose, set Content to Text and leave Text empty.',
+		);
+	}
+	return reader;
+}
+
+/** Whether a failure says the session is closed already: what a resent close meets when the first one got through. */
+function closedAlready(error: unknown): boolean {
+	const info = dropboxErrorInfo(error);
+	return info?.dropboxUncertain === true && info.dropboxTag.split('/').includes('closed');
+}
+
+function requestsFor(ctx: IExecuteFunctions, itemIndex: number, commit: IDataObject): UploadRequests {
+	const call = { path: commit.path as string, itemIndex };
+	return {
+		upload: async (data, hash) => await dropboxUpload(ctx, 'files/upload', { ...commit, content_hash: hash }, data, call),
+		start: async (data, hash, close) => {
+			const started = await dropboxUpload<{ session_id: string }>(ctx, 'files/upload_session/start', { close, content_hash: hash }, data, call);
+			return started.session_id;
+		},
+		append: async (sessionId, offset, data, hash, close) => {
+			const args = { cursor: { session_id: sessionId, offset }, close, content_hash: hash };
+			let failure: unknown;
+			try {
+				await dropboxUpload(ctx, 'files/upload_session/append_v2', args, data, call);
+				return;
+			} catch (error) {
+				failure = error;
+			}
+			// A resent close whose first attempt got through: the session holds every byte
+			if (!(close && closedAlready(failure))) throw failure;
+		},
+		finish: async (sessionId, offset, data, hash) =>
+			await dropboxUpload(
+				ctx,
+				'files/upload_session/finish',
+				{ cursor: { session_id: sessionId, offset }, commit, content_hash: hash },
+				data,
+				call,
+			),
+	};
+}
+
+function stoppedError(ctx: IExecuteFunctions, itemIndex: number, path: string, problem: UploadProblem): NodeOperationError {
+	const message =
+		problem.kind === 'rewind'
+			? `Dropbox lost part of the upload of "${path}": it asks to resume at byte ${problem.correctOffset}, before byte ${problem.oldestKept} which was already streamed past`
+			: `Dropbox holds ${problem.correctOffset} bytes for "${path}", more than the ${problem.size} bytes of the file`;
+	return new NodeOperationError(ctx.getNode(), message, {
+		itemIndex,
+		description: 'The upload session is out of step with the file. Run the step again: a new upload starts from the beginning.',
+	});
+}
+
+/**
+ * Whether a failed commit may have succeeded after all: an earlier attempt of it got no
+ * answer (the connection dropped after Dropbox saved the file), and the retry then met a
+ * conflict (the file it had just saved) or a finished session.
+ */
+export function mayBeSavedAlready(failureTags: string[]): boolean {
+	return failureTags.includes('conflict') || failureTags[0] === 'lookup_failed';
+}
+
+/** The file at `path`, when it holds exactly the bytes sent (`localHash`); else undefined. */
+export async function savedAlready(ctx: IExecuteFunctions, itemIndex: number, path: string, localHash: string): Promise<IDataObject | undefined> {
+	try {
+		const existing = await dropboxRpc(ctx, 'files/get_metadata', { path }, { path, itemIndex });
+		return existing['.tag'] === 'file' && existing.content_hash === localHash ? existing : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** The saved file's metadata, once its content_hash is the one of the bytes sent; else the error saying so. */
+export function verifiedSave(ctx: IExecuteFunctions, itemIndex: number, plan: UploadPlan, metadata: IDataObject, localHash: string, bytesRead: number): IDataObject {
+	if (metadata.content_hash === localHash) return metadata;
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`The file saved at "${String(metadata.path_display ?? plan.path)}" does not match the bytes sent (content_hash ${String(metadata.content_hash)}, expected ${localHash})`,
+		{ itemIndex, description: `Some bytes changed on the way (${bytesRead} bytes read, ${String(metadata.size)} saved). Run the step again; if it repeats, check proxies between n8n and Dropbox.` },
+	);
+}
+
+/** Saves one item's file, committed by itself: one request when it fits in a chunk, else an upload session, streamed. */
+export async function uploadFile(ctx: IExecuteFunctions, itemIndex: number, plan: UploadPlan): Promise<IDataObject> {
+	const reader = await openContent(ctx, itemIndex, plan.chunkBytes);
+	let metadata: IDataObject | undefined;
+	let failure: unknown;
+	try {
+		metadata = await uploadChunks(reader, plan.chunkBytes, requestsFor(ctx, itemIndex, plan.commit), (problem) =>
+			stoppedError(ctx, itemIndex, plan.path, problem),
+		);
+	} catch (error) {
+		failure = error;
+	}
+	let localHash: string | undefined;
+	// A retried commit whose first answer was lost: the file may be there already, from us
+	const info = dropboxErrorInfo(failure);
+	if (!metadata && info?.dropboxUncertain && mayBeSavedAlready(info.dropboxTag.split('/')) && (await reader.atEnd())) {
+		localHash = reader.hasher.digest();
+		metadata = await savedAlready(ctx, itemIndex, plan.path, localHash);
+	}
+	if (!metadata) throw failure;
+	return verifiedSave(ctx, itemIndex, plan, metadata, localHash ?? reader.hasher.digest(), reader.position);
+}
+
+/** Sends one item's file into an upload session and closes it, for a commit together with others. */
+export async function stageUpload(ctx: IExecuteFunctions, itemIndex: number, plan: UploadPlan): Promise<StagedUpload> {
+	const reader = await openContent(ctx, itemIndex, plan.chunkBytes);
+	const session = await uploadToClosedSession(reader, plan.chunkBytes, requestsFor(ctx, itemIndex, plan.commit), (problem) =>
+		stoppedError(ctx, itemIndex, plan.path, problem),
+	);
+	return { ...session, itemIndex, plan, localHash: reader.hasher.digest() };
+}
