@@ -159,7 +159,8 @@ describe('File → Upload', () => {
 			run(emu, upload({ content: 'text', text: 'four', destination: 'path', filePath: '/r.txt', mode: 'update', revision: '0123456789abc' })),
 		);
 		expect(stale.message).toContain('"/r.txt"');
-		expect(stale.description).toContain('Overwrite');
+		expect(stale.description).toContain('no longer at revision 0123456789abc');
+		expect(stale.description).toContain('current "rev"');
 
 		const rev = items[0].json.rev as string;
 		await run(emu, upload({ content: 'text', text: 'four', destination: 'path', filePath: '/r.txt', mode: 'update', revision: rev }));

@@ -114,6 +114,14 @@ describe('File → Upload of many items, committed in batches', () => {
 		expect((await contentOf(pathOf(2))).toString()).toBe('already here');
 	});
 
+	it('says a file in mode Update is no longer at the revision given, on its own item of a batch', async () => {
+		await emu.seedFile(pathOf(1), 'changed since');
+		const out = await uploadMany(files(2), (i) => ({ filePath: pathOf(i), ...(i === 1 ? { mode: 'update', revision: '0123456789abc' } : {}) }), true);
+		expect(out[1].json).toMatchObject({ tag: 'path/conflict/file', path: pathOf(1) });
+		expect(out[1].json.description).toMatch(/no longer at revision 0123456789abc/);
+		expect(out[0].json.path_display).toBe(pathOf(0));
+	});
+
 	it('without Continue On Fail, stops on the first failing entry with its error', async () => {
 		await emu.seedFile(pathOf(1), 'already here');
 		const error = await failure(uploadMany(files(3), (i) => ({ filePath: pathOf(i) })));

@@ -4,7 +4,7 @@ import { clock, dropboxRpc } from '../../shared/transport';
 import { dropboxErrorTags } from '../../shared/transport/errors';
 import type { ItemOutcome } from '../actions/types';
 import { entryError, WRITE_CONTENTION } from './batch';
-import { mayBeSavedAlready, savedAlready, verifiedSave, type StagedUpload } from './uploadItem';
+import { explainStaleRevision, mayBeSavedAlready, savedAlready, verifiedSave, type StagedUpload } from './uploadItem';
 
 /**
  * Commits many closed upload sessions in one `upload_session/finish_batch_v2` call: Dropbox
@@ -30,7 +30,8 @@ async function settleEntry(ctx: IExecuteFunctions, staged: StagedUpload, entry: 
 		const saved = await savedAlready(ctx, itemIndex, plan.path, localHash);
 		if (saved) return { output: saved };
 	}
-	return { error: entryError(ctx, ROUTE, entry.failure, { path: plan.path, itemIndex }) };
+	const error = entryError(ctx, ROUTE, entry.failure, { path: plan.path, itemIndex });
+	return { error: explainStaleRevision(plan, error) as Error };
 }
 
 /** One finish_batch_v2 call for `staged`: Dropbox's entries, in order, and whether an attempt's answer was lost. */

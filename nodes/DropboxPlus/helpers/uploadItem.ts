@@ -201,6 +201,19 @@ export function verifiedSave(ctx: IExecuteFunctions, itemIndex: number, plan: Up
 	);
 }
 
+/**
+ * A conflict in mode Update means the file is no longer at the given revision: say that,
+ * rather than the generic advice to overwrite or rename.
+ */
+export function explainStaleRevision(plan: UploadPlan, error: unknown): unknown {
+	const mode = plan.commit.mode as { '.tag'?: string; update?: string } | string;
+	const info = dropboxErrorInfo(error);
+	if (typeof mode === 'string' || mode['.tag'] !== 'update' || !info?.dropboxTag.split('/').includes('conflict')) return error;
+	(error as { description?: string }).description =
+		`The file at "${plan.path}" is no longer at revision ${mode.update}: someone changed, moved or deleted it since. Get the file again for its current "rev", or choose Mode "Overwrite" to replace it anyway.`;
+	return error;
+}
+
 /** Saves one item's file, committed by itself: one request when it fits in a chunk, else an upload session, streamed. */
 export async function uploadFile(ctx: IExecuteFunctions, itemIndex: number, plan: UploadPlan): Promise<IDataObject> {
 	const reader = await openContent(ctx, itemIndex, plan.chunkBytes);
@@ -220,7 +233,7 @@ export async function uploadFile(ctx: IExecuteFunctions, itemIndex: number, plan
 		localHash = reader.hasher.digest();
 		metadata = await savedAlready(ctx, itemIndex, plan.path, localHash);
 	}
-	if (!metadata) throw failure;
+	if (!metadata) throw explainStaleRevision(plan, failure);
 	return verifiedSave(ctx, itemIndex, plan, metadata, localHash ?? reader.hasher.digest(), reader.position);
 }
 
