@@ -26,7 +26,7 @@ export class DropboxPlusTrigger implements INodeType {
 		icon: { light: 'file:../../icons/dropboxPlus.svg', dark: 'file:../../icons/dropboxPlus.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["events"].join(", ")}}',
+		subtitle: '={{$parameter["events"].join(", ").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()}}',
 		description: 'Starts the workflow when files or folders change in Dropbox, checked on a schedule',
 		defaults: { name: 'Dropbox Plus Trigger' },
 		polling: true,

@@ -44,7 +44,7 @@ export class DropboxPlusWebhookTrigger implements INodeType {
 		icon: { light: 'file:../../icons/dropboxPlus.svg', dark: 'file:../../icons/dropboxPlus.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["events"].join(", ")}}',
+		subtitle: '={{$parameter["events"].join(", ").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()}}',
 		description: 'Starts the workflow as soon as Dropbox notifies a change (webhook)',
 		defaults: { name: 'Dropbox Plus Instant Trigger' },
 		inputs: [],

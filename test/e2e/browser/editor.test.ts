@@ -286,6 +286,8 @@ suite('the Dropbox Plus nodes in n8n’s editor (Chromium)', () => {
 		await options.first().waitFor({ state: 'hidden' });
 		expect(errorsSince(mark)).toEqual([]);
 		await byTestId('ndv-close-button').click();
+		// the canvas names the chosen events in words under the node's name
+		await page.locator('.vue-flow').getByText('file created', { exact: true }).first().waitFor();
 	}, STEP_MS);
 
 	it('adds the Instant Trigger, whose panel shows the webhook URL to paste into the App Console', async () => {
