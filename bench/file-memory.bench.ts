@@ -4,6 +4,7 @@
  * `npm test` (about a minute; writes 3 GiB to the temp directory):
  *   npm run build:sandbox
  *   node --expose-gc node_modules/.bin/jest --rootDir . --roots '<rootDir>/bench' --testMatch '**' --runTestsByPath bench/file-memory.bench.ts
+ * BENCH_LATENCY_MS=100 adds that much to every call (a distant Dropbox).
  * Prints, per run, the process RSS before and its peak during the operation (sampled every 20 ms).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -33,6 +34,12 @@ beforeAll(async () => {
 			if (match) resolve(match[1]);
 		});
 	});
+});
+
+beforeAll(async () => {
+	// BENCH_LATENCY_MS: every call waits this long first, like a distant Dropbox
+	const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 0);
+	if (latencyMs > 0) await fetch(`${url}/__admin/faults`, { method: 'POST', body: JSON.stringify({ latencyMs }), headers: { 'Content-Type': 'application/json' } });
 });
 
 afterAll(() => {
@@ -76,7 +83,12 @@ function report(label: string, m: { baseMiB: number; peakMiB: number; seconds: n
 	);
 }
 
-it.each([8, 64])('uploads and downloads %i MiB chunks of a 1 GiB file with bounded memory', async (chunkSize) => {
+it.each([
+	[8, 1],
+	[8, 2],
+	[8, 4],
+	[64, 1],
+])('uploads and downloads a 1 GiB file in %i MiB chunks, %i in flight, with bounded memory', async (chunkSize, parallelChunks) => {
 	const items: INodeExecutionData[] = [{ json: {} }];
 	const hasher = new ContentHasher();
 	const parameters: IDataObject = {
@@ -86,13 +98,13 @@ it.each([8, 64])('uploads and downloads %i MiB chunks of a 1 GiB file with bound
 		destination: 'path',
 		filePath: `/bench/big-${chunkSize}.bin`,
 		mode: 'overwrite',
-		options: { chunkSize },
+		options: { chunkSize, parallelChunks },
 	};
 	const up = await createExecuteContext({ emulatorUrl: url, accessToken: TOKEN, parameters, items });
 	items[0].binary = { data: await up.storeBinary(generated(SIZE, hasher), 'big.bin') };
 	const upload = await measured(async () => await route.call(up.ctx));
 	expect(upload.result[0][0].json.content_hash).toBe(hasher.digest());
-	report(`upload ${SIZE / MIB} MiB, chunk ${chunkSize} MiB`, upload);
+	report(`upload ${SIZE / MIB} MiB, chunk ${chunkSize} MiB × ${parallelChunks} in flight`, upload);
 
 	const down = await createExecuteContext({
 		emulatorUrl: url,

@@ -123,11 +123,11 @@ describe('File → Upload', () => {
 		expect(got.json.content_hash).toBe(contentHash(data));
 	});
 
-	it('uploads 300 MiB through an upload session in chunks, and the Dropbox content_hash matches', async () => {
+	it('uploads 300 MiB through a session in chunks one after another (Parallel Chunks 1), and the Dropbox content_hash matches', async () => {
 		const size = 300 * MIB;
 		const expected = new ContentHasher();
 		const { items } = await runWithBinary(
-			upload({ folder: byPath('/'), fileName: 'big.bin', options: { chunkSize: 16 } }),
+			upload({ folder: byPath('/'), fileName: 'big.bin', options: { chunkSize: 16, parallelChunks: 1 } }),
 			generated(size, expected),
 			'big.bin',
 		);
@@ -139,6 +139,25 @@ describe('File → Upload', () => {
 		expect(byRoute['files/upload_session/append_v2']).toBe(17);
 		expect(byRoute['files/upload_session/finish']).toBe(1);
 		expect(byRoute['files/upload']).toBeUndefined();
+	}, 60_000);
+
+	it('uploads 100 MiB + 5 bytes through a concurrent session, 4 chunks in flight by default, byte-identical', async () => {
+		const size = 100 * MIB + 5;
+		const expected = new ContentHasher();
+		const args: Array<Record<string, unknown>> = [];
+		const { items } = await runWithBinary(upload({ destination: 'path', filePath: '/concurrent.bin', options: {} }), generated(size, expected), 'c.bin', {
+			intercept: async (request) => {
+				if (String(request.url).includes('upload_session')) args.push(JSON.parse(String((request.headers as Record<string, string>)['Dropbox-API-Arg'])));
+			},
+		});
+		const hash = expected.digest();
+		expect(items[0].json).toMatchObject({ path_display: '/concurrent.bin', size, content_hash: hash });
+		// start (no data) + 12 × 8 MiB + the closing 4 MiB + 5 bytes + finish (no data)
+		expect(emu.calls().byRoute).toEqual({ 'files/upload_session/start': 1, 'files/upload_session/append_v2': 13, 'files/upload_session/finish': 1 });
+		expect(args[0]).toMatchObject({ session_type: { '.tag': 'concurrent' } });
+		expect(args.filter((a) => a.close === true)).toHaveLength(1);
+		expect(args[args.length - 1]).toMatchObject({ cursor: { offset: size } });
+		expect((await downloaded('/concurrent.bin')).json.content_hash).toBe(hash);
 	}, 60_000);
 
 	it('refuses to add over an existing file, naming the path and the fix, then overwrites and updates', async () => {
@@ -336,7 +355,7 @@ describe('File → Upload when Dropbox answers incorrect_offset', () => {
 		};
 	}
 
-	const parameters = upload({ destination: 'path', filePath: '/resumed.bin', options: { chunkSize: 4 } });
+	const parameters = upload({ destination: 'path', filePath: '/resumed.bin', options: { chunkSize: 4, parallelChunks: 1 } });
 
 	it('resends only the missing tail of the chunk and the file is byte-identical', async () => {
 		const { items } = await runWithBinary(parameters, data, 'resumed.bin', { intercept: beforeFirstAppend(1000) });

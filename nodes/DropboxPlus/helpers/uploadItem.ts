@@ -2,10 +2,10 @@ import { BINARY_ENCODING, NodeOperationError, type IDataObject, type IExecuteFun
 
 import { dropboxErrorInfo, dropboxRpc, dropboxUpload } from '../../shared/transport';
 import { ChunkReader } from './chunkReader';
-import { checkChunkSize, checkDropboxTime, checkFileName, checkRevision, fieldError, required } from './fileInput';
+import { checkChunkSize, checkDropboxTime, checkFileName, checkRevision, fieldError, required, type FieldCheck } from './fileInput';
 import { requireValidPath, resolveLocator } from './locator';
 import { checkPath, joinPath } from './paths';
-import { DEFAULT_CHUNK_MIB, uploadChunks, uploadToClosedSession, type ClosedSession, type UploadProblem, type UploadRequests } from './uploadSession';
+import { DEFAULT_CHUNK_MIB, DEFAULT_PARALLEL_CHUNKS, MAX_PARALLEL_CHUNKS, uploadChunks, uploadToClosedSession, type ClosedSession, type UploadProblem, type UploadRequests } from './uploadSession';
 
 /**
  * One item of File → Upload: its fields checked before any call (`planUpload`), its bytes
@@ -17,6 +17,7 @@ interface UploadOptions {
 	autorename?: boolean;
 	chunkSize?: number | string;
 	clientModified?: unknown;
+	parallelChunks?: number | string;
 	mute?: boolean;
 	strictConflict?: boolean;
 }
@@ -27,6 +28,8 @@ export interface UploadPlan {
 	/** Dropbox's CommitInfo: path, mode, autorename, mute, strict_conflict, client_modified. */
 	commit: IDataObject;
 	chunkBytes: number;
+	/** Chunks of one file in flight at once (a concurrent session when more than 1). */
+	parallelChunks: number;
 }
 
 /** An item's file in a closed session, waiting for its commit. */
@@ -94,9 +97,16 @@ export function planUpload(ctx: IExecuteFunctions, itemIndex: number): UploadPla
 	const path = destinationPath(ctx, itemIndex);
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as UploadOptions;
 	const chunkBytes = required(ctx, itemIndex, 'Chunk Size option', checkChunkSize(options.chunkSize ?? DEFAULT_CHUNK_MIB));
+	const parallelChunks = required(ctx, itemIndex, 'Parallel Chunks option', checkParallelChunks(options.parallelChunks ?? DEFAULT_PARALLEL_CHUNKS));
 	const commit = commitInfo(ctx, itemIndex, path, options);
 	checkBinaryField(ctx, itemIndex);
-	return { path, commit, chunkBytes };
+	return { path, commit, chunkBytes, parallelChunks };
+}
+
+function checkParallelChunks(raw: unknown): FieldCheck<number> {
+	const count = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+	if (typeof count === 'number' && Number.isInteger(count) && count >= 1 && count <= MAX_PARALLEL_CHUNKS) return { value: count };
+	return { problem: `"${String(raw)}" is not a whole number from 1 to ${MAX_PARALLEL_CHUNKS}`, fix: `Use 1 (one chunk after another) to ${MAX_PARALLEL_CHUNKS}.` };
 }
 
 /**
@@ -136,6 +146,11 @@ function requestsFor(ctx: IExecuteFunctions, itemIndex: number, commit: IDataObj
 		upload: async (data, hash) => await dropboxUpload(ctx, 'files/upload', { ...commit, content_hash: hash }, data, call),
 		start: async (data, hash, close) => {
 			const started = await dropboxUpload<{ session_id: string }>(ctx, 'files/upload_session/start', { close, content_hash: hash }, data, call);
+			return started.session_id;
+		},
+		startConcurrent: async () => {
+			const args = { close: false, session_type: { '.tag': 'concurrent' } };
+			const started = await dropboxUpload<{ session_id: string }>(ctx, 'files/upload_session/start', args, Buffer.alloc(0), call);
 			return started.session_id;
 		},
 		append: async (sessionId, offset, data, hash, close) => {
@@ -220,8 +235,12 @@ export async function uploadFile(ctx: IExecuteFunctions, itemIndex: number, plan
 	let metadata: IDataObject | undefined;
 	let failure: unknown;
 	try {
-		metadata = await uploadChunks(reader, plan.chunkBytes, requestsFor(ctx, itemIndex, plan.commit), (problem) =>
-			stoppedError(ctx, itemIndex, plan.path, problem),
+		metadata = await uploadChunks(
+			reader,
+			plan.chunkBytes,
+			requestsFor(ctx, itemIndex, plan.commit),
+			(problem) => stoppedError(ctx, itemIndex, plan.path, problem),
+			plan.parallelChunks,
 		);
 	} catch (error) {
 		failure = error;
@@ -240,8 +259,12 @@ export async function uploadFile(ctx: IExecuteFunctions, itemIndex: number, plan
 /** Sends one item's file into an upload session and closes it, for a commit together with others. */
 export async function stageUpload(ctx: IExecuteFunctions, itemIndex: number, plan: UploadPlan): Promise<StagedUpload> {
 	const reader = await openContent(ctx, itemIndex, plan.chunkBytes);
-	const session = await uploadToClosedSession(reader, plan.chunkBytes, requestsFor(ctx, itemIndex, plan.commit), (problem) =>
-		stoppedError(ctx, itemIndex, plan.path, problem),
+	const session = await uploadToClosedSession(
+		reader,
+		plan.chunkBytes,
+		requestsFor(ctx, itemIndex, plan.commit),
+		(problem) => stoppedError(ctx, itemIndex, plan.path, problem),
+		plan.parallelChunks,
 	);
 	return { ...session, itemIndex, plan, localHash: reader.hasher.digest() };
 }

@@ -8,6 +8,10 @@ export const MIB = 1024 * 1024;
 export const MAX_CHUNK_MIB = 148;
 export const DEFAULT_CHUNK_MIB = 8;
 
+/** How many chunks of one file are sent at the same time (a concurrent session); 1 = one after another. */
+export const DEFAULT_PARALLEL_CHUNKS = 4;
+export const MAX_PARALLEL_CHUNKS = 8;
+
 /** How often one request may be resumed at Dropbox's `correct_offset` before giving up. */
 const MAX_RESUMES = 5;
 
@@ -17,6 +21,8 @@ export interface UploadRequests {
 	upload(data: Buffer, hash: string): Promise<IDataObject>;
 	/** upload_session/start with the first chunk (`close`: it is also the last): the session ID. */
 	start(data: Buffer, hash: string, close: boolean): Promise<string>;
+	/** upload_session/start of a concurrent session (no data): the session ID. */
+	startConcurrent(): Promise<string>;
 	/** upload_session/append_v2 at `offset` (`close`: these are the last bytes). */
 	append(sessionId: string, offset: number, data: Buffer, hash: string, close: boolean): Promise<void>;
 	/** upload_session/finish at `offset` with the last bytes (possibly none): the file's metadata. */
@@ -86,13 +92,64 @@ export async function uploadChunks(
 	chunkBytes: number,
 	requests: UploadRequests,
 	stop: StopUpload,
+	parallelChunks = 1,
 ): Promise<IDataObject> {
-	let chunk = await reader.read(chunkBytes);
+	const chunk = await reader.read(chunkBytes);
 	if (await reader.atEnd()) return await requests.upload(chunk, contentHash(chunk));
+	if (parallelChunks > 1) {
+		const { sessionId, size } = await sendConcurrently(reader, chunk, chunkBytes, requests, parallelChunks);
+		const none = Buffer.alloc(0);
+		return await requests.finish(sessionId, size, none, contentHash(none));
+	}
 	const { sessionId, offset, last } = await sendAllButLast(reader, chunk, chunkBytes, requests, stop);
 	const finish = async (at: number, data: Buffer) => await requests.finish(sessionId, at, data, contentHash(data));
 	const { result } = await sendResuming(offset, last, true, finish, stop);
 	return result as IDataObject;
+}
+
+/**
+ * Sends a file through a concurrent session: up to `window` chunks in flight at once, each
+ * at its own offset (every one a multiple of 4 MiB but the last), so reading and hashing the
+ * next chunk overlaps with sending the previous ones. The last chunk closes the session once
+ * all others have arrived. A failed chunk is retried by the transport; an append at an offset
+ * already sent replaces it, so a retry never corrupts the file.
+ */
+async function sendConcurrently(
+	reader: ChunkReader,
+	first: Buffer,
+	chunkBytes: number,
+	requests: UploadRequests,
+	window: number,
+): Promise<ClosedSession> {
+	const sessionId = await requests.startConcurrent();
+	const inFlight = new Set<Promise<void>>();
+	let failure: { error: unknown } | undefined;
+	const settle = async (): Promise<void> => {
+		if (failure) {
+			await Promise.all(inFlight);
+			throw failure.error;
+		}
+	};
+	let offset = 0;
+	let chunk = first;
+	while (!(await reader.atEnd())) {
+		const sent: Promise<void> = requests.append(sessionId, offset, chunk, contentHash(chunk), false).then(
+			() => void inFlight.delete(sent),
+			(error: unknown) => {
+				inFlight.delete(sent);
+				failure ??= { error };
+			},
+		);
+		inFlight.add(sent);
+		offset += chunk.length;
+		if (inFlight.size >= window) await Promise.race(inFlight);
+		await settle();
+		chunk = await reader.read(chunkBytes);
+	}
+	await Promise.all(inFlight);
+	await settle();
+	await requests.append(sessionId, offset, chunk, contentHash(chunk), true);
+	return { sessionId, size: offset + chunk.length };
 }
 
 /**
@@ -135,11 +192,13 @@ export async function uploadToClosedSession(
 	chunkBytes: number,
 	requests: UploadRequests,
 	stop: StopUpload,
+	parallelChunks = 1,
 ): Promise<ClosedSession> {
 	const chunk = await reader.read(chunkBytes);
 	if (await reader.atEnd()) {
 		return { sessionId: await requests.start(chunk, contentHash(chunk), true), size: chunk.length };
 	}
+	if (parallelChunks > 1) return await sendConcurrently(reader, chunk, chunkBytes, requests, parallelChunks);
 	const { sessionId, offset, last } = await sendAllButLast(reader, chunk, chunkBytes, requests, stop);
 	const close = async (at: number, data: Buffer) => await requests.append(sessionId, at, data, contentHash(data), true);
 	const { reached } = await sendResuming(offset, last, true, close, stop);

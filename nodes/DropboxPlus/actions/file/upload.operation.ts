@@ -4,7 +4,7 @@ import { chunk, MAX_BATCH_SIZE, readBatchSize } from '../../helpers/batch';
 import { forEachLimited } from '../../helpers/pool';
 import { commitStaged } from '../../helpers/uploadCommit';
 import { planUpload, stageUpload, uploadFile, type StagedUpload, type UploadPlan } from '../../helpers/uploadItem';
-import { DEFAULT_CHUNK_MIB } from '../../helpers/uploadSession';
+import { DEFAULT_CHUNK_MIB, DEFAULT_PARALLEL_CHUNKS, MAX_PARALLEL_CHUNKS } from '../../helpers/uploadSession';
 import { dropboxLocator } from '../common.descriptions';
 import type { ItemOutcome } from '../types';
 
@@ -135,7 +135,7 @@ export const description: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 4, maxValue: 148, numberPrecision: 0 },
 				default: DEFAULT_CHUNK_MIB,
-				description: 'Files up to this size go in one request; larger ones in pieces of this size. A multiple of 4, at most 148. Memory use stays near this size whatever the file size.',
+				description: 'Files up to this size go in one request; larger ones in pieces of this size. A multiple of 4, at most 148. Memory use stays near this size times Parallel Chunks, whatever the file size.',
 			},
 			{
 				displayName: 'Client Modified',
@@ -150,6 +150,14 @@ export const description: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description: 'Whether to spare the Dropbox desktop apps the "file added/changed" notification',
+			},
+			{
+				displayName: 'Parallel Chunks',
+				name: 'parallelChunks',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: MAX_PARALLEL_CHUNKS, numberPrecision: 0 },
+				default: DEFAULT_PARALLEL_CHUNKS,
+				description: `For a file larger than one chunk: how many of its chunks to send at the same time (1 to ${MAX_PARALLEL_CHUNKS}). Faster on fast links; memory use is up to this many chunks. 1 sends the chunks one after another.`,
 			},
 			{
 				displayName: 'Parallel Uploads',
