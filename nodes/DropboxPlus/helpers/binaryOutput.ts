@@ -1,5 +1,7 @@
 import { NodeOperationError, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
 
+import { gatheringStream } from './hashingStream';
+
 /** The output binary field name ("Put Output File in Field"), checked to be a usable name. */
 export function requireBinaryPropertyName(ctx: IExecuteFunctions, itemIndex: number): string {
 	const raw = ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data') as unknown;
@@ -15,12 +17,12 @@ export function requireBinaryPropertyName(ctx: IExecuteFunctions, itemIndex: num
 
 type BinarySource = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
 
-/** Streams downloaded bytes into n8n's binary store (never buffered whole in memory). */
+/** Streams downloaded bytes into n8n's binary store in pieces of about 1 MiB (never buffered whole in memory). */
 export async function storeDownload(
 	ctx: IExecuteFunctions,
 	stream: NodeJS.ReadableStream,
 	fileName: string,
 	mimeType?: string,
 ): Promise<IBinaryData> {
-	return await ctx.helpers.prepareBinaryData(stream as BinarySource, fileName, mimeType);
+	return await ctx.helpers.prepareBinaryData(gatheringStream(stream) as BinarySource, fileName, mimeType);
 }

@@ -14,17 +14,36 @@ export function readableClassOf(stream: object): ReadableClass {
 	throw new TypeError('The download is not a Node.js readable stream');
 }
 
+/** Pieces handed on are gathered to about this size: n8n's binary store writes each piece with its own call. */
+export const COALESCE_BYTES = 1024 * 1024;
+
 /**
- * A pass-through of `stream` that feeds every chunk to `hasher` on its way, with the
- * source's backpressure: nothing is buffered beyond the stream's own high-water mark.
+ * A pass-through of `stream` with the source's backpressure that shows every chunk to
+ * `onChunk` on its way. The network's small pieces (16–64 KiB) are gathered into pieces of
+ * about 1 MiB, so n8n's binary store behind writes a 1 GiB file in about a thousand writes
+ * instead of tens of thousands; nothing more than one such piece is held.
  */
-export function hashingStream(stream: NodeJS.ReadableStream, hasher: ContentHasher): NodeJS.ReadableStream {
+export function gatheringStream(stream: NodeJS.ReadableStream, onChunk?: (chunk: Buffer) => void): NodeJS.ReadableStream {
 	async function* pass(): AsyncGenerator<Buffer> {
+		let gathered: Buffer[] = [];
+		let bytes = 0;
 		for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-			const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-			hasher.update(bytes);
-			yield bytes;
+			const piece = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+			onChunk?.(piece);
+			gathered.push(piece);
+			bytes += piece.length;
+			if (bytes >= COALESCE_BYTES) {
+				yield gathered.length === 1 ? gathered[0] : Buffer.concat(gathered, bytes);
+				gathered = [];
+				bytes = 0;
+			}
 		}
+		if (bytes > 0) yield Buffer.concat(gathered, bytes);
 	}
 	return readableClassOf(stream).from(pass(), { objectMode: false });
+}
+
+/** `gatheringStream` that feeds every byte to `hasher`. */
+export function hashingStream(stream: NodeJS.ReadableStream, hasher: ContentHasher): NodeJS.ReadableStream {
+	return gatheringStream(stream, (chunk) => hasher.update(chunk));
 }
