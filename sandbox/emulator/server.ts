@@ -306,7 +306,8 @@ export function makeHandler(st: State, routes: RouteTable) {
 				if (req.headers.authorization) throw badRequest(route, 'This endpoint does not accept an "Authorization" header.');
 			} else {
 				const bearer = bearerOf(route, req.headers.authorization, url.searchParams);
-				const tok = checkToken(st.tokens.get(bearer), def.scope);
+				const found = st.tokens.get(bearer);
+				const tok = checkToken(found, def.scope, found && st.accounts.get(found.accountId));
 				ctx.token = tok;
 				ctx.account = st.accounts.get(tok.accountId);
 				if (!ctx.account) throw new ApiError(401, { error_summary: 'invalid_access_token/', error: { '.tag': 'invalid_access_token' } });

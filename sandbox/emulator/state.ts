@@ -215,6 +215,13 @@ export class State {
 		return a;
 	}
 
+	/** Suspends (or reactivates) an account: its tokens stay valid, but API calls answer 401 user_suspended. */
+	setSuspended(accountId: string | undefined, suspended: boolean): Account {
+		const a = this.account(accountId);
+		a.suspended = suspended;
+		return a;
+	}
+
 	issueToken(p: { token?: string; accountId?: string; scopes?: string[]; ttlSeconds?: number | null; refresh?: boolean; appKey?: string }): { access: AccessToken; refresh?: RefreshToken } {
 		const accountId = p.accountId ?? this.defaultAccountId;
 		const scopes = p.scopes ?? ALL_SCOPES;
