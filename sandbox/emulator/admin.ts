@@ -149,6 +149,11 @@ async function dispatch(st: State, method: string, route: string, b: Body, url: 
 		case 'POST faults':
 			st.faults.set(b, b.replace === true);
 			return st.faults.snapshot();
+		case 'GET outage':
+			return st.outage;
+		case 'POST outage':
+			if (typeof b.down !== 'boolean') throw new AdminError(400, 'down: true or false');
+			return st.setOutage(b.down);
 		case 'POST cursors/expire':
 			st.expireCursors();
 			return { ok: true };
