@@ -129,7 +129,7 @@ async function dispatch(st: State, method: string, route: string, b: Body, url: 
 			return {
 				baseUrl: st.baseUrl,
 				defaultAccountId: st.defaultAccountId,
-				accounts: [...st.accounts.values()].map((a) => ({ ...accountJson(a), files: a.ns.byPath.size - 1, used: a.ns.usedBytes })),
+				accounts: [...st.accounts.values()].map((a) => ({ ...accountJson(a), files: a.ns.byPath.size - 1, used: a.ns.usedBytes, suspended: a.suspended === true })),
 				apps: [...st.apps.values()].map((a) => ({ key: a.key, webhookUrl: a.webhookUrl ?? null })),
 				tokenTtlSeconds: st.tokenTtlSeconds,
 				faults: st.faults.snapshot(),
@@ -149,6 +149,11 @@ async function dispatch(st: State, method: string, route: string, b: Body, url: 
 		case 'POST faults':
 			st.faults.set(b, b.replace === true);
 			return st.faults.snapshot();
+		case 'GET outage':
+			return st.outage;
+		case 'POST outage':
+			if (typeof b.down !== 'boolean') throw new AdminError(400, 'down: true or false');
+			return st.setOutage(b.down);
 		case 'POST cursors/expire':
 			st.expireCursors();
 			return { ok: true };
@@ -177,6 +182,11 @@ async function dispatch(st: State, method: string, route: string, b: Body, url: 
 			}
 			if (b.default === true) st.defaultAccountId = a.accountId;
 			return accountJson(a);
+		}
+		case 'POST accounts/suspend': {
+			if (typeof b.suspended !== 'boolean') throw new AdminError(400, 'suspended: true or false');
+			const a = st.setSuspended(acc(b.accountId).accountId, b.suspended);
+			return { accountId: a.accountId, suspended: a.suspended };
 		}
 		case 'POST apps':
 		case 'POST webhook': {

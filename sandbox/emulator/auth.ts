@@ -27,6 +27,8 @@ export interface Account {
 	ns: Namespace;
 	/** team member: the team space root namespace (root_info .tag team), its team */
 	team?: { id: string; name: string; rootNs: Namespace; memberId: string };
+	/** suspended by Dropbox (or, for a team member, by a team admin): API calls answer 401 user_suspended */
+	suspended?: boolean;
 }
 
 export interface AccessToken {
@@ -119,9 +121,11 @@ export function bearerOf(route: string, header: string | undefined, query: URLSe
 	return m[1];
 }
 
-export function checkToken(t: AccessToken | undefined, requiredScope: string | null, now = Date.now()): AccessToken {
+/** A valid, unexpired token of a suspended account answers `user_suspended`, whatever the scope. */
+export function checkToken(t: AccessToken | undefined, requiredScope: string | null, account?: Account, now = Date.now()): AccessToken {
 	if (!t || t.revoked) throw authError('invalid_access_token');
 	if (t.expiresAt !== null && now >= t.expiresAt) throw authError('expired_access_token');
+	if (account?.suspended) throw authError('user_suspended');
 	if (requiredScope && !t.scopes.includes(requiredScope)) {
 		throw authError('missing_scope', { required_scope: requiredScope });
 	}

@@ -43,6 +43,10 @@ export interface Emulator {
 	expireTokens(): number;
 	/** every list_folder cursor answers `reset` from now on (files are kept) */
 	expireCursors(): void;
+	/** an outage (true) or its end (false): API, content and OAuth connections are destroyed unanswered; the admin API and all state stay */
+	setOutage(down: boolean): void;
+	/** suspend (true) or reactivate (false) an account, the default one unless named: API calls answer 401 user_suspended */
+	setSuspended(suspended: boolean, accountId?: string): void;
 	issueToken(p?: { scopes?: string[]; ttlSeconds?: number | null; refresh?: boolean; accountId?: string; token?: string }): { accessToken: string; refreshToken?: string };
 	/** `opts` may be the account id (as before) or { accountId?, clientModified?, exportAs?, exportOptions?, exportable? };
 	 *  `.paper` files are non-downloadable Paper docs (export_as html) unless exportable: false */
@@ -109,6 +113,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 		setFaults: (f) => state.faults.set(f, f.replace === true),
 		expireTokens: () => state.expireAllTokens(),
 		expireCursors: () => state.expireCursors(),
+		setOutage: (down) => {
+			state.setOutage(down);
+		},
+		setSuspended: (suspended, accountId) => {
+			state.setSuspended(accountId, suspended);
+		},
 		issueToken: (p = {}) => {
 			const { access, refresh } = state.issueToken({ ...p, scopes: p.scopes ?? ALL_SCOPES });
 			return { accessToken: access.token, refreshToken: refresh?.token };

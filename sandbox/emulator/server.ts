@@ -254,6 +254,11 @@ export function makeHandler(st: State, routes: RouteTable) {
 		try {
 			const p = url.pathname;
 			if (p.startsWith('/__admin/')) return await handleAdmin(st, req, res, url);
+			if (st.outage.down) {
+				st.outage.refused++;
+				req.socket.destroy();
+				return;
+			}
 			if (p.startsWith('/__content/')) return await serveTempLink(st, req, res, url);
 			if (p.startsWith('/scl/fi/')) return await serveSharedLink(st, req, res, url);
 			if (p === '/oauth2/authorize' || p === '/oauth2/token' || p === '/oauth2/authorize/') {
@@ -306,7 +311,8 @@ export function makeHandler(st: State, routes: RouteTable) {
 				if (req.headers.authorization) throw badRequest(route, 'This endpoint does not accept an "Authorization" header.');
 			} else {
 				const bearer = bearerOf(route, req.headers.authorization, url.searchParams);
-				const tok = checkToken(st.tokens.get(bearer), def.scope);
+				const found = st.tokens.get(bearer);
+				const tok = checkToken(found, def.scope, found && st.accounts.get(found.accountId));
 				ctx.token = tok;
 				ctx.account = st.accounts.get(tok.accountId);
 				if (!ctx.account) throw new ApiError(401, { error_summary: 'invalid_access_token/', error: { '.tag': 'invalid_access_token' } });

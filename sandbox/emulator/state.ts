@@ -98,6 +98,8 @@ export class State {
 	baseUrl = '';
 	/** async batch jobs answer in_progress on their first check (as real jobs often do) */
 	jobFirstCheckInProgress = true;
+	/** an outage (admin `outage`): every API, content and OAuth request has its connection destroyed, unanswered and uncounted */
+	outage = { down: false, refused: 0 };
 	/** cap on how long a longpoll waits (ms), for tests; default the requested timeout */
 	longpollMaxMs: number | undefined = undefined;
 
@@ -212,6 +214,19 @@ export class State {
 	account(id?: string): Account {
 		const a = this.accounts.get(id ?? this.defaultAccountId);
 		if (!a) throw new Error(`unknown account ${id}`);
+		return a;
+	}
+
+	/** Starts an outage (counting refused requests from 0) or ends it (the count stays readable). */
+	setOutage(down: boolean): { down: boolean; refused: number } {
+		this.outage = { down, refused: down ? 0 : this.outage.refused };
+		return this.outage;
+	}
+
+	/** Suspends (or reactivates) an account: its tokens stay valid, but API calls answer 401 user_suspended. */
+	setSuspended(accountId: string | undefined, suspended: boolean): Account {
+		const a = this.account(accountId);
+		a.suspended = suspended;
 		return a;
 	}
 

@@ -1,6 +1,6 @@
 /**
  * Credentials under stress in real n8n (issue 9): an access token that expires in the middle of
- * an upload session, a revoked refresh token, a missing scope — and no secret in anything n8n
+ * an upload session, a revoked refresh token, a missing scope, a suspended account — and no secret in anything n8n
  * shows or writes (execution data, stdout/stderr, its log file, its database, thrown errors).
  * Every token and the app secret are recognisable strings, searched for at the end.
  */
@@ -196,7 +196,35 @@ describe('reliability in real n8n: tokens, scopes and secrets', () => {
 		expect((await h.emulator.files()).some((e) => e.path_display === '/Scoped/note.txt')).toBe(false);
 	}, 120_000);
 
-	it.todo('a suspended account: the emulator cannot suspend an account (no user_suspended answer); the node maps it to "Contact Dropbox support" (unit-tested)');
+	it('a suspended account: stops with "contact Dropbox support", after a bounded number of calls (OAuth2 and Refresh Token credentials)', async () => {
+		const oauth2Id = await oauth2();
+		const refreshId = await refreshTokenCredential((await issue()).refresh_token!);
+		await h.emulator.admin('POST', 'accounts/suspend', { suspended: true });
+		try {
+			// n8n renews the token once on the 401 and sends the call once more; the node itself never retries
+			const cases = [
+				['OAuth2', { dropboxPlusOAuth2Api: oauth2Id }, { 'users/get_current_account': 2, 'oauth2/token': 1 }],
+				// this credential starts without an access token: one grant to get the first, one more on the 401
+				['Refresh Token', { dropboxPlusApi: refreshId }, { 'users/get_current_account': 2, 'oauth2/token': 2 }],
+			] as const;
+			for (const [label, credentials, expected] of cases) {
+				await h.emulator.admin('POST', 'calls/reset');
+				const run = await runFailing(`suspended account (${label})`, [accountNode(credentials)]);
+				const error = run.nodeError('Dropbox')!;
+				console.log(`suspended account (${label}), as n8n shows it: ${error.message} — ${error.description ?? ''}`);
+				expect(error.message).toBe('The Dropbox account is suspended');
+				expect(error.description).toMatch(/^The account owner must contact Dropbox support .*a team admin must reactivate the member.* then run the workflow again\. Reconnecting the credential does not help\.$/);
+				const calls = await h.emulator.calls();
+				console.log(`suspended account (${label}), calls: ${JSON.stringify(calls.byRoute)}`);
+				expect(calls.byRoute).toEqual(expected);
+			}
+		} finally {
+			await h.emulator.admin('POST', 'accounts/suspend', { suspended: false });
+		}
+		// reactivated: the same credential works again
+		const run = await h.n8n.runWorkflow(workflow('reactivated account', [accountNode({ dropboxPlusOAuth2Api: oauth2Id })]));
+		expect(run.json('Dropbox')[0]).toMatchObject({ account_id: expect.any(String) });
+	}, 120_000);
 
 	it('more failures with recognisable secrets: an unknown access token, a 409, a connection reset on every call', async () => {
 		const credId = await oauth2();

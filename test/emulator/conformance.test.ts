@@ -4,7 +4,7 @@
  */
 import { Dropbox } from 'dropbox';
 import { startEmulator, Emulator } from '../../sandbox/emulator';
-import { raw, sdk, sdkError } from './helpers';
+import { raw, sdk, sdkAuth, sdkError } from './helpers';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 let emu: Emulator;
@@ -531,5 +531,35 @@ describe('scopes', () => {
 			checked++;
 		}
 		expect(checked).toBeGreaterThanOrEqual(40);
+	});
+});
+
+describe('accounts', () => {
+	test('a suspended account: every call answers 401 user_suspended until it is reactivated; its refresh token still gets tokens', async () => {
+		const other = emu.state.addAccount({});
+		const { accessToken, refreshToken } = emu.issueToken({ accountId: other.accountId, scopes: ['account_info.read'], refresh: true });
+		const member = sdk(emu.url, accessToken);
+		const before = await member.usersGetCurrentAccount();
+		emu.setSuspended(true, other.accountId);
+		try {
+			for (const call of [() => member.usersGetCurrentAccount(), () => member.filesListFolder({ path: '' }), () => member.filesUpload({ path: '/x.txt', contents: Buffer.from('x') })]) {
+				const e = await sdkError(call());
+				expect(e.status).toBe(401);
+				expect(e.error.error).toEqual({ '.tag': 'user_suspended' });
+				expect(e.error.error_summary).toMatch(/^user_suspended\/\.*$/);
+			}
+			// other accounts are unaffected; an unknown token is still just invalid
+			await expect(dbx.usersGetCurrentAccount()).resolves.toMatchObject({ status: 200 });
+			expect((await sdkError(sdk(emu.url, 'no-such-token').usersGetCurrentAccount())).error.error['.tag']).toBe('invalid_access_token');
+			// the token endpoint still renews (the emulator's documented choice); the new token is suspended too
+			const auth = sdkAuth(emu.url, { clientId: 'sandbox-app-key', clientSecret: 'sandbox-app-secret', refreshToken });
+			await auth.refreshAccessToken();
+			const renewed = sdk(emu.url, auth.getAccessToken());
+			expect(auth.getAccessToken()).not.toBe(accessToken);
+			expect((await sdkError(renewed.usersGetCurrentAccount())).error.error).toEqual({ '.tag': 'user_suspended' });
+		} finally {
+			emu.setSuspended(false, other.accountId);
+		}
+		expect((await member.usersGetCurrentAccount()).result).toEqual(before.result);
 	});
 });

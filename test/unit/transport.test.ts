@@ -283,6 +283,17 @@ describe('retries end to end', () => {
 		expect(error.message).toMatch(/expired/);
 	});
 
+	it('user_suspended: one call, no wait, no retry, and the fix in the error', async () => {
+		const { ctx, request } = fakeContext([httpError(401, dropboxError({ '.tag': 'user_suspended' })), { ok: 1 }]);
+		const error = await rejectionOf(dropboxRpc(ctx, 'files/list_folder/continue', { cursor: 'c' }));
+		expect(request).toHaveBeenCalledTimes(1);
+		expect(waits).toEqual([]);
+		expect(error.httpCode).toBe('401');
+		expect(error.message).toBe('The Dropbox account is suspended');
+		expect(error.description).toMatch(/contact Dropbox support/);
+		expect(error.context).toMatchObject({ dropboxTag: 'user_suspended', dropboxStatus: 401 });
+	});
+
 	it('gives up after maxAttempts with a NodeApiError that says so', async () => {
 		const { ctx, request } = fakeContext(Array.from({ length: 10 }, () => httpError(500, 'down')));
 		const error = await rejectionOf(dropboxRpc(ctx, 'files/get_metadata', { path: '/a' }, { path: '/a', itemIndex: 4 }));

@@ -86,7 +86,10 @@ function messageFor401(failure: HttpFailure, tags: string[]): [string, string] {
 				'Reconnect the credential. For the Refresh Token credential, check that the refresh token is still valid.',
 			];
 		case 'user_suspended':
-			return ['The Dropbox account is suspended', 'Contact Dropbox support; nothing in n8n can fix this.'];
+			return [
+				'The Dropbox account is suspended',
+				'The account owner must contact Dropbox support to lift the suspension (for a member of a Dropbox team, a team admin must reactivate the member in the Admin Console), then run the workflow again. Reconnecting the credential does not help.',
+			];
 		case 'route_access_denied':
 			return [
 				'This Dropbox app may not use this part of the API',

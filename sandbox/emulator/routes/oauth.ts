@@ -90,6 +90,8 @@ export async function handleOAuth(st: State, req: IncomingMessage, res: ServerRe
 			if (w.some((s) => !r.scopes.includes(s))) return oauthError(res, 400, 'invalid_scope', 'requested scope exceeds the granted scope');
 			scopes = w;
 		}
+		// A suspended account still gets a token (Dropbox documents no token-endpoint error for it):
+		// its API calls then answer 401 user_suspended, the documented signal
 		const { access } = st.issueToken({ accountId: r.accountId, scopes, appKey: app.key });
 		access.refreshToken = r.token;
 		return sendJson(res, 200, { access_token: access.token, token_type: 'bearer', expires_in: st.tokenTtlSeconds, ...(want ? { scope: scopes.join(' ') } : {}) });
