@@ -71,7 +71,7 @@ export async function createTriggerHarness(options: TriggerContextOptions): Prom
 		type: 'n8n-nodes-dropbox-plus.dropboxPlusTrigger',
 		typeVersion: 1,
 		position: [0, 0],
-		parameters: options.parameters,
+		parameters: options.parameters as INode["parameters"],
 	};
 
 	const getNodeParameter = (name: string, fallback?: unknown) => {
