@@ -92,7 +92,7 @@ export function chartSvg(report: BenchReport): string {
 				const v = panel.value(r);
 				const w = Math.max(1, (v / max) * barMax);
 				parts.push(`<rect x="${x0 + label}" y="${by}" width="${w.toFixed(1)}" height="12" fill="${colors[impl]}"/>`);
-				parts.push(`<text x="${x0 + label + w + 4}" y="${by + 10}" font-size="10">${v} ${panel.unit}</text>`);
+				parts.push(`<text x="${(x0 + label + w + 4).toFixed(1)}" y="${by + 10}" font-size="10">${v} ${panel.unit}</text>`);
 			});
 		});
 	});
