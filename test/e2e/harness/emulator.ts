@@ -43,6 +43,15 @@ export interface SeedFile {
 	clientModified?: string;
 }
 
+/** The admin seed's bulk form: `count` files of `size` bytes (same content) in one folder. */
+export interface SeedGenerate {
+	folder: string;
+	count: number;
+	size?: number;
+	prefix?: string;
+	ext?: string;
+}
+
 export interface EmulatorHandle {
 	/** e.g. https://127.0.0.1:43123 */
 	url: string;
@@ -59,7 +68,8 @@ export interface EmulatorHandle {
 	issueToken(opts?: { refreshToken?: boolean; ttlSeconds?: number | null; scopes?: string[]; appKey?: string }): Promise<IssuedToken>;
 	/** POST /__admin/expire-tokens: every access token issued so far stops working */
 	expireTokens(): Promise<{ expired: number }>;
-	seed(spec: { folders?: string[]; files?: SeedFile[]; accountId?: string }): Promise<unknown>;
+	/** generate: many small files at once, named `<prefix>-000000<ext>` (default prefix "file", ext ".txt") */
+	seed(spec: { folders?: string[]; files?: SeedFile[]; generate?: SeedGenerate; accountId?: string }): Promise<unknown>;
 	reset(): Promise<void>;
 	/** GET /__admin/calls: counts per route */
 	calls(): Promise<{ total: number; byRoute: Record<string, number> }>;

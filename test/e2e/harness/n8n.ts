@@ -234,12 +234,16 @@ export class N8n {
 	}
 
 	/** Runs `n8n <args>`; throws N8nError (with n8n's output) on a non-zero exit unless allowFailure. */
-	async cli(args: string[], { allowFailure = false, timeoutMs = 180_000, env = {} as Record<string, string> } = {}): Promise<ProcResult> {
+	async cli(
+		args: string[],
+		{ allowFailure = false, timeoutMs = 180_000, env = {} as Record<string, string>, stdoutToFile = false } = {},
+	): Promise<ProcResult> {
 		const brokerPort = await freePort();
 		const res = await runProcess(this.paths.node, [this.paths.n8nBin, ...args], {
 			cwd: this.userFolder,
 			env: this.env({ N8N_RUNNERS_BROKER_PORT: String(brokerPort), ...env }),
 			timeoutMs,
+			stdoutFile: stdoutToFile ? path.join(os.tmpdir(), `n8n-stdout-${randomBytes(6).toString('hex')}.txt`) : undefined,
 		});
 		this.log(`n8n ${args.join(' ')} → ${res.code} in ${res.ms} ms`);
 		if (res.code !== 0 && !allowFailure) throw new N8nError(`n8n ${args.join(' ')} exited with ${res.code ?? res.signal}`, res);
@@ -289,7 +293,8 @@ export class N8n {
 	 * Throws N8nError (with n8n's output and the failing node's error) if the run fails, unless allowFailure.
 	 */
 	async execute(workflowId: string, { allowFailure = false, timeoutMs = 180_000 } = {}): Promise<Execution> {
-		const res = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], { allowFailure: true, timeoutMs });
+		// through a file: n8n exits right after printing, and a pipe would lose the end of a large output
+		const res = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], { allowFailure: true, timeoutMs, stdoutToFile: true });
 		const raw = lastJsonObject(res.stdout);
 		if (!raw || !raw.data) {
 			throw new N8nError(`n8n execute --id=${workflowId} printed no execution data (exit ${res.code ?? res.signal})`, res);

@@ -37,18 +37,31 @@ export interface ProcResult {
 export async function runProcess(
 	cmd: string,
 	args: string[],
-	opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {},
+	opts: {
+		cwd?: string;
+		env?: NodeJS.ProcessEnv;
+		timeoutMs?: number;
+		input?: string;
+		/**
+		 * stdout goes to this file (read back at exit) instead of a pipe: a process that calls
+		 * process.exit() right after printing a large output (n8n execute --rawOutput) loses the
+		 * part still queued for a pipe, but not for a file
+		 */
+		stdoutFile?: string;
+	} = {},
 ): Promise<ProcResult> {
 	const started = Date.now();
+	const stdoutFd = opts.stdoutFile === undefined ? undefined : fs.openSync(opts.stdoutFile, 'w');
 	return await new Promise((resolve, reject) => {
 		const child = spawn(cmd, args, {
 			cwd: opts.cwd,
 			env: opts.env,
-			stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+			stdio: [opts.input === undefined ? 'ignore' : 'pipe', stdoutFd ?? 'pipe', 'pipe'],
 		});
+		if (stdoutFd !== undefined) fs.closeSync(stdoutFd);
 		const out: Buffer[] = [];
 		const err: Buffer[] = [];
-		child.stdout!.on('data', (c: Buffer) => out.push(c));
+		child.stdout?.on('data', (c: Buffer) => out.push(c));
 		child.stderr!.on('data', (c: Buffer) => err.push(c));
 		if (opts.input !== undefined) child.stdin!.end(opts.input);
 		const timer = opts.timeoutMs
@@ -66,12 +79,18 @@ export async function runProcess(
 			resolve({
 				code,
 				signal,
-				stdout: Buffer.concat(out).toString('utf8'),
+				stdout: opts.stdoutFile === undefined ? Buffer.concat(out).toString('utf8') : readAndRemove(opts.stdoutFile),
 				stderr: Buffer.concat(err).toString('utf8'),
 				ms: Date.now() - started,
 			});
 		});
 	});
+}
+
+function readAndRemove(file: string): string {
+	const text = fs.readFileSync(file, 'utf8');
+	fs.rmSync(file, { force: true });
+	return text;
 }
 
 /** The last `max` characters of a text, for error messages. */

@@ -1,0 +1,105 @@
+/**
+ * Measuring one `n8n execute`: the peak RSS of that process (its kernel high-water mark,
+ * /proc/<pid>/status VmHWM, read every 50 ms while it runs), the wall time n8n recorded for the
+ * measured node (runData[node][0].executionTime), and the Dropbox API calls the emulator counted.
+ */
+import * as fs from 'node:fs';
+
+import type { Execution, Harness } from '../../test/e2e/harness';
+
+const SAMPLE_MS = 50;
+
+/** Pids of processes whose command line is `… execute --id=<workflowId> …`. */
+function executePids(workflowId: string): number[] {
+	const pids: number[] = [];
+	for (const entry of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		let args: string[];
+		try {
+			args = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+		} catch {
+			continue; // gone
+		}
+		if (args.includes('execute') && args.includes(`--id=${workflowId}`)) pids.push(Number(entry));
+	}
+	return pids;
+}
+
+/** VmHWM (peak resident set) of a process in MiB, undefined once it has exited. */
+function highWaterMiB(pid: number): number | undefined {
+	try {
+		const match = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+		return match ? Number(match[1]) / 1024 : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Runs `work` (which starts `n8n execute --id=<workflowId>`) and reports the largest VmHWM seen
+ * of that process. VmHWM only grows, so a late sample holds the peak; growth in the last
+ * sampling interval before the process exits is missed (undefined if no sample was taken).
+ */
+export async function peakRssOf<T>(workflowId: string, work: () => Promise<T>): Promise<{ result: T; peakMiB?: number }> {
+	let peak: number | undefined;
+	const sample = () => {
+		for (const pid of executePids(workflowId)) {
+			const hwm = highWaterMiB(pid);
+			if (hwm !== undefined) peak = Math.max(peak ?? 0, hwm);
+		}
+	};
+	const timer = setInterval(sample, SAMPLE_MS);
+	try {
+		return { result: await work(), peakMiB: peak };
+	} finally {
+		clearInterval(timer);
+	}
+}
+
+export interface MeasuredRun {
+	execution: Execution;
+	/** the measured node's own execution time, in seconds */
+	wallSeconds: number;
+	/** the whole `n8n execute` process, start to exit, in seconds */
+	processSeconds: number;
+	peakRssMiB?: number;
+	apiCalls: number;
+	callsByRoute: Record<string, number>;
+}
+
+/** The failure of a node or workflow, as one line. */
+export function executionError(execution: Execution, nodeName: string): string | undefined {
+	const e = execution.nodeError(nodeName) ?? execution.error;
+	if (!e && execution.status !== 'error') return undefined;
+	const parts = [e?.message, e?.description, e?.httpCode ? `HTTP ${e.httpCode}` : undefined].filter(Boolean);
+	return parts.length ? parts.join(' — ') : `execution ended with status ${execution.status}`;
+}
+
+/** Imports a workflow, then executes it measured: peak RSS, `nodeName`'s time, API calls. */
+export async function measureWorkflow(
+	h: Harness,
+	wf: Parameters<Harness['n8n']['importWorkflow']>[0],
+	nodeName: string,
+	timeoutMs: number,
+): Promise<MeasuredRun> {
+	const id = await h.n8n.importWorkflow(wf);
+	const before = await h.emulator.calls();
+	const started = Date.now();
+	const { result: execution, peakMiB } = await peakRssOf(id, async () => await h.n8n.execute(id, { allowFailure: true, timeoutMs }));
+	const processSeconds = (Date.now() - started) / 1000;
+	const after = await h.emulator.calls();
+	const callsByRoute: Record<string, number> = {};
+	for (const [route, n] of Object.entries(after.byRoute)) {
+		const delta = n - (before.byRoute[route] ?? 0);
+		if (delta > 0) callsByRoute[route] = delta;
+	}
+	const nodeRun = execution.runData[nodeName]?.[0];
+	return {
+		execution,
+		wallSeconds: typeof nodeRun?.executionTime === 'number' ? nodeRun.executionTime / 1000 : NaN,
+		processSeconds,
+		peakRssMiB: peakMiB,
+		apiCalls: after.total - before.total,
+		callsByRoute,
+	};
+}

@@ -1,0 +1,68 @@
+/**
+ * What a benchmark run measures: the sizes of each scenario (full, or small for a quick run)
+ * and which scenarios run. From the environment: BENCH_QUICK=1, BENCH_ONLY=1,2,5L (numbers; a
+ * number alone selects its latency variant too, "5L" only the latency variant).
+ */
+const MiB = 1024 * 1024;
+
+export interface BenchSizes {
+	/** bytes of the file uploaded/downloaded in scenarios 1 and 3 */
+	smallFile: number;
+	/** bytes of the file uploaded/downloaded in scenarios 2 and 4 */
+	largeFile: number;
+	/** entries of the folder listed in scenario 5 */
+	listEntries: number;
+	/** items deleted (6) and copied (8) */
+	batchItems: number;
+	/** files uploaded as items in scenario 7, and their size */
+	uploadItems: number;
+	uploadItemBytes: number;
+	/** latency the emulator adds per call in the latency variants of 5–8 (none: no latency runs) */
+	latencyMs?: number;
+}
+
+export interface BenchOptions {
+	quick: boolean;
+	sizes: BenchSizes;
+	/** scenario ids to run (e.g. '1', '5L'); undefined: all */
+	only?: string[];
+}
+
+export const FULL_SIZES: BenchSizes = {
+	smallFile: 100 * MiB,
+	largeFile: 1024 * MiB,
+	listEntries: 50_000,
+	batchItems: 1_000,
+	uploadItems: 500,
+	uploadItemBytes: 10 * 1024,
+	latencyMs: 20,
+};
+
+export const QUICK_SIZES: BenchSizes = {
+	smallFile: 1 * MiB,
+	largeFile: 2 * MiB,
+	listEntries: 200,
+	batchItems: 20,
+	uploadItems: 20,
+	uploadItemBytes: 10 * 1024,
+};
+
+export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): BenchOptions {
+	const quick = env.BENCH_QUICK === '1';
+	const only = env.BENCH_ONLY?.split(',')
+		.map((s) => s.trim().toUpperCase())
+		.filter(Boolean);
+	return { quick, sizes: quick ? QUICK_SIZES : FULL_SIZES, only: only?.length ? only : undefined };
+}
+
+/** Whether a scenario id ('5', '5L') is selected by `only`. */
+export function selected(id: string, only?: string[]): boolean {
+	if (!only) return true;
+	return only.includes(id) || only.includes(id.replace(/L$/, ''));
+}
+
+export function formatBytes(n: number): string {
+	if (n >= 1024 * MiB && n % (1024 * MiB) === 0) return `${n / (1024 * MiB)} GiB`;
+	if (n >= MiB) return `${+(n / MiB).toFixed(1)} MiB`;
+	return `${+(n / 1024).toFixed(1)} KiB`;
+}
