@@ -139,6 +139,12 @@ async function dispatch(st: State, method: string, route: string, b: Body, url: 
 			st.reset();
 			if (b.keepCalls !== true) st.calls = { total: 0, byRoute: {} };
 			return { ok: true, defaultAccountId: st.defaultAccountId };
+		case 'POST state/save':
+			try {
+				return st.save();
+			} catch (e) {
+				throw new AdminError(400, (e as Error).message);
+			}
 		case 'GET calls':
 			return st.calls;
 		case 'POST calls/reset':
@@ -149,11 +155,6 @@ async function dispatch(st: State, method: string, route: string, b: Body, url: 
 		case 'POST faults':
 			st.faults.set(b, b.replace === true);
 			return st.faults.snapshot();
-		case 'GET outage':
-			return st.outage;
-		case 'POST outage':
-			if (typeof b.down !== 'boolean') throw new AdminError(400, 'down: true or false');
-			return st.setOutage(b.down);
 		case 'POST cursors/expire':
 			st.expireCursors();
 			return { ok: true };

@@ -61,6 +61,11 @@ export function newAccountId(): string {
 	return 'dbid:AA' + randomBytes(24).toString('base64url').slice(0, 30);
 }
 
+/** Keeps new namespace ids clear of one that already exists (a namespace loaded from a state file). */
+export function reserveNamespaceId(id: string): void {
+	nsCounter = Math.max(nsCounter, Number(id) || 0);
+}
+
 export function newNamespace(): Namespace {
 	return new Namespace(String(++nsCounter));
 }

@@ -1,4 +1,4 @@
-/** CLI: npm run emulator -- --port 8787 --access-token test-token [--tls-dir DIR] [--data-dir DIR] [--token-ttl S] ... */
+/** CLI: npm run emulator -- --port 8787 --access-token test-token [--tls-dir DIR] [--data-dir DIR] [--state-file FILE] [--token-ttl S] ... */
 import { startEmulator } from './index';
 import type { FaultConfig } from './faults';
 
@@ -21,6 +21,8 @@ const HELP = `Dropbox emulator
   --access-token T      a valid token with full scopes for the default account
   --tls-dir DIR         serve HTTPS; writes DIR/ca.pem
   --data-dir DIR        where file contents live (default: temp dir, removed on exit)
+  --state-file FILE     keep the state across restarts: loaded at start if it exists, saved on exit
+                        (file contents in --data-dir, default FILE.data)
   --token-ttl S         lifetime of issued access tokens in seconds (default 14400)
   --app-key K --app-secret S   the OAuth app (default sandbox-app-key / sandbox-app-secret)
   --webhook-url URL     send signed webhook notifications there
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
 		accessToken: a['access-token'],
 		tlsDir: a['tls-dir'],
 		dataDir: a['data-dir'],
+		stateFile: a['state-file'],
 		tokenTtlSeconds: num('token-ttl'),
 		appKey: a['app-key'],
 		appSecret: a['app-secret'],

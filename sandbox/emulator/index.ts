@@ -43,8 +43,6 @@ export interface Emulator {
 	expireTokens(): number;
 	/** every list_folder cursor answers `reset` from now on (files are kept) */
 	expireCursors(): void;
-	/** an outage (true) or its end (false): API, content and OAuth connections are destroyed unanswered; the admin API and all state stay */
-	setOutage(down: boolean): void;
 	/** suspend (true) or reactivate (false) an account, the default one unless named: API calls answer 401 user_suspended */
 	setSuspended(suspended: boolean, accountId?: string): void;
 	issueToken(p?: { scopes?: string[]; ttlSeconds?: number | null; refresh?: boolean; accountId?: string; token?: string }): { accessToken: string; refreshToken?: string };
@@ -113,9 +111,6 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 		setFaults: (f) => state.faults.set(f, f.replace === true),
 		expireTokens: () => state.expireAllTokens(),
 		expireCursors: () => state.expireCursors(),
-		setOutage: (down) => {
-			state.setOutage(down);
-		},
 		setSuspended: (suspended, accountId) => {
 			state.setSuspended(accountId, suspended);
 		},

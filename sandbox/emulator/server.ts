@@ -254,11 +254,6 @@ export function makeHandler(st: State, routes: RouteTable) {
 		try {
 			const p = url.pathname;
 			if (p.startsWith('/__admin/')) return await handleAdmin(st, req, res, url);
-			if (st.outage.down) {
-				st.outage.refused++;
-				req.socket.destroy();
-				return;
-			}
 			if (p.startsWith('/__content/')) return await serveTempLink(st, req, res, url);
 			if (p.startsWith('/scl/fi/')) return await serveSharedLink(st, req, res, url);
 			if (p === '/oauth2/authorize' || p === '/oauth2/token' || p === '/oauth2/authorize/') {

@@ -10,6 +10,7 @@ import { Webhooks } from './webhooks';
 import { ContentHasher } from './hash';
 import type { Json } from './errors';
 import { Namespace, Node } from './tree';
+import { loadState, saveState } from './persist';
 
 export interface EmulatorOptions {
 	port?: number;
@@ -18,8 +19,13 @@ export interface EmulatorOptions {
 	tlsDir?: string;
 	/** a valid access token (full scopes, never expires unless tokenTtlSeconds applies) for the default account */
 	accessToken?: string;
-	/** where file contents live; default a fresh temp dir (removed on close) */
+	/** where file contents live; default a fresh temp dir (removed on close), or `<stateFile>.data` with a stateFile */
 	dataDir?: string;
+	/**
+	 * keep the state across restarts: loaded at start when the file exists, saved on close (and by
+	 * admin `POST state/save`). Files, tokens and cursors are then as before the restart.
+	 */
+	stateFile?: string;
 	/** lifetime of tokens issued by oauth2/token and admin (default 14400) */
 	tokenTtlSeconds?: number;
 	appKey?: string;
@@ -98,14 +104,12 @@ export class State {
 	baseUrl = '';
 	/** async batch jobs answer in_progress on their first check (as real jobs often do) */
 	jobFirstCheckInProgress = true;
-	/** an outage (admin `outage`): every API, content and OAuth request has its connection destroyed, unanswered and uncounted */
-	outage = { down: false, refused: 0 };
 	/** cap on how long a longpoll waits (ms), for tests; default the requested timeout */
 	longpollMaxMs: number | undefined = undefined;
 
 	constructor(readonly opts: EmulatorOptions) {
-		this.ownsDataDir = !opts.dataDir;
-		this.dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'dropbox-emulator-'));
+		this.ownsDataDir = !opts.dataDir && !opts.stateFile;
+		this.dataDir = opts.dataDir ?? (opts.stateFile ? `${opts.stateFile}.data` : mkdtempSync(join(tmpdir(), 'dropbox-emulator-')));
 		mkdirSync(this.dataDir, { recursive: true });
 		this.store = new BlobStore(this.dataDir);
 		this.faults = new Faults(opts.faults?.seed ?? 1);
@@ -113,6 +117,13 @@ export class State {
 		this.tokenTtlSeconds = opts.tokenTtlSeconds ?? 14400;
 		this.maxRequestBytes = opts.maxRequestBytes ?? 150 * 1024 * 1024;
 		this.init();
+		if (opts.stateFile) loadState(this, opts.stateFile);
+	}
+
+	/** Writes the state file (see `stateFile`); returns its path and size. */
+	save(): { stateFile: string; bytes: number } {
+		if (!this.opts.stateFile) throw new Error('started without a stateFile: nothing to save to');
+		return { stateFile: this.opts.stateFile, bytes: saveState(this, this.opts.stateFile) };
 	}
 
 	/** Fresh state: one app, one account, the start token. */
@@ -168,7 +179,6 @@ export class State {
 			allocated: p.allocated ?? 2 * 1024 ** 4,
 			ns,
 		};
-		ns.onChange = () => this.changed(acc.accountId);
 		this.accounts.set(acc.accountId, acc);
 		this.namespaces.set(ns.id, ns);
 		if (p.team) {
@@ -181,21 +191,28 @@ export class State {
 				rootNs = t.rootNamespaceId ? new Namespace(t.rootNamespaceId) : newNamespace();
 				this.namespaces.set(rootNs.id, rootNs);
 			}
-			const root = rootNs;
-			const prev = root.onChange;
-			root.onChange = () => {
-				prev?.();
-				this.changed(acc.accountId);
-			};
 			acc.team = {
 				id: t.id ?? mate?.team?.id ?? 'dbtid:AA' + randomBytes(20).toString('base64url').slice(0, 28),
 				name: t.name ?? mate?.team?.name ?? 'Sandbox Team',
-				rootNs: root,
+				rootNs,
 				memberId: 'dbmid:AA' + randomBytes(20).toString('base64url').slice(0, 28),
 			};
-			for (const f of p.teamFolders ?? []) this.addTeamFolder(acc, f);
 		}
+		this.listen(acc);
+		if (acc.team) for (const f of p.teamFolders ?? []) this.addTeamFolder(acc, f);
 		return acc;
+	}
+
+	/** Changes in the account's namespaces (home, and the team space root shared with its team) notify it. */
+	listen(acc: Account): void {
+		acc.ns.onChange = () => this.changed(acc.accountId);
+		if (!acc.team) return;
+		const root = acc.team.rootNs;
+		const prev = root.onChange;
+		root.onChange = () => {
+			prev?.();
+			this.changed(acc.accountId);
+		};
 	}
 
 	/** A team folder: a mounted folder at the team space root (FolderMetadata with sharing_info). */
@@ -215,12 +232,6 @@ export class State {
 		const a = this.accounts.get(id ?? this.defaultAccountId);
 		if (!a) throw new Error(`unknown account ${id}`);
 		return a;
-	}
-
-	/** Starts an outage (counting refused requests from 0) or ends it (the count stays readable). */
-	setOutage(down: boolean): { down: boolean; refused: number } {
-		this.outage = { down, refused: down ? 0 : this.outage.refused };
-		return this.outage;
 	}
 
 	/** Suspends (or reactivates) an account: its tokens stay valid, but API calls answer 401 user_suspended. */
@@ -286,6 +297,7 @@ export class State {
 
 	close(): void {
 		this.webhooks.close();
+		if (this.opts.stateFile) this.save();
 		if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
 	}
 }

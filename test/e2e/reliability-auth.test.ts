@@ -213,7 +213,7 @@ describe('reliability in real n8n: tokens, scopes and secrets', () => {
 				const error = run.nodeError('Dropbox')!;
 				console.log(`suspended account (${label}), as n8n shows it: ${error.message} — ${error.description ?? ''}`);
 				expect(error.message).toBe('The Dropbox account is suspended');
-				expect(error.description).toMatch(/^The account owner must contact Dropbox support .*a team admin must reactivate the member.* then run the workflow again\. Reconnecting the credential does not help\.$/);
+				expect(error.description).toMatch(/^Dropbox has disabled this account; this is not a problem with n8n or with the credential, and reconnecting it does not help\. The account owner must contact Dropbox support .*a team admin must reactivate the member.* then run the workflow again\.$/);
 				const calls = await h.emulator.calls();
 				console.log(`suspended account (${label}), calls: ${JSON.stringify(calls.byRoute)}`);
 				expect(calls.byRoute).toEqual(expected);

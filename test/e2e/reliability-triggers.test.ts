@@ -2,16 +2,16 @@
  * The triggers under repeated, bursty and reset deliveries and outages in a running n8n
  * (issue 9): every change is emitted once, counted over all executions of the workflow.
  * - the Instant Trigger: a burst of 100 changes, the same notification three times, a cursor reset;
- * - the polling trigger: Dropbox unreachable for a while (the emulator's `outage` switch, how a
- *   restart with its state kept looks to n8n: every connection dropped), then back with the same
- *   data, or back having lost every cursor (`reset`).
+ * - the polling trigger: the emulator stops while n8n keeps polling, and starts again on the same
+ *   port with its state (a state file: files, tokens, cursors as before), or fresh (every stored
+ *   cursor unknown: `reset`).
  *
  * Not covered (by design, see the README): deletions made between the last read and a cursor
  * reset are not reported.
  */
 import { randomUUID } from 'node:crypto';
 
-import { HARNESS_TIMEOUT_MS, NODE_PREFIX, startHarness, waitFor, workflow, type Harness, type N8nServer } from './harness';
+import { HARNESS_TIMEOUT_MS, NODE_PREFIX, oauth2Credential, startHarness, waitFor, workflow, type Harness, type N8nServer } from './harness';
 import { signedNotification } from './support/reliability';
 
 const BURST = 100;
@@ -126,7 +126,7 @@ describe('reliability in real n8n: Instant Trigger deliveries', () => {
 	}, 120_000);
 });
 
-describe('reliability in real n8n: the polling trigger while Dropbox is unreachable', () => {
+describe('reliability in real n8n: the polling trigger while Dropbox restarts', () => {
 	const POLL = 'Dropbox changed (poll)';
 	// n8n refuses a poll time more often than once a minute, but takes several: three, 20 s apart
 	const POLL_EVERY_S = 20;
@@ -153,37 +153,40 @@ describe('reliability in real n8n: the polling trigger while Dropbox is unreacha
 		return await emitted();
 	}
 
-	/** Takes Dropbox down until at least one poll failed on it (each gives up after its 6 attempts, about 8-16 s). */
-	async function outageWithFailedPoll(): Promise<void> {
+	/** Stops the emulator until at least one poll failed on it (each gives up after its 6 attempts, about 8-16 s). */
+	async function downWithFailedPoll(): Promise<void> {
 		const failedBefore = (await failedPolls()).length;
-		expect(await h.emulator.admin('POST', 'outage', { down: true })).toEqual({ down: true, refused: 0 });
-		await waitFor('a poll to fail during the outage', async () => (await failedPolls()).length > failedBefore, {
+		await h.emulator.shutDown();
+		await waitFor('a poll to fail while Dropbox is down', async () => (await failedPolls()).length > failedBefore, {
 			timeoutMs: (POLL_EVERY_S + 30) * 1000,
 			intervalMs: 1000,
 		});
 	}
 
 	beforeAll(async () => {
-		h = await startHarness();
-		await h.emulator.seed({ folders: ['/Watch'], files: [{ path: '/Watch/old.txt', content: 'version 1' }] });
-		const credId = await h.importApiCredential();
+		h = await startHarness({ emulator: { restartable: true } });
+		await h.emulator.seed({ files: [{ path: '/old.txt', content: 'version 1' }, { path: '/doomed.txt', content: 'x' }] });
+		// an OAuth2 credential holding the emulator's start token: it never expires, and a fresh emulator knows it too
+		const credential = await oauth2Credential(h.emulator);
+		credential.data.oauthTokenData = { ...(credential.data.oauthTokenData as object), access_token: h.emulator.accessToken };
+		const credId = await h.n8n.importCredential(credential);
 		workflowId = await h.n8n.importWorkflow(
 			workflow(
-				'reliability: polling trigger and outages',
+				'reliability: polling trigger and restarts',
 				[
 					{
 						name: POLL,
 						type: `${NODE_PREFIX}.dropboxPlusTrigger`,
 						parameters: {
-							authentication: 'refreshToken',
+							authentication: 'oAuth2',
 							pollTimes,
 							events: ['fileCreated', 'fileUpdated', 'fileDeleted'],
-							folder: { __rl: true, mode: 'path', value: '/Watch' },
+							folder: { __rl: true, mode: 'path', value: '/' },
 							includeSubfolders: false,
 							attachContent: 'none',
 							filters: {},
 						},
-						credentials: { dropboxPlusApi: credId },
+						credentials: { dropboxPlusOAuth2Api: credId },
 					},
 				],
 				{ trigger: false },
@@ -195,51 +198,47 @@ describe('reliability in real n8n: the polling trigger while Dropbox is unreacha
 	}, HARNESS_TIMEOUT_MS);
 
 	afterAll(async () => {
-		await h?.emulator.admin('POST', 'outage', { down: false });
 		await h?.stop();
 	});
 
-	it('Dropbox unreachable for a while, then back with the same data: the polls in between fail, every change before and during the outage is emitted once, and polling goes on', async () => {
-		// changes the trigger has not read yet when Dropbox goes away
-		await h.emulator.seed({ files: [{ path: '/Watch/before 1.txt', content: 'a' }, { path: '/Watch/before 2 😀.txt', content: 'b' }] });
-		await outageWithFailedPoll();
-		// changes made meanwhile (in Dropbox, by other clients)
-		await h.emulator.seed({ files: [{ path: '/Watch/during.txt', content: 'c' }, { path: '/Watch/old.txt', content: 'version 2' }] });
-		const { refused } = await h.emulator.admin<{ refused: number }>('POST', 'outage', { down: false });
+	it('the emulator stops and starts again with its state: the polls in between fail, every change before and after the restart is emitted once, and polling goes on', async () => {
+		// changes the trigger has probably not read yet when Dropbox goes away
+		await h.emulator.seed({ files: [{ path: '/before 1.txt', content: 'a' }, { path: '/before 2 😀.txt', content: 'b' }] });
+		await downWithFailedPoll();
 		const failed = await failedPolls();
-		console.log(`outage: ${failed.length} failed poll(s), ${refused} refused connection(s); as n8n shows it: ${failed[0].error?.message} — ${failed[0].error?.description ?? ''}`);
-		expect(refused).toBeGreaterThanOrEqual(6);
-		for (const f of failed) expect(f.error?.message).toMatch(/^Could not reach Dropbox \(ECONNRESET\) \(gave up after 6 attempts\)$/);
+		console.log(`restart: ${failed.length} failed poll(s); as n8n shows it: ${failed[0].error?.message} — ${failed[0].error?.description ?? ''}`);
+		for (const f of failed) expect(f.error?.message).toMatch(/^Could not reach Dropbox \(ECONNREFUSED\) \(gave up after 6 attempts\)$/);
+		await h.emulator.startAgain('kept');
+		// changes right after the restart: the stored cursor is still valid and sees them
+		await h.emulator.seed({ files: [{ path: '/after restart.txt', content: 'c' }, { path: '/old.txt', content: 'version 2' }] });
+		await h.emulator.rpc('files/delete_v2', { path: '/doomed.txt' });
 
-		const expected = ['fileCreated /Watch/before 1.txt', 'fileCreated /Watch/before 2 😀.txt', 'fileCreated /Watch/during.txt', 'fileUpdated /Watch/old.txt'];
-		expect([...(await waitForItems(4))].sort()).toEqual(expected);
+		const expected = ['fileCreated /after restart.txt', 'fileCreated /before 1.txt', 'fileCreated /before 2 😀.txt', 'fileDeleted /doomed.txt', 'fileUpdated /old.txt'];
+		expect([...(await waitForItems(expected.length))].sort()).toEqual(expected);
 		// polling goes on: a later change comes once, and nothing earlier comes again
-		await h.emulator.seed({ files: [{ path: '/Watch/after.txt', content: 'd' }] });
-		const items = await waitForItems(5);
-		expect(items.slice(4)).toEqual(['fileCreated /Watch/after.txt']);
-		expect([...items].sort()).toEqual([...expected, 'fileCreated /Watch/after.txt'].sort());
+		await h.emulator.seed({ files: [{ path: '/later.txt', content: 'd' }] });
+		const items = await waitForItems(expected.length + 1);
+		expect(items.slice(expected.length)).toEqual(['fileCreated /later.txt']);
+		expect([...items].sort()).toEqual([...expected, 'fileCreated /later.txt'].sort());
 		expect((await failedPolls()).length).toBe(failed.length);
 	}, 170_000);
 
-	it('Dropbox back having lost the cursors (every cursor answers reset): the trigger starts over with a log line, reports the files changed meanwhile once, and no storm of old ones', async () => {
+	it('the emulator starts again having lost its state (fresh: the stored cursor is unknown, reset): the trigger starts over with a log line, no storm of old files, later changes once', async () => {
 		const before = await emitted();
-		await outageWithFailedPoll();
-		await h.emulator.seed({ files: [{ path: '/Watch/while lost.txt', content: 'e' }] });
-		await h.emulator.admin('POST', 'cursors/expire');
-		// the recovery listing reports files modified at least a whole second before the new cursor
-		await new Promise((r) => setTimeout(r, 1500));
-		await h.emulator.admin('POST', 'outage', { down: false });
+		await downWithFailedPoll();
+		await h.emulator.startAgain('lost');
 		await waitFor('the reset to be logged', async () => /expired the change cursor of "Dropbox changed \(poll\)" \(reset\)/.test(server.log), {
 			timeoutMs: 2 * POLL_EVERY_S * 1000,
 			intervalMs: 500,
 		});
-		console.log(`reset, as n8n logs it: ${/.*expired the change cursor.*/.exec(server.log)?.[0]}`);
-		const afterReset = (await waitForItems(before.length + 1)).slice(before.length);
-		// the file created meanwhile, once; none of the folder's other files again
-		expect(afterReset).toEqual(['fileCreated /Watch/while lost.txt']);
-		await h.emulator.seed({ files: [{ path: '/Watch/after reset.txt', content: 'f' }] });
-		const items = await waitForItems(before.length + 2);
-		expect(items.slice(before.length)).toEqual(['fileCreated /Watch/while lost.txt', 'fileCreated /Watch/after reset.txt']);
+		const logged = /.*expired the change cursor.*/.exec(server.log)![0];
+		console.log(`reset, as n8n logs it: ${logged}`);
+		expect(logged).toMatch(/watching again from now; 0 file\(s\) changed since the last check are reported/);
+		expect(await emitted()).toEqual(before);
+		// the new baseline works: a change made now comes once, and none of the old ones again
+		await h.emulator.seed({ files: [{ path: '/after reset.txt', content: 'e' }] });
+		const items = await waitForItems(before.length + 1);
+		expect(items.slice(before.length)).toEqual(['fileCreated /after reset.txt']);
 		expect(new Set(items).size).toBe(items.length);
 		expect(server.packageLoadErrors()).toEqual([]);
 	}, 170_000);

@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 
 /** A fetch for the SDK that sends every Dropbox URL (any host) to the emulator's origin. */
-export function emulatorFetch(base: string, agent?: https.Agent) {
+export function emulatorFetch(base: string, agent?: http.Agent) {
 	// eslint-disable-next-line @typescript-eslint/no-explicit-any
 	return (url: string, init: any) => nodeFetch(url.replace(/^https:\/\/[^/]+/, base), { ...init, ...(agent ? { agent } : {}) });
 }

@@ -295,27 +295,3 @@ describe('TLS', () => {
 		}
 	});
 });
-
-describe('outage', () => {
-	test('while down every API, content and OAuth connection is destroyed unanswered; the admin API answers; afterwards everything is as before', async () => {
-		const dbx = sdk(emu.url, TOKEN);
-		await dbx.filesUpload({ path: '/outage/kept.txt', contents: Buffer.from('kept') });
-		const { result: before } = await dbx.filesListFolderGetLatestCursor({ path: '/outage' });
-		emu.resetCalls();
-		const down = await raw(emu.url, '/__admin/outage', { body: JSON.stringify({ down: true }) });
-		expect(down.json()).toEqual({ down: true, refused: 0 });
-		try {
-			await expect(dbx.filesListFolderContinue({ cursor: before.cursor })).rejects.toMatchObject({ code: 'ECONNRESET' });
-			await expect(raw(emu.url, '/2/files/download', { headers: { ...auth, 'Dropbox-API-Arg': '{"path":"/outage/kept.txt"}' } })).rejects.toMatchObject({ code: 'ECONNRESET' });
-			await expect(raw(emu.url, '/oauth2/token', { body: 'grant_type=refresh_token' })).rejects.toMatchObject({ code: 'ECONNRESET' });
-			// changes made meanwhile (by other Dropbox clients) are kept
-			await emu.seedFile('/outage/during.txt', 'new');
-			expect((await raw(emu.url, '/__admin/outage', { method: 'GET' })).json()).toEqual({ down: true, refused: 3 });
-		} finally {
-			emu.setOutage(false);
-		}
-		expect(emu.calls().total).toBe(0);
-		const { result: changes } = await dbx.filesListFolderContinue({ cursor: before.cursor });
-		expect(changes.entries.map((e) => e.path_display)).toEqual(['/outage/during.txt']);
-	});
-});

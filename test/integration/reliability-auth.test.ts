@@ -25,7 +25,7 @@ describe('a suspended account', () => {
 		emu.resetCalls();
 		const error = await failure(run(emu, parameters));
 		expect(error.message).toBe('The Dropbox account is suspended');
-		expect(error.description).toMatch(/^The account owner must contact Dropbox support .* then run the workflow again\. Reconnecting the credential does not help\.$/);
+		expect(error.description).toMatch(/^Dropbox has disabled this account; this is not a problem with n8n or with the credential, .*The account owner must contact Dropbox support .* then run the workflow again\.$/);
 		expect(error.context).toMatchObject({ dropboxTag: 'user_suspended', dropboxStatus: 401 });
 		expect(emu.calls()).toEqual({ total: 1, byRoute: { [route]: 1 } });
 	});

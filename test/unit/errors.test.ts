@@ -168,7 +168,7 @@ describe('every Dropbox error shape becomes a message a user can act on', () => 
 	it('401 user_suspended', async () => {
 		const { options } = await translate(httpError(401, dropboxError({ '.tag': 'user_suspended' })));
 		expect(options.message).toBe('The Dropbox account is suspended');
-		expect(options.description).toMatch(/^The account owner must contact Dropbox support .*a team admin must reactivate the member.*then run the workflow again/);
+		expect(options.description).toMatch(/^Dropbox has disabled this account; this is not a problem with n8n or with the credential.* The account owner must contact Dropbox support .*a team admin must reactivate the member.*then run the workflow again\.$/);
 	});
 
 	it('401 route_access_denied', async () => {

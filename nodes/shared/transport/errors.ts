@@ -88,7 +88,7 @@ function messageFor401(failure: HttpFailure, tags: string[]): [string, string] {
 		case 'user_suspended':
 			return [
 				'The Dropbox account is suspended',
-				'The account owner must contact Dropbox support to lift the suspension (for a member of a Dropbox team, a team admin must reactivate the member in the Admin Console), then run the workflow again. Reconnecting the credential does not help.',
+				'Dropbox has disabled this account; this is not a problem with n8n or with the credential, and reconnecting it does not help. The account owner must contact Dropbox support to lift the suspension (for a member of a Dropbox team, a team admin must reactivate the member in the Admin Console), then run the workflow again.',
 			];
 		case 'route_access_denied':
 			return [

@@ -19,6 +19,8 @@ export interface EmulatorStartOptions {
 	verbose?: boolean;
 	/** where the CA is written (default: a fresh temp dir) */
 	tlsDir?: string;
+	/** keep the state in a state file (in the TLS dir), so that a restart (shutDown, startAgain) brings it back */
+	restartable?: boolean;
 }
 
 /** What the admin API's `POST /__admin/tokens` answers. */
@@ -81,6 +83,10 @@ export interface EmulatorHandle {
 	download(p: string, token?: string): Promise<Buffer>;
 	/** the environment n8n needs so that Dropbox hosts reach this emulator */
 	routingEnv(): Record<string, string>;
+	/** stops the emulator process as a restart does (the state is saved when `restartable`); connections are refused until startAgain */
+	shutDown(): Promise<void>;
+	/** starts it again on the same port with the same TLS certificate: with the saved state, or fresh (`lost`: no file, token, cursor from before) */
+	startAgain(state?: 'kept' | 'lost'): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -113,20 +119,31 @@ export async function startEmulator(opts: EmulatorStartOptions = {}): Promise<Em
 	const accessToken = opts.accessToken ?? 'sandbox-access-token';
 	const appKey = opts.appKey ?? 'sandbox-app-key';
 	const appSecret = opts.appSecret ?? 'sandbox-app-secret';
-	const started = await mod.startEmulator({
-		port: opts.port ?? 0,
-		host: '127.0.0.1',
-		tlsDir,
-		accessToken,
-		appKey,
-		appSecret,
-		tokenTtlSeconds: opts.tokenTtlSeconds,
-		verbose: opts.verbose,
-	});
+	const stateFile = opts.restartable ? path.join(tlsDir, 'emulator-state.json') : undefined;
+	const boot = async (onPort: number | undefined, withState: boolean) =>
+		await mod.startEmulator({
+			port: onPort ?? 0,
+			host: '127.0.0.1',
+			tlsDir,
+			accessToken,
+			appKey,
+			appSecret,
+			tokenTtlSeconds: opts.tokenTtlSeconds,
+			verbose: opts.verbose,
+			stateFile: withState ? stateFile : undefined,
+		});
+	let started: StartedEmulator | undefined = await boot(opts.port, true);
 	let port = started.port;
 	const baseUrl = started.url ?? started.baseUrl;
 	if (!port && baseUrl) port = Number(new URL(baseUrl).port);
 	if (!port && started.server) port = (started.server.address() as { port: number }).port;
+	const close = async () => {
+		const running = started;
+		started = undefined;
+		if (running?.close) await running.close();
+		else if (running?.stop) await running.stop();
+		else if (running?.server) await new Promise<void>((r) => running.server!.close(() => r()));
+	};
 	if (!port) throw new Error('could not tell which port the emulator listens on');
 	const caFile = path.join(tlsDir, 'ca.pem');
 	if (!fs.existsSync(caFile)) throw new Error(`the emulator wrote no CA at ${caFile}`);
@@ -207,10 +224,13 @@ export async function startEmulator(opts: EmulatorStartOptions = {}): Promise<Em
 			return res.body;
 		},
 		routingEnv: () => routingEnvFor('127.0.0.1', port!, caFile),
+		shutDown: close,
+		startAgain: async (state = 'kept') => {
+			if (started) throw new Error('the emulator is running: shutDown() first');
+			started = await boot(port, state === 'kept');
+		},
 		stop: async () => {
-			if (started.close) await started.close();
-			else if (started.stop) await started.stop();
-			else if (started.server) await new Promise<void>((r) => started.server!.close(() => r()));
+			await close();
 			if (!opts.tlsDir) fs.rmSync(tlsDir, { recursive: true, force: true });
 		},
 	};
