@@ -2,7 +2,8 @@
  * `npm run bench`: the same scenarios through our node, n8n's built-in Dropbox node and a raw
  * HTTPS client, in one real n8n against the emulator; prints a table and the targets, writes
  * bench/results.json and bench/chart.svg (BENCH_OUT=<dir> writes elsewhere). Options:
- * BENCH_QUICK=1 (small sizes, no latency runs), BENCH_ONLY=1,4,6L. See bench/README.md.
+ * BENCH_QUICK=1 (small sizes, no latency runs), BENCH_ONLY=1,4,6L, BENCH_IMPL=dropbox-plus,raw,
+ * BENCH_N8N_NODE_OPTIONS=--cpu-prof. See bench/README.md.
  */
 import * as path from 'node:path';
 

@@ -1,7 +1,8 @@
 /**
  * What a benchmark run measures: the sizes of each scenario (full, or small for a quick run)
  * and which scenarios run. From the environment: BENCH_QUICK=1, BENCH_ONLY=1,2,5L (numbers; a
- * number alone selects its latency variant too, "5L" only the latency variant).
+ * number alone selects its latency variant too, "5L" only the latency variant), BENCH_IMPL=dropbox-plus,raw
+ * (which implementations), BENCH_N8N_NODE_OPTIONS (extra Node.js flags for n8n, e.g. --cpu-prof).
  */
 const MiB = 1024 * 1024;
 
@@ -26,6 +27,10 @@ export interface BenchOptions {
 	sizes: BenchSizes;
 	/** scenario ids to run (e.g. '1', '5L'); undefined: all */
 	only?: string[];
+	/** implementations to run (BENCH_IMPL=dropbox-plus,raw); undefined: all */
+	implementations?: string[];
+	/** extra Node.js flags for the measured n8n processes (BENCH_N8N_NODE_OPTIONS, e.g. --cpu-prof) */
+	n8nNodeOptions?: string;
 }
 
 export const FULL_SIZES: BenchSizes = {
@@ -52,7 +57,16 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): BenchOptio
 	const only = env.BENCH_ONLY?.split(',')
 		.map((s) => s.trim().toUpperCase())
 		.filter(Boolean);
-	return { quick, sizes: quick ? QUICK_SIZES : FULL_SIZES, only: only?.length ? only : undefined };
+	const implementations = env.BENCH_IMPL?.split(',')
+		.map((s) => s.trim())
+		.filter(Boolean);
+	return {
+		quick,
+		sizes: quick ? QUICK_SIZES : FULL_SIZES,
+		only: only?.length ? only : undefined,
+		implementations: implementations?.length ? implementations : undefined,
+		n8nNodeOptions: env.BENCH_N8N_NODE_OPTIONS || undefined,
+	};
 }
 
 /** Whether a scenario id ('5', '5L') is selected by `only`. */

@@ -102,6 +102,11 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void =
 	const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dropbox-bench-'));
 	// n8n 2.x reads files only below N8N_RESTRICT_FILE_ACCESS_TO (default ~/.n8n-files)
 	const h = await startHarness({ n8n: { env: { N8N_RESTRICT_FILE_ACCESS_TO: workDir } } });
+	if (opts.n8nNodeOptions) {
+		const routing = h.emulator.routingEnv();
+		h.n8n.addEnv({ NODE_OPTIONS: `${routing.NODE_OPTIONS} ${opts.n8nNodeOptions}` });
+	}
+	const runs = (impl: string) => !opts.implementations || opts.implementations.includes(impl);
 	try {
 		const ctx: BenchContext = {
 			h,
@@ -122,12 +127,12 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void =
 				() => undefined,
 				(e: unknown) => `seeding the emulator failed: ${firstLine(e)}`,
 			);
-			for (const impl of NODE_IMPLEMENTATIONS) {
+			for (const impl of NODE_IMPLEMENTATIONS.filter(runs)) {
 				const result = setupError ? { scenario: scenario.title, id: scenario.id, implementation: impl, ok: false, error: setupError } : await runNode(ctx, scenario, impl);
 				results.push(result);
 				log(describe(result));
 			}
-			if (scenario.raw && !setupError) {
+			if (scenario.raw && !setupError && runs('raw')) {
 				const result = await runRaw(ctx, scenario as Scenario & { raw: NonNullable<Scenario['raw']> });
 				results.push(result);
 				log(describe(result));

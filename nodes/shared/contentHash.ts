@@ -14,6 +14,9 @@ export class ContentHasher {
 
 	private blockFill = 0;
 
+	/** Told the digest of every 4 MiB block as it is closed. */
+	onBlock?: (digest: Buffer) => void;
+
 	update(data: Uint8Array): this {
 		let offset = 0;
 		while (offset < data.length) {
@@ -26,16 +29,30 @@ export class ContentHasher {
 		return this;
 	}
 
+	/** The digest the block in progress would have if the bytes ended here (undefined on a block boundary). */
+	partialBlockDigest(): Buffer | undefined {
+		return this.blockFill > 0 ? this.block.copy().digest() : undefined;
+	}
+
 	digest(): string {
 		if (this.blockFill > 0) this.closeBlock();
 		return this.overall.digest('hex');
 	}
 
 	private closeBlock(): void {
-		this.overall.update(this.block.digest());
+		const digest = this.block.digest();
+		this.overall.update(digest);
+		this.onBlock?.(digest);
 		this.block = createHash('sha256');
 		this.blockFill = 0;
 	}
+}
+
+/** The content_hash of bytes whose 4 MiB block digests are known, in order. */
+export function contentHashOfBlocks(digests: Buffer[]): string {
+	const overall = createHash('sha256');
+	for (const digest of digests) overall.update(digest);
+	return overall.digest('hex');
 }
 
 export function contentHash(data: Uint8Array): string {

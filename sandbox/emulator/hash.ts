@@ -8,6 +8,29 @@ export class ContentHasher {
 	private block: Hash | null = null;
 	private inBlock = 0;
 	bytes = 0;
+	/** The digest of every whole 4 MiB block so far, when made with `keepBlocks` (concurrent session parts). */
+	readonly blocks: Buffer[] | undefined;
+
+	constructor(opts: { keepBlocks?: boolean } = {}) {
+		this.blocks = opts.keepBlocks ? [] : undefined;
+	}
+
+	/** Whether the bytes so far end on a block boundary: a request hashed from here hashes the same blocks. */
+	get atBlockBoundary(): boolean {
+		return this.block === null;
+	}
+
+	/**
+	 * Carries on with everything `request` hashed, as if its bytes had been fed here (no byte is
+	 * hashed twice). Only valid at a block boundary, with `request` made with `keepBlocks`.
+	 */
+	absorb(request: ContentHasher): void {
+		if (!this.atBlockBoundary || !request.blocks) throw new Error('absorb needs a block boundary and a request hasher keeping its blocks');
+		for (const d of request.blocks) this.outer.update(d);
+		this.block = request.block ? request.block.copy() : null;
+		this.inBlock = request.inBlock;
+		this.bytes += request.bytes;
+	}
 
 	update(chunk: Buffer): void {
 		let pos = 0;
@@ -22,7 +45,9 @@ export class ContentHasher {
 			this.inBlock += take;
 			pos += take;
 			if (this.inBlock === BLOCK_SIZE) {
-				this.outer.update(this.block.digest());
+				const d = this.block.digest();
+				this.outer.update(d);
+				this.blocks?.push(d);
 				this.block = null;
 			}
 		}
@@ -39,11 +64,20 @@ export class ContentHasher {
 
 	digest(): string {
 		if (this.block) {
-			this.outer.update(this.block.digest());
+			const d = this.block.digest();
+			this.outer.update(d);
+			this.blocks?.push(d);
 			this.block = null;
 		}
 		return this.outer.digest('hex');
 	}
+}
+
+/** content_hash from block digests in file order (the parts of a concurrent session, each hashed once). */
+export function contentHashOfBlocks(blocks: Buffer[]): string {
+	const outer = createHash('sha256');
+	for (const d of blocks) outer.update(d);
+	return outer.digest('hex');
 }
 
 export function contentHashOf(buf: Buffer): string {

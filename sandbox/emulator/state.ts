@@ -43,9 +43,13 @@ export interface UploadSession {
 	type: 'sequential' | 'concurrent';
 	offset: number;
 	closed: boolean;
+	/** The session's bytes: appended in order (sequential), or each part written in at its offset (concurrent). */
 	blob?: string;
 	hasher?: ContentHasher;
-	parts: Map<number, { blob: string; size: number; closing: boolean }>;
+	/** Concurrent: the parts received, by offset, with their block digests (hashed once, combined at finish). */
+	parts: Map<number, { size: number; closing: boolean; blocks: Buffer[] }>;
+	/** Concurrent: byte ranges [start, end) being written into `blob` by requests in progress. */
+	writing: Array<[number, number]>;
 	created: number;
 	busy: boolean;
 }

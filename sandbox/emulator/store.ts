@@ -6,7 +6,8 @@ import { createReadStream, createWriteStream, mkdirSync, rmSync, writeFileSync, 
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { ContentHasher } from './hash';
+import { pipeline } from 'node:stream/promises';
+import type { ContentHasher } from './hash';
 
 export class TooLarge extends Error {}
 
@@ -25,10 +26,14 @@ export class BlobStore {
 	 * Streams `src` into a new blob (or appends to `target`), hashing it. Rejects with TooLarge when
 	 * more than `limit` bytes arrive (the rest of the body is then drained and dropped).
 	 */
-	receive(src: Readable, opts: { limit: number; target?: string; hasher?: ContentHasher; requestHasher?: ContentHasher }): Promise<{ blob: string; size: number }> {
+	receive(
+		src: Readable,
+		opts: { limit: number; target?: string; position?: number; hasher?: ContentHasher; requestHasher?: ContentHasher },
+	): Promise<{ blob: string; size: number }> {
 		const blob = opts.target ?? this.newPath();
 		return new Promise((resolve, reject) => {
-			const out = createWriteStream(blob, { flags: opts.target ? 'a' : 'w' });
+			// into `target` at `position` (a concurrent session's part), appended to `target`, or a new blob
+			const out = createWriteStream(blob, opts.position !== undefined ? { flags: 'r+', start: opts.position } : { flags: opts.target ? 'a' : 'w' });
 			let size = 0;
 			let failed = false;
 			const fail = (e: Error) => {
@@ -79,28 +84,14 @@ export class BlobStore {
 		return createReadStream(blob, { start, end, highWaterMark: 1024 * 1024 });
 	}
 
-	/** Concatenates part files into one new blob, hashing; used by concurrent upload sessions. */
-	async concat(parts: string[]): Promise<{ blob: string; size: number; contentHash: string }> {
-		const blob = this.newPath();
-		const hasher = new ContentHasher();
-		const out = createWriteStream(blob);
-		for (const p of parts) {
-			await new Promise<void>((resolve, reject) => {
-				const rs = createReadStream(p, { highWaterMark: 1024 * 1024 });
-				rs.on('data', (chunk) => {
-					const c = chunk as Buffer;
-					hasher.update(c);
-					if (!out.write(c)) {
-						rs.pause();
-						out.once('drain', () => rs.resume());
-					}
-				});
-				rs.on('end', resolve);
-				rs.on('error', reject);
-			});
-		}
-		await new Promise<void>((r) => out.end(r));
-		return { blob, size: hasher.bytes, contentHash: hasher.digest() };
+	/** A new empty blob (a concurrent session's file, its parts written in at their offsets). */
+	newEmpty(): string {
+		return this.writeBuffer(Buffer.alloc(0));
+	}
+
+	/** Copies blob `from` into `target` at `position` (a resent concurrent part, received aside first). */
+	async copyInto(from: string, target: string, position: number): Promise<void> {
+		await pipeline(createReadStream(from, { highWaterMark: 1024 * 1024 }), createWriteStream(target, { flags: 'r+', start: position }));
 	}
 
 	async remove(p: string): Promise<void> {

@@ -4,6 +4,7 @@
  */
 import { Dropbox } from 'dropbox';
 import { startEmulator, Emulator } from '../../sandbox/emulator';
+import { contentHash as contentHashOf } from '../../nodes/shared/contentHash';
 import { raw, sdk, sdkAuth, sdkError } from './helpers';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -190,6 +191,39 @@ describe('upload sessions', () => {
 		expect(r.entries[3].failure.lookup_failed['.tag']).toBe('not_found');
 		const d = (await dbx.filesDownload({ path: '/batch/big.bin' })).result as any;
 		expect(Buffer.compare(d.fileBinary, Buffer.concat([p1, p2]))).toBe(0);
+	});
+	test('concurrent: a resent part replaces the first, a resend with a wrong content_hash changes nothing; the file hashes as a whole', async () => {
+		const MiB4 = 4 * 1024 * 1024;
+		const s = (await dbx.filesUploadSessionStart({ session_type: { '.tag': 'concurrent' } } as any)).result.session_id;
+		const first = Buffer.alloc(2 * MiB4, 7);
+		const second = Buffer.alloc(2 * MiB4, 8);
+		second[12345] = 9;
+		const tail = Buffer.from('the end');
+		// the tail first, then part 0 twice: the second send (other bytes) wins
+		await dbx.filesUploadSessionAppendV2({ cursor: { session_id: s, offset: 2 * MiB4 }, close: true, contents: tail } as any);
+		await dbx.filesUploadSessionAppendV2({ cursor: { session_id: s, offset: 0 }, contents: first } as any);
+		await dbx.filesUploadSessionAppendV2({ cursor: { session_id: s, offset: 0 }, contents: second, content_hash: contentHashOf(second) } as any);
+		const e = await sdkError(dbx.filesUploadSessionAppendV2({ cursor: { session_id: s, offset: 0 }, contents: first, content_hash: contentHashOf(second) } as any));
+		expect(e.error.error['.tag']).toBe('content_hash_mismatch');
+		const m = (await dbx.filesUploadSessionFinish({ cursor: { session_id: s, offset: 2 * MiB4 + tail.length }, commit: { path: '/sess/resent.bin' } } as any)).result as any;
+		const whole = Buffer.concat([second, tail]);
+		expect(m).toMatchObject({ size: whole.length, content_hash: contentHashOf(whole) });
+		const d = (await dbx.filesDownload({ path: '/sess/resent.bin' })).result as any;
+		expect(Buffer.compare(d.fileBinary, whole)).toBe(0);
+	});
+	test('sequential: appends on and off 4 MiB boundaries hash like the whole file', async () => {
+		const MiB4 = 4 * 1024 * 1024;
+		const parts = [Buffer.alloc(MiB4, 1), Buffer.alloc(MiB4 + 3, 2), Buffer.alloc(MiB4, 3), Buffer.alloc(MiB4 - 3, 4), Buffer.alloc(10, 5)];
+		const s = (await dbx.filesUploadSessionStart({ contents: parts[0] } as any)).result.session_id;
+		let offset = parts[0].length;
+		for (const p of parts.slice(1, -1)) {
+			await dbx.filesUploadSessionAppendV2({ cursor: { session_id: s, offset }, contents: p, content_hash: contentHashOf(p) } as any);
+			offset += p.length;
+		}
+		const last = parts[parts.length - 1];
+		const m = (await dbx.filesUploadSessionFinish({ cursor: { session_id: s, offset }, commit: { path: '/sess/boundaries.bin' }, contents: last } as any)).result as any;
+		const whole = Buffer.concat(parts);
+		expect(m).toMatchObject({ size: whole.length, content_hash: contentHashOf(whole) });
 	});
 	test('concurrent finish with missing data', async () => {
 		const s = (await dbx.filesUploadSessionStart({ session_type: { '.tag': 'concurrent' } } as any)).result.session_id;

@@ -141,7 +141,7 @@ describe('File → Upload', () => {
 		expect(byRoute['files/upload']).toBeUndefined();
 	}, 60_000);
 
-	it('uploads 100 MiB + 5 bytes through a concurrent session, 4 chunks in flight by default, byte-identical', async () => {
+	it('uploads 100 MiB + 5 bytes through a concurrent session by default, byte-identical', async () => {
 		const size = 100 * MIB + 5;
 		const expected = new ContentHasher();
 		const args: Array<Record<string, unknown>> = [];

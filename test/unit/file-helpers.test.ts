@@ -94,6 +94,54 @@ class FakeSession implements UploadRequests {
 const stop = (problem: UploadProblem) => new Error(`stopped: ${JSON.stringify(problem)}`);
 
 describe('ChunkReader', () => {
+	it('gives each piece the content_hash of its own bytes, from the block digests it made while reading', async () => {
+		const data = bytes(2 * 4 * MIB + 4 * MIB + 777);
+		const reader = new ChunkReader(unevenStream(data));
+		const first = await reader.read(8 * MIB);
+		const second = await reader.read(8 * MIB);
+		expect(second.length).toBe(4 * MIB + 777);
+		expect(reader.hashOf(second)).toBe(contentHash(second));
+		// not the piece read last, or a slice of it: hashed from its bytes
+		expect(reader.hashOf(first)).toBe(contentHash(first));
+		expect(reader.hashOf(second.subarray(5))).toBe(contentHash(second.subarray(5)));
+		expect(reader.hasher.digest()).toBe(contentHash(data));
+	});
+
+	it('with reuse, fills released piece buffers again and never one still in use', async () => {
+		const data = bytes(5 * 1000 + 17);
+		const reader = new ChunkReader(unevenStream(data), { reuse: 1 });
+		const a = await reader.read(1000);
+		const b = await reader.read(1000);
+		expect(b.buffer).not.toBe(a.buffer); // a is not released yet
+		expect(a.equals(data.subarray(0, 1000))).toBe(true);
+		reader.release(a);
+		reader.release(b); // only one kept
+		const c = await reader.read(1000);
+		expect(c.buffer).toBe(a.buffer);
+		expect(c.equals(data.subarray(2000, 3000))).toBe(true);
+		expect(b.equals(data.subarray(1000, 2000))).toBe(true);
+		const d = await reader.read(1000);
+		expect(d.buffer).not.toBe(c.buffer);
+		reader.release(c);
+		reader.release(d);
+		const parts = [await reader.read(1000), await reader.read(1000), await reader.read(1000)];
+		expect(parts.map((p) => p.length)).toEqual([1000, 17, 0]);
+		expect(parts[0].equals(data.subarray(4000, 5000))).toBe(true);
+		expect(parts[1].equals(data.subarray(5000))).toBe(true);
+		expect(reader.hasher.digest()).toBe(contentHash(data));
+	});
+
+	it('hashes pieces off a 4 MiB boundary (after a skip) from their bytes', async () => {
+		const data = bytes(4 * MIB + 100);
+		const reader = new ChunkReader(data);
+		await reader.skip(3);
+		const piece = await reader.read(4 * MIB);
+		expect(reader.hashOf(piece)).toBe(contentHash(data.subarray(3, 3 + 4 * MIB)));
+		const rest = await reader.read(4 * MIB);
+		expect(rest.length).toBe(97);
+		expect(reader.hashOf(rest)).toBe(contentHash(data.subarray(3 + 4 * MIB)));
+	});
+
 	it('slices an unevenly delivered stream into exact chunks and hashes the whole of it', async () => {
 		const data = bytes(1_000_003);
 		const reader = new ChunkReader(unevenStream(data));

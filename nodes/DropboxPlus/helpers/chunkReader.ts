@@ -1,10 +1,15 @@
-import { ContentHasher } from '../../shared/contentHash';
+import { CONTENT_HASH_BLOCK_SIZE, ContentHasher, contentHash, contentHashOfBlocks } from '../../shared/contentHash';
 
 /**
  * Reads a byte source (a stream from n8n's binary store, or a buffer) in exact-size pieces,
  * forward only, holding no more than one piece plus what the stream has already handed over.
+ * With `reuse`, a stream's bytes are gathered into piece buffers that come back through
+ * `release` once sent and are filled again: a 1 GiB upload then allocates a handful of pieces
+ * instead of one per chunk, and the process's memory stays flat.
  * Every byte is fed to a content hasher as it is read (or skipped), so once the source is
- * exhausted `hasher` holds the Dropbox content_hash of the whole source, read once.
+ * exhausted `hasher` holds the Dropbox content_hash of the whole source, read once. The
+ * content_hash of each piece (sent with its request) comes from the same block digests: no
+ * byte is hashed twice.
  */
 export class ChunkReader {
 	readonly hasher = new ContentHasher();
@@ -20,8 +25,21 @@ export class ChunkReader {
 
 	private exhausted = false;
 
-	constructor(source: AsyncIterable<unknown> | Buffer) {
+	/** The piece read last and its content_hash, when it started on a 4 MiB block boundary. */
+	private last?: { piece: Buffer; hash: string };
+
+	/** How many released piece buffers are kept for reuse (0: pieces are not reused). */
+	private readonly reuse: number;
+
+	private readonly spare: Buffer[] = [];
+
+	/** The piece buffers this reader made, by their memory: what `release` takes back. */
+	private readonly owned = new WeakMap<ArrayBufferLike, Buffer>();
+
+	constructor(source: AsyncIterable<unknown> | Buffer, options: { reuse?: number } = {}) {
 		this.source = Buffer.isBuffer(source) ? bufferPieces(source) : source[Symbol.asyncIterator]();
+		// A buffer is sliced without copying: nothing to reuse
+		this.reuse = Buffer.isBuffer(source) ? 0 : (options.reuse ?? 0);
 	}
 
 	/** The next `size` bytes; fewer only at the end of the source, empty once it is exhausted. */
@@ -29,7 +47,9 @@ export class ChunkReader {
 		await this.fill(size);
 		const take = Math.min(size, this.pendingBytes);
 		let piece: Buffer;
-		if (this.pending.length > 0 && this.pending[0].length >= take) {
+		if (this.reuse > 0 && take > 0) {
+			piece = this.gather(take, size);
+		} else if (this.pending.length > 0 && this.pending[0].length >= take) {
 			piece = this.pending[0].subarray(0, take);
 			this.pending[0] = this.pending[0].subarray(take);
 			if (this.pending[0].length === 0) this.pending.shift();
@@ -39,9 +59,30 @@ export class ChunkReader {
 			this.pending = take < joined.length ? [joined.subarray(take)] : [];
 		}
 		this.pendingBytes -= take;
+		const aligned = this.position % CONTENT_HASH_BLOCK_SIZE === 0;
 		this.position += take;
+		const blocks: Buffer[] = [];
+		this.hasher.onBlock = aligned ? (digest) => blocks.push(digest) : undefined;
 		this.hasher.update(piece);
+		this.hasher.onBlock = undefined;
+		this.last = undefined;
+		if (aligned) {
+			const partial = this.hasher.partialBlockDigest();
+			if (partial) blocks.push(partial);
+			this.last = { piece, hash: contentHashOfBlocks(blocks) };
+		}
 		return piece;
+	}
+
+	/** The content_hash of `data`: from the digests made while reading when it is the piece read last, else computed. */
+	hashOf(data: Buffer): string {
+		return this.last?.piece === data ? this.last.hash : contentHash(data);
+	}
+
+	/** Hands back a piece `read` gave once nothing uses it any more: its buffer is filled again by a later read. */
+	release(piece: Buffer): void {
+		const whole = this.owned.get(piece.buffer);
+		if (whole && this.spare.length < this.reuse && !this.spare.includes(whole)) this.spare.push(whole);
 	}
 
 	/** Reads and discards `count` bytes (still hashed); returns how many there were. */
@@ -49,10 +90,30 @@ export class ChunkReader {
 		let skipped = 0;
 		while (skipped < count) {
 			const piece = await this.read(Math.min(count - skipped, 4 * 1024 * 1024));
+			this.release(piece);
 			if (piece.length === 0) break;
 			skipped += piece.length;
 		}
 		return skipped;
+	}
+
+	/** Copies the next `take` pending bytes into a reused (or new) piece buffer of `size` bytes. */
+	private gather(take: number, size: number): Buffer {
+		let target = this.spare.pop();
+		if (!target || target.length < take) {
+			target = Buffer.allocUnsafeSlow(size);
+			this.owned.set(target.buffer, target);
+		}
+		let filled = 0;
+		while (filled < take) {
+			const head = this.pending[0];
+			const count = Math.min(head.length, take - filled);
+			head.copy(target, filled, 0, count);
+			filled += count;
+			if (count === head.length) this.pending.shift();
+			else this.pending[0] = head.subarray(count);
+		}
+		return target.subarray(0, take);
 	}
 
 	/** Whether the source has no more bytes. */

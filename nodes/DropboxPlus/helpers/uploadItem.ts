@@ -109,19 +109,23 @@ function checkParallelChunks(raw: unknown): FieldCheck<number> {
 	return { problem: `"${String(raw)}" is not a whole number from 1 to ${MAX_PARALLEL_CHUNKS}`, fix: `Use 1 (one chunk after another) to ${MAX_PARALLEL_CHUNKS}.` };
 }
 
+/** The size of each read from n8n's binary store. */
+const STORE_READ_BYTES = 64 * 1024;
+
 /**
  * The bytes to upload: the text, or the binary field's file as a stream from n8n's binary
  * store (a decoded buffer when n8n keeps binaries in memory). A binary field must hold bytes.
  */
-async function openContent(ctx: IExecuteFunctions, itemIndex: number, chunkBytes: number): Promise<ChunkReader> {
+async function openContent(ctx: IExecuteFunctions, itemIndex: number, plan: UploadPlan): Promise<ChunkReader> {
 	if (ctx.getNodeParameter('content', itemIndex, 'binary') === 'text') {
 		return new ChunkReader(Buffer.from(String(ctx.getNodeParameter('text', itemIndex, '')), 'utf8'));
 	}
 	const property = binaryProperty(ctx, itemIndex);
 	const binary = ctx.getInputData()[itemIndex].binary![property];
-	const reader = new ChunkReader(
-		binary.id ? await ctx.helpers.getBinaryStream(binary.id, chunkBytes) : Buffer.from(binary.data ?? '', BINARY_ENCODING),
-	);
+	// From the store in 1 MiB reads, gathered into chunk buffers that are reused once sent
+	const reader = binary.id
+		? new ChunkReader(await ctx.helpers.getBinaryStream(binary.id, STORE_READ_BYTES), { reuse: plan.parallelChunks + 1 })
+		: new ChunkReader(Buffer.from(binary.data ?? '', BINARY_ENCODING));
 	if (await reader.atEnd()) {
 		throw fieldError(
 			ctx,
@@ -231,7 +235,7 @@ export function explainStaleRevision(plan: UploadPlan, error: unknown): unknown 
 
 /** Saves one item's file, committed by itself: one request when it fits in a chunk, else an upload session, streamed. */
 export async function uploadFile(ctx: IExecuteFunctions, itemIndex: number, plan: UploadPlan): Promise<IDataObject> {
-	const reader = await openContent(ctx, itemIndex, plan.chunkBytes);
+	const reader = await openContent(ctx, itemIndex, plan);
 	let metadata: IDataObject | undefined;
 	let failure: unknown;
 	try {
@@ -258,7 +262,7 @@ export async function uploadFile(ctx: IExecuteFunctions, itemIndex: number, plan
 
 /** Sends one item's file into an upload session and closes it, for a commit together with others. */
 export async function stageUpload(ctx: IExecuteFunctions, itemIndex: number, plan: UploadPlan): Promise<StagedUpload> {
-	const reader = await openContent(ctx, itemIndex, plan.chunkBytes);
+	const reader = await openContent(ctx, itemIndex, plan);
 	const session = await uploadToClosedSession(
 		reader,
 		plan.chunkBytes,

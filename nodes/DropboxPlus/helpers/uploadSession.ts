@@ -9,7 +9,7 @@ export const MAX_CHUNK_MIB = 148;
 export const DEFAULT_CHUNK_MIB = 8;
 
 /** How many chunks of one file are sent at the same time (a concurrent session); 1 = one after another. */
-export const DEFAULT_PARALLEL_CHUNKS = 4;
+export const DEFAULT_PARALLEL_CHUNKS = 3;
 export const MAX_PARALLEL_CHUNKS = 8;
 
 /** How often one request may be resumed at Dropbox's `correct_offset` before giving up. */
@@ -68,7 +68,7 @@ async function sendResuming<T>(
 	for (let resumes = 0; ; resumes++) {
 		let failure: unknown;
 		try {
-			return { reached: end, result: await send(at, chunk.subarray(at - offset)) };
+			return { reached: end, result: await send(at, at === offset ? chunk : chunk.subarray(at - offset)) };
 		} catch (error) {
 			failure = error;
 		}
@@ -83,7 +83,8 @@ async function sendResuming<T>(
 
 /**
  * Uploads everything `reader` holds: in one request when it fits in one chunk, else through
- * an upload session of `chunkBytes` pieces, one piece in memory at a time. Every request
+ * an upload session of `chunkBytes` pieces, one piece in memory at a time (up to
+ * `parallelChunks` + 1 in a concurrent session); each piece goes back to the reader once sent. Every request
  * carries the content_hash of its own bytes. Returns Dropbox's metadata of the new file;
  * the caller compares its content_hash with `reader.hasher`.
  */
@@ -95,14 +96,14 @@ export async function uploadChunks(
 	parallelChunks = 1,
 ): Promise<IDataObject> {
 	const chunk = await reader.read(chunkBytes);
-	if (await reader.atEnd()) return await requests.upload(chunk, contentHash(chunk));
+	if (await reader.atEnd()) return await requests.upload(chunk, reader.hashOf(chunk));
 	if (parallelChunks > 1) {
 		const { sessionId, size } = await sendConcurrently(reader, chunk, chunkBytes, requests, parallelChunks);
 		const none = Buffer.alloc(0);
 		return await requests.finish(sessionId, size, none, contentHash(none));
 	}
 	const { sessionId, offset, last } = await sendAllButLast(reader, chunk, chunkBytes, requests, stop);
-	const finish = async (at: number, data: Buffer) => await requests.finish(sessionId, at, data, contentHash(data));
+	const finish = async (at: number, data: Buffer) => await requests.finish(sessionId, at, data, reader.hashOf(data));
 	const { result } = await sendResuming(offset, last, true, finish, stop);
 	return result as IDataObject;
 }
@@ -133,10 +134,15 @@ async function sendConcurrently(
 	let offset = 0;
 	let chunk = first;
 	while (!(await reader.atEnd())) {
-		const sent: Promise<void> = requests.append(sessionId, offset, chunk, contentHash(chunk), false).then(
-			() => void inFlight.delete(sent),
+		const piece = chunk;
+		const sent: Promise<void> = requests.append(sessionId, offset, piece, reader.hashOf(piece), false).then(
+			() => {
+				inFlight.delete(sent);
+				reader.release(piece);
+			},
 			(error: unknown) => {
 				inFlight.delete(sent);
+				reader.release(piece);
 				failure ??= { error };
 			},
 		);
@@ -148,7 +154,7 @@ async function sendConcurrently(
 	}
 	await Promise.all(inFlight);
 	await settle();
-	await requests.append(sessionId, offset, chunk, contentHash(chunk), true);
+	await requests.append(sessionId, offset, chunk, reader.hashOf(chunk), true);
 	return { sessionId, size: offset + chunk.length };
 }
 
@@ -163,13 +169,15 @@ async function sendAllButLast(
 	requests: UploadRequests,
 	stop: StopUpload,
 ): Promise<{ sessionId: string; offset: number; last: Buffer }> {
-	const sessionId = await requests.start(first, contentHash(first), false);
+	const sessionId = await requests.start(first, reader.hashOf(first), false);
+	reader.release(first);
 	let offset = first.length;
-	const append = async (at: number, data: Buffer) => await requests.append(sessionId, at, data, contentHash(data), false);
+	const append = async (at: number, data: Buffer) => await requests.append(sessionId, at, data, reader.hashOf(data), false);
 	for (;;) {
 		const chunk = await reader.read(chunkBytes);
 		if (await reader.atEnd()) return { sessionId, offset, last: chunk };
 		const { reached } = await sendResuming(offset, chunk, false, append, stop);
+		reader.release(chunk);
 		offset += chunk.length;
 		if (reached > offset) offset += await reader.skip(reached - offset);
 	}
@@ -196,11 +204,11 @@ export async function uploadToClosedSession(
 ): Promise<ClosedSession> {
 	const chunk = await reader.read(chunkBytes);
 	if (await reader.atEnd()) {
-		return { sessionId: await requests.start(chunk, contentHash(chunk), true), size: chunk.length };
+		return { sessionId: await requests.start(chunk, reader.hashOf(chunk), true), size: chunk.length };
 	}
 	if (parallelChunks > 1) return await sendConcurrently(reader, chunk, chunkBytes, requests, parallelChunks);
 	const { sessionId, offset, last } = await sendAllButLast(reader, chunk, chunkBytes, requests, stop);
-	const close = async (at: number, data: Buffer) => await requests.append(sessionId, at, data, contentHash(data), true);
+	const close = async (at: number, data: Buffer) => await requests.append(sessionId, at, data, reader.hashOf(data), true);
 	const { reached } = await sendResuming(offset, last, true, close, stop);
 	return { sessionId, size: reached };
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { badRequest, Json, routeError } from '../errors';
 import { checkPathArg } from '../paths';
-import { BLOCK_SIZE, ContentHasher } from '../hash';
+import { BLOCK_SIZE, ContentHasher, contentHashOfBlocks } from '../hash';
 import { TooLarge } from '../store';
 import type { UploadSession } from '../state';
 import { Node, nodeMeta, untagged } from '../tree';
@@ -74,10 +74,12 @@ export function commitFile(ctx: Ctx, c: Record<string, unknown>, content: Conten
 	return n;
 }
 
+/** Whether the request's content_hash argument (if any) is the hash of its bytes; finishes `h`. */
 function checkHash(ctx: Ctx, given: unknown, h: ContentHasher): boolean {
+	const actual = h.digest();
 	if (given === undefined || given === null) return true;
 	if (typeof given !== 'string' || given.length !== 64) throw badRequest(ctx.route, `content_hash: '${String(given)}' length must be 64`);
-	return given === h.digest();
+	return given === actual;
 }
 
 async function upload(ctx: Ctx): Promise<Json> {
@@ -117,12 +119,13 @@ async function start(ctx: Ctx): Promise<Json> {
 	const type = a.session_type === undefined || a.session_type === null ? 'sequential' : typeof a.session_type === 'string' ? a.session_type : a.session_type['.tag'];
 	if (type !== 'sequential' && type !== 'concurrent') throw badRequest(ctx.route, `session_type: unknown tag '${type}'`);
 	const s: UploadSession = {
-		id: sessionId(), accountId: ctx.account!.accountId, type, offset: 0, closed: close, parts: new Map(), created: Date.now(), busy: false,
+		id: sessionId(), accountId: ctx.account!.accountId, type, offset: 0, closed: close, parts: new Map(), writing: [], created: Date.now(), busy: false,
 	};
 	if (type === 'concurrent') {
 		const body = await drainCount(ctx);
 		if (body > 0) throw routeError({ '.tag': 'concurrent_session_data_not_allowed' });
 		if (close) throw routeError({ '.tag': 'concurrent_session_close_not_allowed' });
+		s.blob = ctx.st.store.newEmpty();
 	} else {
 		s.hasher = new ContentHasher();
 		const req = new ContentHasher();
@@ -173,13 +176,16 @@ async function appendData(ctx: Ctx, s: UploadSession, offset: number, close: boo
 		if (offset !== s.offset || s.busy) throw new LookupFail({ '.tag': 'incorrect_offset', correct_offset: s.offset });
 		s.busy = true;
 		const snapshot = s.hasher!.clone();
-		const reqHash = new ContentHasher();
+		// On a 4 MiB boundary the request's blocks are the session's: hash them once, then absorb
+		const aligned = s.hasher!.atBlockBoundary;
+		const reqHash = new ContentHasher({ keepBlocks: aligned });
 		const rollback = async () => {
 			s.hasher = snapshot;
 			await fsp.truncate(s.blob!, s.offset).catch(() => undefined);
 		};
 		try {
-			await ctx.st.store.receive(ctx.req, { limit: ctx.st.maxRequestBytes, target: s.blob!, hasher: s.hasher!, requestHasher: reqHash });
+			await ctx.st.store.receive(ctx.req, { limit: ctx.st.maxRequestBytes, target: s.blob!, hasher: aligned ? undefined : s.hasher!, requestHasher: reqHash });
+			if (aligned) s.hasher!.absorb(reqHash);
 		} catch (e) {
 			await rollback();
 			if (e instanceof TooLarge) throw new LookupFail({ '.tag': 'payload_too_large' });
@@ -203,25 +209,39 @@ async function appendData(ctx: Ctx, s: UploadSession, offset: number, close: boo
 		return;
 	}
 	if (offset % BLOCK_SIZE !== 0) throw new LookupFail({ '.tag': 'concurrent_session_invalid_offset' });
-	const reqHash = new ContentHasher();
+	const reqHash = new ContentHasher({ keepBlocks: true });
+	// A first send goes straight into the session's file at its offset; a resend, or bytes that
+	// would touch another part, are received aside and copied in only once they are good
+	const declared = Number(ctx.req.headers['content-length']);
+	const range: [number, number] = [offset, offset + (Number.isFinite(declared) ? declared : Infinity)];
+	const touches = ([a, b]: [number, number]) => a < range[1] && range[0] < b;
+	const direct =
+		Number.isFinite(declared) &&
+		!s.writing.some(touches) &&
+		![...s.parts].some(([o, p]) => touches([o, o + Math.max(p.size, 1)]));
 	let got;
+	if (direct) s.writing.push(range);
 	try {
-		got = await ctx.st.store.receive(ctx.req, { limit: ctx.st.maxRequestBytes, requestHasher: reqHash });
+		got = await ctx.st.store.receive(ctx.req, {
+			limit: ctx.st.maxRequestBytes,
+			requestHasher: reqHash,
+			...(direct ? { target: s.blob!, position: offset } : {}),
+		});
 	} catch (e) {
 		if (e instanceof TooLarge) throw new LookupFail({ '.tag': 'payload_too_large' });
 		throw e;
+	} finally {
+		if (direct) s.writing.splice(s.writing.indexOf(range), 1);
 	}
-	if (!close && got.size % BLOCK_SIZE !== 0) {
-		void ctx.st.store.remove(got.blob);
-		throw new LookupFail({ '.tag': 'concurrent_session_invalid_data_size' });
+	const aside = direct ? undefined : got.blob;
+	try {
+		if (!close && got.size % BLOCK_SIZE !== 0) throw new LookupFail({ '.tag': 'concurrent_session_invalid_data_size' });
+		if (!checkHash(ctx, contentHash, reqHash)) throw new HashFail();
+		if (aside) await ctx.st.store.copyInto(aside, s.blob!, offset);
+	} finally {
+		if (aside) void ctx.st.store.remove(aside);
 	}
-	if (!checkHash(ctx, contentHash, reqHash)) {
-		void ctx.st.store.remove(got.blob);
-		throw new HashFail();
-	}
-	const prev = s.parts.get(offset);
-	if (prev) void ctx.st.store.remove(prev.blob);
-	s.parts.set(offset, { blob: got.blob, size: got.size, closing: close });
+	s.parts.set(offset, { size: got.size, closing: close, blocks: reqHash.blocks! });
 	if (close) s.closed = true;
 }
 
@@ -275,9 +295,9 @@ async function assemble(ctx: Ctx, s: UploadSession, offset: number, requireClose
 	const last = s.parts.get(offsets[offsets.length - 1]);
 	if (!last || !last.closing) throw new FinishFail({ '.tag': 'concurrent_session_missing_data' });
 	if (offset !== pos) throw new LookupFail({ '.tag': 'incorrect_offset', correct_offset: pos });
-	const out = await ctx.st.store.concat(offsets.map((o) => s.parts.get(o)!.blob));
-	for (const o of offsets) void ctx.st.store.remove(s.parts.get(o)!.blob);
-	return out;
+	// Every part but the last is whole 4 MiB blocks: the file's blocks are the parts' blocks in order
+	await fsp.truncate(s.blob!, pos);
+	return { blob: s.blob!, size: pos, contentHash: contentHashOfBlocks(offsets.flatMap((o) => s.parts.get(o)!.blocks)) };
 }
 
 function finishErr(e: unknown): Json {

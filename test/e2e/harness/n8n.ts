@@ -199,7 +199,7 @@ export class N8n {
 
 	private constructor(
 		readonly paths: N8nPaths,
-		private readonly opts: N8nOptions,
+		private opts: N8nOptions,
 	) {
 		this.ownsFolder = !opts.userFolder;
 		this.userFolder = opts.userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
@@ -217,6 +217,11 @@ export class N8n {
 	/** ~/.n8n inside the user folder: database, binary data, community packages */
 	get dotN8n(): string {
 		return path.join(this.userFolder, '.n8n');
+	}
+
+	/** Adds to the environment of every later n8n process of this instance (e.g. NODE_OPTIONS for profiling). */
+	addEnv(extra: Record<string, string>): void {
+		this.opts.env = { ...this.opts.env, ...extra };
 	}
 
 	/** The environment every n8n process of this instance gets (see scripts/n8n-env.js). */
