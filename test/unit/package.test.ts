@@ -160,10 +160,12 @@ if (!built) {
 			it('keeps the access token in a hidden, expirable field filled by preAuthentication', () => {
 				expect(field(credential, 'accessToken')).toMatchObject({ type: 'hidden', typeOptions: { expirable: true } });
 				expect(typeof credential.preAuthentication).toBe('function');
-				expect(credential.authenticate).toMatchObject({
-					type: 'generic',
-					properties: { headers: { Authorization: '=Bearer {{$credentials.accessToken}}' } },
-				});
+				// a function (no expression evaluated per request) that adds the bearer token and keeps the other headers
+				const authenticate = credential.authenticate as (c: object, r: object) => Promise<{ headers: Record<string, string> }>;
+				expect(typeof authenticate).toBe('function');
+				return authenticate({ accessToken: 'sl.token' }, { url: 'https://api.dropboxapi.com/2/x', headers: { 'Dropbox-API-Arg': '{}' } }).then((signed) =>
+					expect(signed.headers).toEqual({ 'Dropbox-API-Arg': '{}', Authorization: 'Bearer sl.token' }),
+				);
 			});
 
 			it('explains how to obtain the refresh token', () => {

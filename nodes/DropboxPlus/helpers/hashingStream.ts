@@ -1,6 +1,6 @@
 import type { ContentHasher } from '../../shared/contentHash';
 
-type ReadableClass = { from(iterable: AsyncIterable<unknown>, options?: { objectMode?: boolean }): NodeJS.ReadableStream };
+type ReadableClass = { from(iterable: AsyncIterable<unknown>, options?: { objectMode?: boolean; highWaterMark?: number }): NodeJS.ReadableStream };
 
 /**
  * The Readable class a stream is built on, found on its prototype chain: node code may not
@@ -18,16 +18,22 @@ export function readableClassOf(stream: object): ReadableClass {
 export const COALESCE_BYTES = 1024 * 1024;
 
 /**
- * A pass-through of `stream` with the source's backpressure that shows every chunk to
- * `onChunk` on its way. The network's small pieces (16–64 KiB) are gathered into pieces of
- * about 1 MiB, so n8n's binary store behind writes a 1 GiB file in about a thousand writes
- * instead of tens of thousands; nothing more than one such piece is held.
+ * A pass-through of `source` (a stream, or the pieces a generator makes of one) with the
+ * source's backpressure that shows every chunk to `onChunk` on its way. The network's small
+ * pieces (16–64 KiB) are gathered into pieces of about 1 MiB, so n8n's binary store behind
+ * writes a 1 GiB file in about a thousand writes instead of tens of thousands; nothing more
+ * than one such piece is held. `like` is a Node.js stream whose Readable class the result is
+ * made of (the source itself when it is one).
  */
-export function gatheringStream(stream: NodeJS.ReadableStream, onChunk?: (chunk: Buffer) => void): NodeJS.ReadableStream {
+export function gatheringStream(
+	source: AsyncIterable<Buffer | string>,
+	onChunk?: (chunk: Buffer) => void,
+	like: object = source,
+): NodeJS.ReadableStream {
 	async function* pass(): AsyncGenerator<Buffer> {
 		let gathered: Buffer[] = [];
 		let bytes = 0;
-		for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+		for await (const chunk of source) {
 			const piece = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
 			onChunk?.(piece);
 			gathered.push(piece);
@@ -40,10 +46,10 @@ export function gatheringStream(stream: NodeJS.ReadableStream, onChunk?: (chunk:
 		}
 		if (bytes > 0) yield Buffer.concat(gathered, bytes);
 	}
-	return readableClassOf(stream).from(pass(), { objectMode: false });
+	return readableClassOf(like).from(pass(), { objectMode: false });
 }
 
 /** `gatheringStream` that feeds every byte to `hasher`. */
-export function hashingStream(stream: NodeJS.ReadableStream, hasher: ContentHasher): NodeJS.ReadableStream {
-	return gatheringStream(stream, (chunk) => hasher.update(chunk));
+export function hashingStream(source: AsyncIterable<Buffer | string>, hasher: ContentHasher, like: object = source): NodeJS.ReadableStream {
+	return gatheringStream(source, (chunk) => hasher.update(chunk), like);
 }

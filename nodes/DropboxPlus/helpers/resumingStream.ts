@@ -1,5 +1,3 @@
-import { readableClassOf } from './hashingStream';
-
 /** How often one download may be resumed after its connection dropped. */
 export const MAX_DOWNLOAD_RESUMES = 5;
 
@@ -7,14 +5,15 @@ export const MAX_DOWNLOAD_RESUMES = 5;
  * The bytes of a download of `size` bytes whose connection may drop mid-body: when `first`
  * fails or ends early, asks `resume(offset)` for the rest (a Range request of the same
  * revision) and carries on, at most `maxResumes` times. Streams: nothing is buffered beyond
- * the sources' own high-water marks.
+ * the sources' own high-water marks. The pieces are handed on as they come (to
+ * `gatheringStream`, with no stream in between).
  */
-export function resumingStream(
+export function resumingPieces(
 	first: NodeJS.ReadableStream,
 	size: number | undefined,
 	resume: (offset: number) => Promise<NodeJS.ReadableStream>,
 	maxResumes = MAX_DOWNLOAD_RESUMES,
-): NodeJS.ReadableStream {
+): AsyncIterable<Buffer> {
 	async function* pass(): AsyncGenerator<Buffer> {
 		let stream = first;
 		let received = 0;
@@ -37,5 +36,5 @@ export function resumingStream(
 			stream = await resume(received);
 		}
 	}
-	return readableClassOf(first).from(pass(), { objectMode: false });
+	return pass();
 }

@@ -11,7 +11,7 @@ import { dropboxDownload, dropboxErrorInfo, dropboxRpc, type DownloadResult } fr
 import { checkRevision, required } from '../../helpers/fileInput';
 import { hashingStream } from '../../helpers/hashingStream';
 import { resolveLocator } from '../../helpers/locator';
-import { resumingStream } from '../../helpers/resumingStream';
+import { resumingPieces } from '../../helpers/resumingStream';
 import { mimeTypeFor } from '../../helpers/mimeTypes';
 import { dropboxLocator } from '../common.descriptions';
 import type { ItemOutput } from '../types';
@@ -81,6 +81,9 @@ interface Fetched {
 	fileName: string;
 	/** The content_hash Dropbox gives for exactly these bytes, when it gives one. */
 	expectedHash?: string;
+	/** The bytes as they arrive. */
+	pieces: AsyncIterable<Buffer | string>;
+	/** The response stream they come from (the Readable class the output is made of). */
 	stream: NodeJS.ReadableStream;
 }
 
@@ -95,7 +98,8 @@ async function download(ctx: IExecuteFunctions, itemIndex: number, path: string)
 		json: result,
 		fileName: String(result.name),
 		expectedHash: result.content_hash as string | undefined,
-		stream: resumingStream(stream, size, resume),
+		pieces: resumingPieces(stream, size, resume),
+		stream,
 	};
 }
 
@@ -135,6 +139,7 @@ async function exportFile(ctx: IExecuteFunctions, itemIndex: number, path: strin
 		json: { ...result.file_metadata, export_metadata: exported },
 		fileName: String(exported.name ?? result.file_metadata?.name),
 		expectedHash: exported.export_hash as string | undefined,
+		pieces: stream as AsyncIterable<Buffer | string>,
 		stream,
 	};
 }
@@ -174,7 +179,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		: await downloadOrExport(this, itemIndex, path);
 	const hasher = new ContentHasher();
 	const binary = await this.helpers.prepareBinaryData(
-		hashingStream(fetched.stream, hasher) as unknown as Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0],
+		hashingStream(fetched.pieces, hasher, fetched.stream) as unknown as Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0],
 		fetched.fileName,
 		mimeTypeFor(fetched.fileName),
 	);
