@@ -24,5 +24,5 @@ export async function storeDownload(
 	fileName: string,
 	mimeType?: string,
 ): Promise<IBinaryData> {
-	return await ctx.helpers.prepareBinaryData(gatheringStream(stream as AsyncIterable<Buffer | string>, undefined, stream) as BinarySource, fileName, mimeType);
+	return await ctx.helpers.prepareBinaryData(gatheringStream(stream as AsyncIterable<Buffer | string>) as BinarySource, fileName, mimeType);
 }

@@ -122,7 +122,7 @@ async function openContent(ctx: IExecuteFunctions, itemIndex: number, plan: Uplo
 	}
 	const property = binaryProperty(ctx, itemIndex);
 	const binary = ctx.getInputData()[itemIndex].binary![property];
-	// From the store in 1 MiB reads, gathered into chunk buffers that are reused once sent
+	// From the store in 64 KiB reads, gathered into chunk buffers that are reused once sent
 	const reader = binary.id
 		? new ChunkReader(await ctx.helpers.getBinaryStream(binary.id, STORE_READ_BYTES), { reuse: plan.parallelChunks + 1 })
 		: new ChunkReader(Buffer.from(binary.data ?? '', BINARY_ENCODING));

@@ -199,7 +199,7 @@ export class N8n {
 
 	private constructor(
 		readonly paths: N8nPaths,
-		private opts: N8nOptions,
+		private readonly opts: N8nOptions,
 	) {
 		this.ownsFolder = !opts.userFolder;
 		this.userFolder = opts.userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
