@@ -74,6 +74,8 @@ export class DropboxPlusOAuth2Api implements ICredentialType {
 			baseURL: 'https://api.dropboxapi.com/2',
 			url: '/users/get_current_account',
 			method: 'POST',
+			// No body: without a Content-Type of its own, n8n sends a form-encoded one and Dropbox answers 400
+			headers: { 'Content-Type': 'application/json' },
 		},
 	};
 }

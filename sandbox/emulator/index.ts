@@ -24,6 +24,17 @@ export { contentHashOf, ContentHasher } from './hash';
 export { sign as webhookSignature } from './webhooks';
 export { ALL_SCOPES };
 
+/**
+ * Every emulator running in this process, so a test run can check that nothing the node sent
+ * was refused (test/support/wireContract.ts). Kept on globalThis: the e2e harness loads the
+ * compiled emulator, other tests its sources.
+ */
+export function runningEmulators(): Set<State> {
+	const g = globalThis as { __dropboxPlusEmulators?: Set<State> };
+	g.__dropboxPlusEmulators ??= new Set();
+	return g.__dropboxPlusEmulators;
+}
+
 export function allRoutes(): RouteTable {
 	return { ...filesRoutes(), ...uploadRoutes(), ...sharingRoutes() };
 }
@@ -61,6 +72,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 	const state = new State(opts);
 	const routes = allRoutes();
 	const handler = makeHandler(state, routes);
+	runningEmulators().add(state);
 	const host = opts.host ?? '127.0.0.1';
 	let server: http.Server;
 	let ca: Buffer | undefined;
@@ -142,6 +154,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 			new Promise<void>((resolve) => {
 				for (const s of sockets) s.destroy();
 				server.close(() => {
+					runningEmulators().delete(state);
 					state.close();
 					resolve();
 				});

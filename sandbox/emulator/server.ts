@@ -4,6 +4,8 @@ import { ApiError, badRequest, errorSummary, Json } from './errors';
 import { bearerOf, checkToken, rootInfo } from './auth';
 import type { State } from './state';
 import type { Ctx, DownloadResult, RouteTable } from './routes/types';
+import { apiSpec, type SpecRoute } from '../spec/api';
+import { ARG_IN_BODY, ARG_IN_HEADER, argumentError, contentTypeError, hostError, normalizeContentType } from '../spec/wire';
 import { handleAdmin } from './admin';
 import { handleOAuth } from './routes/oauth';
 import { serveTempLink } from './routes/files';
@@ -58,57 +60,33 @@ export function readBody(req: IncomingMessage, limit = 16 * 1024 * 1024): Promis
 	});
 }
 
-const RPC_TYPES = ['application/json', 'application/json; charset=utf-8', 'text/plain; charset=dropbox-cors-hack'];
-const UPLOAD_TYPES = ['application/octet-stream', 'text/plain; charset=dropbox-cors-hack'];
-
-function parseJsonArg(route: string, text: string, where: string): unknown {
-	try {
-		return JSON.parse(text);
-	} catch {
-		throw badRequest(route, `${where}: could not decode input as JSON`);
-	}
+/** Throws Dropbox's 400 when a wire check (sandbox/spec/wire) has something to say. */
+function refuse(route: string, problem: string | undefined): void {
+	if (problem) throw badRequest(route, problem);
 }
 
-async function rpcArg(ctx: Ctx, noArg: boolean): Promise<unknown> {
+async function rpcArg(ctx: Ctx, spec: SpecRoute): Promise<unknown> {
 	const { req, route } = ctx;
 	const body = await readBody(req);
-	const ct = (req.headers['content-type'] ?? '').toLowerCase().trim();
-	if (body.length === 0) {
-		if (noArg) return null;
-		if (ct && !RPC_TYPES.includes(ct)) throw badRequest('', `Bad HTTP "Content-Type" header: "${ct}".  Expecting one of "application/json", "application/json; charset=utf-8", "text/plain; charset=dropbox-cors-hack".`);
-		throw badRequest(route, 'request body: could not decode input as JSON');
-	}
-	if (!RPC_TYPES.includes(ct)) {
-		throw badRequest('', `Bad HTTP "Content-Type" header: "${ct}".  Expecting one of "application/json", "application/json; charset=utf-8", "text/plain; charset=dropbox-cors-hack".`);
-	}
-	const v = parseJsonArg(route, body.toString('utf8'), 'request body');
-	if (noArg) {
-		if (v !== null) throw badRequest(route, 'request body: expected null, got value');
-		return null;
-	}
-	if (v === null || typeof v !== 'object' || Array.isArray(v)) throw badRequest(route, 'request body: expected object, got ' + (v === null ? 'null' : Array.isArray(v) ? 'list' : typeof v));
-	return v;
+	refuse(route, contentTypeError('rpc', normalizeContentType(req.headers['content-type']), body.length === 0));
+	const text = body.length === 0 ? undefined : body.toString('utf8');
+	refuse(route, argumentError(spec, text, ARG_IN_BODY));
+	return text === undefined ? null : JSON.parse(text);
 }
 
-function headerArg(ctx: Ctx, url: URL, isUpload: boolean): unknown {
+function headerArg(ctx: Ctx, url: URL, spec: SpecRoute): unknown {
 	const { req, route } = ctx;
+	refuse(route, contentTypeError(spec.style, normalizeContentType(req.headers['content-type']), false));
 	let raw = req.headers['dropbox-api-arg'];
 	if (Array.isArray(raw)) raw = raw[0];
 	if (raw === undefined && url.searchParams.has('arg')) raw = url.searchParams.get('arg')!;
 	if (raw === undefined) throw badRequest(route, 'Must provide HTTP header "Dropbox-API-Arg" or URL parameter "arg".');
 	// Node exposes header bytes as latin1; anything >= 0x7F means raw non-ASCII bytes were sent.
 	if (req.headers['dropbox-api-arg'] !== undefined && /[\u007f-\uffff]/.test(raw)) {
-		throw badRequest(route, 'HTTP header "Dropbox-API-Arg": could not decode input as JSON');
+		throw badRequest(route, `${ARG_IN_HEADER}: could not decode input as JSON`);
 	}
-	if (isUpload) {
-		const ct = (req.headers['content-type'] ?? '').toLowerCase().trim();
-		if (ct && !UPLOAD_TYPES.includes(ct)) {
-			throw badRequest('', `Bad HTTP "Content-Type" header: "${ct}".  Expecting one of "application/octet-stream", "text/plain; charset=dropbox-cors-hack".`);
-		}
-	}
-	const v = parseJsonArg(route, raw, 'HTTP header "Dropbox-API-Arg"');
-	if (v === null || typeof v !== 'object' || Array.isArray(v)) throw badRequest(route, 'HTTP header "Dropbox-API-Arg": expected object');
-	return v;
+	refuse(route, argumentError(spec, raw, ARG_IN_HEADER));
+	return JSON.parse(raw);
 }
 
 function checkPathRoot(ctx: Ctx): void {
@@ -267,7 +245,8 @@ export function makeHandler(st: State, routes: RouteTable) {
 			}
 			const route = m[1];
 			const def = routes[route];
-			if (!def) {
+			const spec = apiSpec().route(route);
+			if (!def || !spec) {
 				st.countCall(route);
 				throw badRequest('', `Unknown API function: "${route}"`);
 			}
@@ -293,7 +272,7 @@ export function makeHandler(st: State, routes: RouteTable) {
 					throw new ApiError(401, { error_summary: 'expired_access_token/', error: { '.tag': 'expired_access_token' } });
 				}
 				if (fault.kind === 'reset') {
-					if (def.style === 'download') resetMidBody = true;
+					if (spec.style === 'download') resetMidBody = true;
 					else {
 						req.socket.destroy();
 						return;
@@ -302,12 +281,13 @@ export function makeHandler(st: State, routes: RouteTable) {
 			}
 
 			// auth
-			if (def.style === 'longpoll') {
+			refuse(route, hostError(spec, /^(api|content|notify)\.dropboxapi\.com(:\d+)?$/.exec(req.headers.host ?? '')?.[1]));
+			if (spec.auth === 'noauth') {
 				if (req.headers.authorization) throw badRequest(route, 'This endpoint does not accept an "Authorization" header.');
 			} else {
 				const bearer = bearerOf(route, req.headers.authorization, url.searchParams);
 				const found = st.tokens.get(bearer);
-				const tok = checkToken(found, def.scope, found && st.accounts.get(found.accountId));
+				const tok = checkToken(found, spec.scope ?? null, found && st.accounts.get(found.accountId));
 				ctx.token = tok;
 				ctx.account = st.accounts.get(tok.accountId);
 				if (!ctx.account) throw new ApiError(401, { error_summary: 'invalid_access_token/', error: { '.tag': 'invalid_access_token' } });
@@ -316,8 +296,7 @@ export function makeHandler(st: State, routes: RouteTable) {
 			}
 
 			// arguments
-			if (def.style === 'upload' || def.style === 'download') ctx.arg = headerArg(ctx, url, def.style === 'upload');
-			else ctx.arg = await rpcArg(ctx, !!def.noArg);
+			ctx.arg = spec.style === 'rpc' ? await rpcArg(ctx, spec) : headerArg(ctx, url, spec);
 
 			const result = await def.handler(ctx);
 			if (res.headersSent || res.writableEnded) return;
@@ -325,9 +304,12 @@ export function makeHandler(st: State, routes: RouteTable) {
 				req.socket.destroy();
 				return;
 			}
-			if (def.style === 'download') return sendDownload(ctx, result as DownloadResult, resetMidBody);
+			if (spec.style === 'download') return sendDownload(ctx, result as DownloadResult, resetMidBody);
 			sendJson(res, 200, result === undefined ? null : (result as Json));
 		} catch (e) {
+			if (e instanceof ApiError && e.status === 400 && url.pathname.startsWith('/2/')) {
+				st.refusals.push(`${url.pathname.slice(3)}: ${String(e.body)}`);
+			}
 			if (!req.readableEnded && !req.destroyed) {
 				// let the client finish sending before answering (avoids EPIPE on its side)
 				req.resume();

@@ -99,6 +99,8 @@ export class State {
 	snapshots = new Map<string, Snapshot>();
 	searches = new Map<string, { matches: Json[]; pos: number; pageSize: number }>();
 	calls = { total: 0, byRoute: {} as Record<string, number> };
+	/** Every API request answered 400 (a request real Dropbox refuses), with Dropbox's text. */
+	refusals: string[] = [];
 	epoch = randomBytes(4).toString('hex');
 	defaultAccountId = '';
 	readonly faults: Faults;

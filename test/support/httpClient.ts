@@ -73,6 +73,11 @@ export async function sendHttp(options: IHttpRequestOptions, redirect: DropboxRe
 			headers['Content-Type'] ??= 'application/json';
 		}
 	}
+	// as n8n's HTTP stack (axios) does: a POST, PUT or PATCH without a body is declared form-encoded
+	const hasContentType = Object.keys(headers).some((k) => k.toLowerCase() === 'content-type');
+	if (!hasContentType && ['POST', 'PUT', 'PATCH'].includes((options.method ?? 'GET').toUpperCase())) {
+		headers['Content-Type'] = 'application/x-www-form-urlencoded';
+	}
 	if (Buffer.isBuffer(body)) headers['Content-Length'] = String(body.length);
 	const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
 	const response = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {

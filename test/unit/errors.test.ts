@@ -19,7 +19,7 @@ async function translate(error: unknown, call: Partial<CallContext> = {}) {
 /** Runs one RPC call against a single failure, without retries, and returns the NodeApiError. */
 async function thrownBy(error: Error, call: { path?: string; itemIndex?: number } = {}): Promise<NodeApiError> {
 	const { ctx } = fakeContext([error]);
-	const thrown = await dropboxRpc(ctx, 'files/get_metadata', { path: call.path }, { ...call, retry: { maxAttempts: 1 } }).then(
+	const thrown = await dropboxRpc(ctx, 'files/get_metadata', { path: call.path ?? '/a.txt' }, { ...call, retry: { maxAttempts: 1 } }).then(
 		() => undefined,
 		(e: unknown) => e,
 	);

@@ -65,21 +65,20 @@ describe('RPC calls', () => {
 
 	it('accepts answers already parsed, as Buffers, or empty', async () => {
 		const { ctx } = fakeContext([{ a: 1 }, Buffer.from('{"b":2}'), '']);
-		expect(await dropboxRpc(ctx, 'x/y', {})).toEqual({ a: 1 });
-		expect(await dropboxRpc(ctx, 'x/y', {})).toEqual({ b: 2 });
-		expect(await dropboxRpc(ctx, 'x/y', {})).toBeNull();
+		expect(await dropboxRpc(ctx, 'users/get_space_usage')).toEqual({ a: 1 });
+		expect(await dropboxRpc(ctx, 'users/get_space_usage')).toEqual({ b: 2 });
+		expect(await dropboxRpc(ctx, 'users/get_space_usage')).toBeNull();
 	});
 
 	it.each([
 		['undefined', undefined],
 		['null', null],
-	])('an argument-less route (args %s) sends no body and no Content-Type', async (_name, args) => {
+	])('an argument-less route (args %s) sends the JSON null as application/json (never a bodyless POST, which n8n declares form-encoded)', async (_name, args) => {
 		const { ctx, request } = fakeContext([{ account_id: 'dbid:1' }]);
 		await dropboxRpc(ctx, 'users/get_current_account', args);
 		const { options } = requestOf(request);
-		expect(options.body).toBeUndefined();
-		expect('body' in options).toBe(false);
-		expect(options.headers).not.toHaveProperty('Content-Type');
+		expect(options.body).toBe('null');
+		expect(options.headers).toHaveProperty('Content-Type', 'application/json');
 		expect(options.url).toBe('https://api.dropboxapi.com/2/users/get_current_account');
 	});
 });

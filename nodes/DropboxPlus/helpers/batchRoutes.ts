@@ -19,20 +19,20 @@ export function relocationFailure(failure: unknown): unknown {
 	return union && union['.tag'] === 'relocation_error' && union.relocation_error ? union.relocation_error : failure;
 }
 
-function relocation(kind: 'copy' | 'move'): BatchRoutes {
+function relocation(single: string, launch: string, check: string): BatchRoutes {
 	return {
-		single: `files/${kind}_v2`,
-		launch: `files/${kind}_batch_v2`,
-		check: `files/${kind}_batch/check_v2`,
+		single,
+		launch,
+		check,
 		launchArgs: (entries, shared) => ({ entries, ...shared }),
 		successOf: (entry) => entry.success as IDataObject,
 		failureOf: (entry) => relocationFailure(entry.failure),
 	};
 }
 
-export const COPY_ROUTES = relocation('copy');
+export const COPY_ROUTES = relocation('files/copy_v2', 'files/copy_batch_v2', 'files/copy_batch/check_v2');
 
-export const MOVE_ROUTES = relocation('move');
+export const MOVE_ROUTES = relocation('files/move_v2', 'files/move_batch_v2', 'files/move_batch/check_v2');
 
 export const DELETE_ROUTES: BatchRoutes = {
 	single: 'files/delete_v2',

@@ -151,21 +151,24 @@ function parseJson(body: unknown): unknown {
 	return body;
 }
 
-/** An RPC call on api.dropboxapi.com: JSON in, JSON out. `args` undefined sends no body. */
+/**
+ * An RPC call on api.dropboxapi.com: JSON in, JSON out. A route without arguments (`args`
+ * undefined) is sent the JSON `null`: n8n's HTTP stack gives a POST without a body
+ * `Content-Type: application/x-www-form-urlencoded`, which Dropbox refuses with a 400.
+ */
 export async function dropboxRpc<T = IDataObject>(
 	ctx: DropboxFunctions,
 	route: string,
 	args?: object | null,
 	options: CallOptions = {},
 ): Promise<T> {
-	const body = await send<unknown>(ctx, route, options, (headers) => {
-		const request: IHttpRequestOptions = { method: 'POST', url: `${RPC_BASE_URL}/${route}`, headers, json: false };
-		if (args !== undefined && args !== null) {
-			headers['Content-Type'] = 'application/json';
-			request.body = JSON.stringify(args);
-		}
-		return request;
-	});
+	const body = await send<unknown>(ctx, route, options, (headers) => ({
+		method: 'POST',
+		url: `${RPC_BASE_URL}/${route}`,
+		headers: { ...headers, 'Content-Type': 'application/json' },
+		body: JSON.stringify(args ?? null),
+		json: false,
+	}));
 	return parseJson(body) as T;
 }
 
@@ -191,6 +194,9 @@ export async function dropboxUpload<T = IDataObject>(
 	return parseJson(body) as T;
 }
 
+/** What a download request (which has no body) declares as its Content-Type: one Dropbox accepts. */
+export const DOWNLOAD_CONTENT_TYPE = 'text/plain; charset=utf-8';
+
 /** A content-download call: arguments in the header, metadata in `Dropbox-API-Result`, bytes streamed. */
 export async function dropboxDownload<T = IDataObject>(
 	ctx: DropboxFunctions,
@@ -203,7 +209,12 @@ export async function dropboxDownload<T = IDataObject>(
 		route,
 		options,
 		(headers) => {
-			const requestHeaders: Record<string, string> = { ...headers, 'Dropbox-API-Arg': headerSafeJson(args) };
+			// no body; a Content-Type of our own, or n8n's HTTP stack sends a form-encoded one that Dropbox refuses
+			const requestHeaders: Record<string, string> = {
+				...headers,
+				'Content-Type': DOWNLOAD_CONTENT_TYPE,
+				'Dropbox-API-Arg': headerSafeJson(args),
+			};
 			if (options.range) requestHeaders.Range = `bytes=${options.range.start}-${options.range.end ?? ''}`;
 			return {
 				method: 'POST',

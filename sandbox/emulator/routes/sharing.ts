@@ -270,16 +270,16 @@ function revokeToken(ctx: Ctx): Json {
 
 export function sharingRoutes(): RouteTable {
 	return {
-		'sharing/create_shared_link_with_settings': { style: 'rpc', scope: 'sharing.write', handler: createLink },
-		'sharing/list_shared_links': { style: 'rpc', scope: 'sharing.read', handler: listLinks },
-		'sharing/get_shared_link_metadata': { style: 'rpc', scope: 'sharing.read', handler: getLinkMetadata },
-		'sharing/revoke_shared_link': { style: 'rpc', scope: 'sharing.write', handler: revokeLink },
-		'sharing/modify_shared_link_settings': { style: 'rpc', scope: 'sharing.write', handler: modifyLink },
-		'sharing/get_shared_link_file': { style: 'download', scope: 'sharing.read', handler: getLinkFile },
-		'users/get_current_account': { style: 'rpc', scope: 'account_info.read', noArg: true, handler: currentAccount },
-		'users/get_space_usage': { style: 'rpc', scope: 'account_info.read', noArg: true, handler: spaceUsage },
-		'users/get_account': { style: 'rpc', scope: 'sharing.read', handler: getAccount },
-		'auth/token/revoke': { style: 'rpc', scope: null, noArg: true, handler: revokeToken },
+		'sharing/create_shared_link_with_settings': { handler: createLink },
+		'sharing/list_shared_links': { handler: listLinks },
+		'sharing/get_shared_link_metadata': { handler: getLinkMetadata },
+		'sharing/revoke_shared_link': { handler: revokeLink },
+		'sharing/modify_shared_link_settings': { handler: modifyLink },
+		'sharing/get_shared_link_file': { handler: getLinkFile },
+		'users/get_current_account': { handler: currentAccount },
+		'users/get_space_usage': { handler: spaceUsage },
+		'users/get_account': { handler: getAccount },
+		'auth/token/revoke': { handler: revokeToken },
 	};
 }
 

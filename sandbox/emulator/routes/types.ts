@@ -5,8 +5,6 @@ import type { Json } from '../errors';
 import type { State } from '../state';
 import type { Namespace } from '../tree';
 
-export type Style = 'rpc' | 'upload' | 'download' | 'longpoll';
-
 export interface Ctx {
 	st: State;
 	route: string;
@@ -28,11 +26,8 @@ export interface DownloadResult {
 	etag?: string;
 }
 
+/** An emulated route; its host, style, auth and scope come from Dropbox's spec (sandbox/spec). */
 export interface RouteDef {
-	style: Style;
-	scope: string | null;
-	/** `null` argument allowed (argument-less routes) */
-	noArg?: boolean;
 	handler: (ctx: Ctx) => Promise<Json | DownloadResult | undefined> | Json | DownloadResult | undefined;
 }
 

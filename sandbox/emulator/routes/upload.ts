@@ -385,15 +385,14 @@ function finishBatchCheck(ctx: Ctx): Json {
 }
 
 export function uploadRoutes(): RouteTable {
-	const W = 'files.content.write';
 	return {
-		'files/upload': { style: 'upload', scope: W, handler: upload },
-		'files/upload_session/start': { style: 'upload', scope: W, handler: start },
-		'files/upload_session/append_v2': { style: 'upload', scope: W, handler: appendV2 },
-		'files/upload_session/append': { style: 'upload', scope: W, handler: appendV1 },
-		'files/upload_session/finish': { style: 'upload', scope: W, handler: finish },
-		'files/upload_session/finish_batch_v2': { style: 'rpc', scope: W, handler: finishBatchV2 },
-		'files/upload_session/finish_batch': { style: 'rpc', scope: W, handler: finishBatchV1 },
-		'files/upload_session/finish_batch/check': { style: 'rpc', scope: W, handler: finishBatchCheck },
+		'files/upload': { handler: upload },
+		'files/upload_session/start': { handler: start },
+		'files/upload_session/append_v2': { handler: appendV2 },
+		'files/upload_session/append': { handler: appendV1 },
+		'files/upload_session/finish': { handler: finish },
+		'files/upload_session/finish_batch_v2': { handler: finishBatchV2 },
+		'files/upload_session/finish_batch': { handler: finishBatchV1 },
+		'files/upload_session/finish_batch/check': { handler: finishBatchCheck },
 	};
 }

@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 
-import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INode } from 'n8n-workflow';
+
+import { checkFakedRequest } from '../../support/wireContract';
 
 /** An Axios-shaped HTTP error, as n8n's request helpers throw it (class name AxiosError on purpose). */
 export class AxiosError extends Error {
@@ -90,7 +92,8 @@ export function fakeContext(
 	}: { authentication?: string; credentials?: IDataObject; fallback?: unknown } = {},
 ): FakeContext {
 	const queue = [...answers];
-	const request = jest.fn(async () => {
+	const request = jest.fn(async (_credentialType: string, options: IHttpRequestOptions) => {
+		checkFakedRequest(options);
 		const next = queue.length ? queue.shift() : fallback;
 		if (next instanceof Error) throw next;
 		return next;
