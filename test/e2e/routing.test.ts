@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 
 import { DROPBOX_HOSTS, startEmulator, type EmulatorHandle } from './harness';
 import { runProcess } from './harness/util';
+import { takeWireProblems } from '../support/wireContract';
 
 describe('routing Dropbox hosts to the emulator (route-dropbox.js)', () => {
 	let emulator: EmulatorHandle;
@@ -50,6 +51,12 @@ describe('routing Dropbox hosts to the emulator (route-dropbox.js)', () => {
 		expect(out.error).toBeUndefined();
 		expect(res.stderr).toContain(`[route-dropbox] ${host}:443 -> 127.0.0.1:${emulator.port}`);
 		if (host === 'api.dropboxapi.com') expect(JSON.parse(out.body).account_id).toMatch(/^dbid:/);
+		const onOtherApiHost = /^(content|notify)\./.exec(host)?.[1];
+		if (onOtherApiHost) {
+			// it arrived with its real Host: the emulator refuses an api route there, as Dropbox does
+			expect(out.status).toBe(400);
+			expect(takeWireProblems()).toEqual([expect.stringContaining(`must be called on api.dropboxapi.com, not ${onOtherApiHost}.dropboxapi.com`)]);
+		}
 	});
 
 	it('fetch (undici) is routed too', async () => {

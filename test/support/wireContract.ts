@@ -28,8 +28,12 @@ function headerOf(headers: IHttpRequestOptions['headers'], name: string): string
 }
 
 /**
- * The Content-Type n8n's HTTP stack (axios) puts on the wire: the request's own, else JSON for an
- * object body, else — for a POST, with a string body or none — `application/x-www-form-urlencoded`.
+ * The Content-Type on the wire when n8n's HTTP stack (axios) sends the request: the request's own,
+ * else JSON for an object body, else — for a POST, with a string body or none — axios's default
+ * `application/x-www-form-urlencoded`. n8n 2.41.1's main process installs a global axios
+ * interceptor that drops that default when there is no body (measured: a bodyless POST reaches the
+ * emulator without a Content-Type), but not every n8n version, process and helper path does, and
+ * real Dropbox refuses the default: the node never relies on it, so this check assumes the worst.
  */
 export function contentTypeOnTheWire(options: IHttpRequestOptions): string {
 	const own = headerOf(options.headers, 'content-type');
