@@ -27,6 +27,10 @@ export interface Account {
 	ns: Namespace;
 	/** team member: the team space root namespace (root_info .tag team), its team */
 	team?: { id: string; name: string; rootNs: Namespace; memberId: string };
+	/** team member: its own limit within the team's space (user_within_team_space_allocated; 0 or absent = none) */
+	memberSpaceLimit?: number;
+	/** team member: MemberSpaceLimitType of that limit (default stop_sync when a limit is set, else off) */
+	memberSpaceLimitType?: 'off' | 'alert_only' | 'stop_sync';
 	/** suspended by Dropbox (or, for a team member, by a team admin): API calls answer 401 user_suspended */
 	suspended?: boolean;
 }
@@ -57,8 +61,9 @@ export interface App {
 
 let nsCounter = 1000000 + Math.floor(Math.random() * 1000000);
 
+/** users_common.AccountId: String(min_length=40, max_length=40), "dbid:" and 35 characters. */
 export function newAccountId(): string {
-	return 'dbid:AA' + randomBytes(24).toString('base64url').slice(0, 30);
+	return 'dbid:AA' + randomBytes(27).toString('base64url').slice(0, 33);
 }
 
 /** Keeps new namespace ids clear of one that already exists (a namespace loaded from a state file). */

@@ -52,7 +52,7 @@ export interface Emulator {
 	/** `root: true` (team members): in the team space root instead of the home namespace */
 	seedFolder(path: string, opts?: string | { accountId?: string; root?: boolean }): void;
 	/** a team member account (root_info .tag team, its own team space root with team folders) */
-	addTeamMember(p?: { accountId?: string; email?: string; givenName?: string; surname?: string; teamName?: string; teamFolders?: string[]; sameTeamAs?: string }): { accountId: string; homeNamespaceId: string; rootNamespaceId: string };
+	addTeamMember(p?: { accountId?: string; email?: string; givenName?: string; surname?: string; teamName?: string; teamFolders?: string[]; sameTeamAs?: string; allocated?: number; memberSpaceLimit?: number; memberSpaceLimitType?: 'off' | 'alert_only' | 'stop_sync' }): { accountId: string; homeNamespaceId: string; rootNamespaceId: string };
 	reset(): void;
 	close(): Promise<void>;
 }

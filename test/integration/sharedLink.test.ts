@@ -38,12 +38,17 @@ describe('Shared Link', () => {
 	it('when a link exists: returns it, updates its settings, or fails, as chosen', async () => {
 		const first = (await run(emu, create('/Share/other.txt'))).items[0].json;
 		emu.resetCalls();
+		const bare = (await run(emu, create('/Share/other.txt'))).items[0].json;
+		expect(bare.url).toBe(first.url);
+		// without settings the existing link comes from Dropbox's own answer: no extra listing call
+		expect(emu.calls().byRoute['sharing/list_shared_links']).toBeUndefined();
 		const existing = (await run(emu, create('/Share/other.txt', { ifExists: 'returnExisting', settings: { audience: 'team' } }))).items[0].json;
 		expect(existing.url).toBe(first.url);
 		expect(existing.link_permissions).toMatchObject({ effective_audience: { '.tag': 'public' } });
 		expect(emu.calls().byRoute['sharing/modify_shared_link_settings']).toBeUndefined();
-		// the existing link comes from Dropbox's own answer: no extra listing call
-		expect(emu.calls().byRoute['sharing/list_shared_links']).toBeUndefined();
+		// with settings Dropbox leaves the existing link's metadata out ("could make the existing link
+		// incompatible"): the node lists the path's own link instead
+		expect(emu.calls().byRoute['sharing/list_shared_links']).toBe(1);
 
 		const updated = (await run(emu, create('/Share/other.txt', { ifExists: 'update', settings: { audience: 'team' } }))).items[0].json;
 		expect(updated.url).toBe(first.url);
