@@ -61,6 +61,25 @@ describe('Shared Link', () => {
 		expect(error.description).toContain('If a Link Exists');
 	});
 
+	it('Update Its Settings never sends Access Level (Dropbox cannot change it); another level than the link\'s fails the item, unchanged', async () => {
+		await emu.seedFile('/Share/access.txt', 'access');
+		const first = (await run(emu, create('/Share/access.txt', { settings: { access: 'viewer' } }))).items[0].json;
+		expect(first.link_permissions).toMatchObject({ link_access_level: { '.tag': 'viewer' } });
+
+		const same = await run(emu, create('/Share/access.txt', { ifExists: 'update', settings: { access: 'viewer', allowDownload: false } }));
+		expect(same.items[0].json).toMatchObject({ url: first.url, link_permissions: { allow_download: false, link_access_level: { '.tag': 'viewer' } } });
+		const modify = same.test.requests.find((request) => request.url.endsWith('/sharing/modify_shared_link_settings'));
+		expect(JSON.parse(String(modify?.body))).toEqual({ url: first.url, settings: { allow_download: false } });
+
+		emu.resetCalls();
+		const other = await failure(run(emu, create('/Share/access.txt', { ifExists: 'update', settings: { access: 'editor', allowDownload: true } })));
+		expect(other.message).toBe('The existing shared link of "/Share/access.txt" has Access Level viewer, not editor');
+		expect(other.description).toContain('Dropbox cannot change the access level of an existing link');
+		expect(emu.calls().byRoute['sharing/modify_shared_link_settings']).toBeUndefined();
+		const kept = (await run(emu, { resource: 'sharedLink', operation: 'get', url: first.url })).items[0].json;
+		expect(kept.link_permissions).toMatchObject({ allow_download: false, link_access_level: { '.tag': 'viewer' } });
+	});
+
 	it('password-protected links need the password to read and download', async () => {
 		const link = (await run(emu, create('/Share/secret.txt', { settings: { password: 'open sesame' } }))).items[0].json;
 		expect(link.link_permissions).toMatchObject({ require_password: true });
@@ -88,7 +107,7 @@ describe('Shared Link', () => {
 
 	it('lists all links or those of one path, with a limit', async () => {
 		const all = await run(emu, { resource: 'sharedLink', operation: 'list', scope: 'all', returnAll: true });
-		expect(all.items.map((item) => item.json.name).sort()).toEqual(['Docs', 'other.txt', 'report.pdf', 'secret.txt']);
+		expect(all.items.map((item) => item.json.name).sort()).toEqual(['Docs', 'access.txt', 'other.txt', 'report.pdf', 'secret.txt']);
 		const one = await run(emu, { resource: 'sharedLink', operation: 'list', scope: 'path', path: byPath('/Share/Docs/inner.txt'), returnAll: true });
 		expect(one.items.map((item) => item.json.name)).toEqual(['Docs']);
 		const direct = await run(emu, {
