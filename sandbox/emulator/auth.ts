@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Json } from './errors';
 import { authError, badRequest } from './errors';
-import { Namespace } from './tree';
+import { Namespace, type Node } from './tree';
 
 export const ALL_SCOPES = [
 	'account_info.read',
@@ -140,4 +140,27 @@ export function checkToken(t: AccessToken | undefined, requiredScope: string | n
 		throw authError('missing_scope', { required_scope: requiredScope });
 	}
 	return t;
+}
+
+/** A namespace an account can reach, and where paths start in it. */
+export interface ReachableNamespace {
+	ns: Namespace;
+	/** a shared (team) folder mounted in `ns`: its own namespace id names it, and paths start in it */
+	mount?: Node;
+}
+
+/**
+ * The namespace behind a namespace id, when the account can reach it: its home, its team space
+ * root, or a team folder mounted at that root (named by its `shared_folder_id`, which is its
+ * namespace id). For `Dropbox-API-Path-Root: {".tag": "namespace_id"}` and `ns:<id>/path`.
+ */
+export function reachableNamespace(account: Account, id: string): ReachableNamespace | undefined {
+	if (id === account.ns.id) return { ns: account.ns };
+	const root = account.team?.rootNs;
+	if (!root) return undefined;
+	if (id === root.id) return { ns: root };
+	for (const child of root.root.children!.values()) {
+		if (child.alive && child.mount?.sharedFolderId === id) return { ns: root, mount: child };
+	}
+	return undefined;
 }

@@ -12,7 +12,9 @@ import { EmulatorOptions, State } from './state';
 import { filesRoutes } from './routes/files';
 import { uploadRoutes } from './routes/upload';
 import { sharingRoutes } from './routes/sharing';
-import type { RouteTable } from './routes/types';
+import type { DownloadResult, RouteTable } from './routes/types';
+import type { Json } from './errors';
+import { rebasePaths } from './paths';
 import { ensureTls } from './tls';
 import type { FaultConfig } from './faults';
 import { seedFile, seedFolder, SeedFileOptions } from './admin';
@@ -25,7 +27,28 @@ export { sign as webhookSignature } from './webhooks';
 export { ALL_SCOPES };
 
 export function allRoutes(): RouteTable {
-	return { ...filesRoutes(), ...uploadRoutes(), ...sharingRoutes() };
+	return withMountedPaths({ ...filesRoutes(), ...uploadRoutes(), ...sharingRoutes() });
+}
+
+/** Every route answers paths relative to a shared folder when the Path-Root header names one (ctx.mount). */
+function withMountedPaths(table: RouteTable): RouteTable {
+	const out: RouteTable = {};
+	for (const [name, def] of Object.entries(table)) {
+		out[name] = {
+			...def,
+			handler: async (ctx) => {
+				const result = await def.handler(ctx);
+				const mount = ctx.mount;
+				if (!mount || result === undefined) return result;
+				if (def.style === 'download') {
+					const d = result as DownloadResult;
+					return { ...d, meta: rebasePaths(d.meta, mount) };
+				}
+				return rebasePaths(result as Json, mount);
+			},
+		};
+	}
+	return out;
 }
 
 export interface Emulator {

@@ -8,6 +8,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Dropbox } from 'dropbox';
 import { startEmulator, Emulator } from '../../sandbox/emulator';
+import { reachableNamespace } from '../../sandbox/emulator/auth';
+import { enterNamespace } from '../../sandbox/emulator/paths';
 import { raw, sdk, sdkError } from './helpers';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -211,5 +213,67 @@ describe('save_url onto an existing path: SaveUrlError.path (WriteError conflict
 		const names = (await dbx.filesListFolder({ path: '/su2' })).result.entries.map((e) => e.name).sort();
 		expect(names).toEqual(['dir', 'late.txt', 'taken.txt']);
 		expect((await dbx.filesGetMetadata({ path: '/su2/late.txt' })).result).toMatchObject({ size: 'written meanwhile'.length });
+	});
+});
+
+describe('namespaces an account can reach: home, team space root, and shared (team) folders', () => {
+	let member: { account_id: string; root_info: { root_namespace_id: string; home_namespace_id: string } };
+	let token: string;
+	let marketingId: string;
+	beforeAll(async () => {
+		member = (await admin('accounts', { team: { name: 'Reach' }, teamFolders: ['Marketing'], givenName: 'Re', surname: 'Ach' })).json();
+		token = (await admin('tokens', { accountId: member.account_id })).json().access_token;
+		await emu.seedFile('/Marketing/plan.txt', 'team plan', { accountId: member.account_id, root: true });
+		await emu.seedFile('/mine.txt', 'home', { accountId: member.account_id });
+		const rooted = sdk(emu.url, token, { pathRoot: JSON.stringify({ '.tag': 'root', root: member.root_info.root_namespace_id }) });
+		marketingId = ((await rooted.filesGetMetadata({ path: '/Marketing' })).result as any).shared_folder_id;
+	});
+
+	test('reachableNamespace: the home, the team root and a team folder by its shared_folder_id; nothing else', () => {
+		const account = emu.state.account(member.account_id);
+		expect(reachableNamespace(account, member.root_info.home_namespace_id)).toEqual({ ns: account.ns });
+		expect(reachableNamespace(account, member.root_info.root_namespace_id)).toEqual({ ns: account.team!.rootNs });
+		const shared = reachableNamespace(account, marketingId);
+		expect(shared?.ns).toBe(account.team!.rootNs);
+		expect(shared?.mount?.pathDisplay).toBe('/Marketing');
+		expect(reachableNamespace(account, '999999999')).toBeUndefined();
+		// another account's namespaces are out of reach
+		expect(reachableNamespace(emu.state.account(), marketingId)).toBeUndefined();
+		expect(reachableNamespace(emu.state.account(), member.root_info.home_namespace_id)).toBeUndefined();
+	});
+
+	test('ns:<shared_folder_id>/path reads and lists inside the team folder', async () => {
+		const t = sdk(emu.url, token);
+		expect((await t.filesGetMetadata({ path: `ns:${marketingId}/plan.txt` })).result).toMatchObject({ name: 'plan.txt' });
+		const listed = (await t.filesListFolder({ path: `ns:${marketingId}` })).result.entries.map((e) => e.name);
+		expect(listed).toEqual(['plan.txt']);
+		expect((await sdkError(sdk(emu.url, TOKEN).filesGetMetadata({ path: `ns:${marketingId}/plan.txt` }))).error.error).toEqual({ '.tag': 'path', path: { '.tag': 'not_found' } });
+	});
+
+	test('enterNamespace makes paths start in the team folder, and answers paths relative to it', async () => {
+		const t = sdk(emu.url, token);
+		const account = emu.state.account(member.account_id);
+		const ctx: any = { st: emu.state, account, ns: account.ns, route: 'files/get_metadata' };
+		expect(enterNamespace(ctx, '999999999')).toBe(false);
+		expect(ctx.ns).toBe(account.ns);
+		expect(enterNamespace(ctx, marketingId)).toBe(true);
+		expect(ctx.ns).toBe(account.team!.rootNs);
+		expect(ctx.mount.pathDisplay).toBe('/Marketing');
+		const meta = await emu.routes['files/get_metadata'].handler({ ...ctx, arg: { path: '/plan.txt' } });
+		expect(meta).toMatchObject({ name: 'plan.txt', path_lower: '/plan.txt', path_display: '/plan.txt' });
+		const listed = (await emu.routes['files/list_folder'].handler({ ...ctx, route: 'files/list_folder', arg: { path: '', recursive: true } })) as any;
+		expect(listed.entries.map((e: any) => e.path_display)).toEqual(['/plan.txt']);
+		// "/" is the shared folder itself: the root, which get_metadata does not take
+		await expect(emu.routes['files/get_metadata'].handler({ ...ctx, arg: { path: '/' } })).rejects.toThrow(/The root folder is unsupported/);
+		// the home and the team root need no mount
+		expect(enterNamespace(ctx, member.root_info.home_namespace_id)).toBe(true);
+		expect([ctx.ns, ctx.mount]).toEqual([account.ns, undefined]);
+		expect((await t.filesListFolder({ path: '' })).result.entries.map((e) => e.name)).toEqual(['mine.txt']);
+	});
+
+	// Flips to passing once sandbox/emulator/server.ts checkPathRoot calls enterNamespace (see the report of branch wire-mismatches)
+	test.failing('Dropbox-API-Path-Root namespace_id of a team folder: paths start there (server.ts wiring pending)', async () => {
+		const inFolder = sdk(emu.url, token, { pathRoot: JSON.stringify({ '.tag': 'namespace_id', namespace_id: marketingId }) });
+		expect((await inFolder.filesGetMetadata({ path: '/plan.txt' })).result).toMatchObject({ name: 'plan.txt', path_display: '/plan.txt' });
 	});
 });

@@ -57,7 +57,7 @@ function getMetadata(ctx: Ctx): Json {
 		return fileMeta(r);
 	}
 	const r = resolvePath(ctx, p, wrap);
-	if (r.lower === '') throw badRequest(ctx.route, 'request body: path: The root folder is unsupported.');
+	if (r.isRoot) throw badRequest(ctx.route, 'request body: path: The root folder is unsupported.');
 	if (r.node) return nodeMeta(r.node);
 	if (optBool(ctx, a.include_deleted, 'include_deleted', false)) {
 		const d = r.ns.deleted.get(r.lower);
@@ -137,7 +137,8 @@ function listFolder(ctx: Ctx): Json {
 		if (set) for (const pl of set) items.push({ deleted: pl });
 	};
 	if (recursive) {
-		if (node !== ns.root) items.push({ node });
+		// the folder listed, unless it is the root where paths start (the namespace's, or a shared folder's)
+		if (node !== ns.root && node !== ctx.mount) items.push({ node });
 		const stack: Node[] = [node];
 		while (stack.length) {
 			const f = stack.pop()!;
@@ -275,7 +276,7 @@ export function prepareWrite(ctx: Ctx, path: string, opts: { autorename: boolean
 	} catch (e) {
 		throw new WriteFail({ '.tag': 'malformed_path' });
 	}
-	if (r.lower === '') throw new WriteFail({ '.tag': 'disallowed_name' });
+	if (r.isRoot) throw new WriteFail({ '.tag': 'disallowed_name' });
 	const ns = r.ns;
 	const parentLower = parentOf(r.lower);
 	const parentDisplay = parentOf(r.display);
@@ -335,7 +336,7 @@ function relocateOne(ctx: Ctx, kind: 'copy' | 'move', from: unknown, to: unknown
 	const tp = checkPathArg(ctx, to, 'to_path', 'relocation');
 	const src = lookupNode(ctx, fp, under('from_lookup'));
 	const dest = resolvePath(ctx, tp, under('to'));
-	if (dest.lower === '') throw routeError({ '.tag': 'to', to: { '.tag': 'disallowed_name' } });
+	if (dest.isRoot) throw routeError({ '.tag': 'to', to: { '.tag': 'disallowed_name' } });
 	if (dest.lower === src.pathLower) {
 		// The same path, in the same case or another: paths are case-insensitive, so from_path and
 		// to_path are duplicates (RelocationError.duplicated_or_nested_paths). move_v2 and
@@ -504,7 +505,8 @@ function searchV2(ctx: Ctx): Json {
 		throw routeError({ '.tag': 'invalid_argument', invalid_argument: `${field} is only supported for active file search` });
 	}
 	const ns = ctx.ns!;
-	let scope = '';
+	// in a shared folder's namespace the search covers that folder only
+	let scope = ctx.mount?.pathLower ?? '';
 	if (o.path !== undefined && o.path !== null) {
 		const p = checkPathArg(ctx, o.path, 'options.path', 'list');
 		const n = lookupNode(ctx, p, under('path'), { allowRoot: true });
