@@ -256,10 +256,13 @@ export function relocationOperation(resource: Resource, kind: 'copy' | 'move'): 
 			}
 			return { itemIndex, args: { from_path: plan.from, to_path: to }, shared: plan.shared, path: plan.from, destination: to };
 		},
-		followUp(plan, _output, itemIndex) {
+		followUp(plan, output, itemIndex) {
 			const rename = plan.caseOnly;
 			if (!rename) return undefined;
 			rename.atTemp = true;
+			// where the first move really put it (Autorename could have picked another temporary name)
+			const name = (output as IDataObject).name;
+			if (typeof name === 'string' && name !== baseName(rename.temp)) rename.temp = joinPath(rename.temp.slice(0, rename.temp.lastIndexOf('/')), name);
 			return { itemIndex, args: { from_path: rename.temp, to_path: rename.to }, shared: plan.shared, path: rename.temp, destination: rename.to };
 		},
 		async settle(outcome, plan, itemIndex) {
@@ -267,7 +270,6 @@ export function relocationOperation(resource: Resource, kind: 'copy' | 'move'): 
 		},
 	});
 }
-
 
 function deleteDescription(resource: Resource): INodeProperties[] {
 	return [
