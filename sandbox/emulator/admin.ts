@@ -175,6 +175,8 @@ async function dispatch(st: State, method: string, route: string, b: Body, url: 
 		case 'POST accounts': {
 			if (b.accountType !== undefined && !['basic', 'pro', 'business'].includes(b.accountType)) throw new AdminError(400, 'accountType: basic, pro or business');
 			if (b.teamFolders !== undefined && !b.team) throw new AdminError(400, 'teamFolders needs team');
+			if (b.memberSpaceLimitType !== undefined && !['off', 'alert_only', 'stop_sync'].includes(b.memberSpaceLimitType)) throw new AdminError(400, 'memberSpaceLimitType: off, alert_only or stop_sync');
+			if (b.memberSpaceLimit !== undefined && !(Number.isInteger(b.memberSpaceLimit) && b.memberSpaceLimit >= 0)) throw new AdminError(400, 'memberSpaceLimit: bytes, 0 for none');
 			let a;
 			try {
 				a = st.addAccount(b);

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Json } from './errors';
 import { authError, badRequest } from './errors';
-import { Namespace } from './tree';
+import { Namespace, type Node } from './tree';
 
 export const ALL_SCOPES = [
 	'account_info.read',
@@ -27,6 +27,10 @@ export interface Account {
 	ns: Namespace;
 	/** team member: the team space root namespace (root_info .tag team), its team */
 	team?: { id: string; name: string; rootNs: Namespace; memberId: string };
+	/** team member: its own limit within the team's space (user_within_team_space_allocated; 0 or absent = none) */
+	memberSpaceLimit?: number;
+	/** team member: MemberSpaceLimitType of that limit (default stop_sync when a limit is set, else off) */
+	memberSpaceLimitType?: 'off' | 'alert_only' | 'stop_sync';
 	/** suspended by Dropbox (or, for a team member, by a team admin): API calls answer 401 user_suspended */
 	suspended?: boolean;
 }
@@ -57,8 +61,9 @@ export interface App {
 
 let nsCounter = 1000000 + Math.floor(Math.random() * 1000000);
 
+/** users_common.AccountId: String(min_length=40, max_length=40), "dbid:" and 35 characters. */
 export function newAccountId(): string {
-	return 'dbid:AA' + randomBytes(24).toString('base64url').slice(0, 30);
+	return 'dbid:AA' + randomBytes(27).toString('base64url').slice(0, 33);
 }
 
 /** Keeps new namespace ids clear of one that already exists (a namespace loaded from a state file). */
@@ -135,4 +140,27 @@ export function checkToken(t: AccessToken | undefined, requiredScope: string | n
 		throw authError('missing_scope', { required_scope: requiredScope });
 	}
 	return t;
+}
+
+/** A namespace an account can reach, and where paths start in it. */
+export interface ReachableNamespace {
+	ns: Namespace;
+	/** a shared (team) folder mounted in `ns`: its own namespace id names it, and paths start in it */
+	mount?: Node;
+}
+
+/**
+ * The namespace behind a namespace id, when the account can reach it: its home, its team space
+ * root, or a team folder mounted at that root (named by its `shared_folder_id`, which is its
+ * namespace id). For `Dropbox-API-Path-Root: {".tag": "namespace_id"}` and `ns:<id>/path`.
+ */
+export function reachableNamespace(account: Account, id: string): ReachableNamespace | undefined {
+	if (id === account.ns.id) return { ns: account.ns };
+	const root = account.team?.rootNs;
+	if (!root) return undefined;
+	if (id === root.id) return { ns: root };
+	for (const child of root.root.children!.values()) {
+		if (child.alive && child.mount?.sharedFolderId === id) return { ns: root, mount: child };
+	}
+	return undefined;
 }

@@ -12,7 +12,9 @@ import { EmulatorOptions, State } from './state';
 import { filesRoutes } from './routes/files';
 import { uploadRoutes } from './routes/upload';
 import { sharingRoutes } from './routes/sharing';
-import type { RouteTable } from './routes/types';
+import type { DownloadResult, RouteTable } from './routes/types';
+import type { Json } from './errors';
+import { rebasePaths } from './paths';
 import { ensureTls } from './tls';
 import type { FaultConfig } from './faults';
 import { seedFile, seedFolder, SeedFileOptions } from './admin';
@@ -36,7 +38,28 @@ export function runningEmulators(): Set<State> {
 }
 
 export function allRoutes(): RouteTable {
-	return { ...filesRoutes(), ...uploadRoutes(), ...sharingRoutes() };
+	return withMountedPaths({ ...filesRoutes(), ...uploadRoutes(), ...sharingRoutes() });
+}
+
+/** Every route answers paths relative to a shared folder when the Path-Root header names one (ctx.mount). */
+function withMountedPaths(table: RouteTable): RouteTable {
+	const out: RouteTable = {};
+	for (const [name, def] of Object.entries(table)) {
+		out[name] = {
+			...def,
+			handler: async (ctx) => {
+				const result = await def.handler(ctx);
+				const mount = ctx.mount;
+				if (!mount || result === undefined) return result;
+				if (def.style === 'download') {
+					const d = result as DownloadResult;
+					return { ...d, meta: rebasePaths(d.meta, mount) };
+				}
+				return rebasePaths(result as Json, mount);
+			},
+		};
+	}
+	return out;
 }
 
 export interface Emulator {
@@ -63,7 +86,7 @@ export interface Emulator {
 	/** `root: true` (team members): in the team space root instead of the home namespace */
 	seedFolder(path: string, opts?: string | { accountId?: string; root?: boolean }): void;
 	/** a team member account (root_info .tag team, its own team space root with team folders) */
-	addTeamMember(p?: { accountId?: string; email?: string; givenName?: string; surname?: string; teamName?: string; teamFolders?: string[]; sameTeamAs?: string }): { accountId: string; homeNamespaceId: string; rootNamespaceId: string };
+	addTeamMember(p?: { accountId?: string; email?: string; givenName?: string; surname?: string; teamName?: string; teamFolders?: string[]; sameTeamAs?: string; allocated?: number; memberSpaceLimit?: number; memberSpaceLimitType?: 'off' | 'alert_only' | 'stop_sync' }): { accountId: string; homeNamespaceId: string; rootNamespaceId: string };
 	reset(): void;
 	close(): Promise<void>;
 }

@@ -169,6 +169,9 @@ export class State {
 	addAccount(p: {
 		accountId?: string; email?: string; givenName?: string; surname?: string; country?: string; allocated?: number;
 		accountType?: 'basic' | 'pro' | 'business';
+		/** team member: its own limit within the team's space, and the limit's type (users/get_space_usage) */
+		memberSpaceLimit?: number;
+		memberSpaceLimitType?: 'off' | 'alert_only' | 'stop_sync';
 		/** make the account a team member whose root namespace is a team space (root_info .tag team) */
 		team?: boolean | { name?: string; id?: string; rootNamespaceId?: string };
 		/** team folders to create at the team space root */
@@ -185,6 +188,8 @@ export class State {
 			allocated: p.allocated ?? 2 * 1024 ** 4,
 			ns,
 		};
+		if (p.memberSpaceLimit !== undefined) acc.memberSpaceLimit = p.memberSpaceLimit;
+		if (p.memberSpaceLimitType !== undefined) acc.memberSpaceLimitType = p.memberSpaceLimitType;
 		this.accounts.set(acc.accountId, acc);
 		this.namespaces.set(ns.id, ns);
 		if (p.team) {

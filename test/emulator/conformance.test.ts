@@ -312,9 +312,9 @@ describe('folders, copy, move, delete', () => {
 		// folder move re-homes the children
 		await dbx.filesMoveV2({ from_path: '/mv/Moved', to_path: '/mv2' });
 		expect(((await dbx.filesGetMetadata({ path: '/mv2/dst.txt' })).result as any).id).toBe(f.id);
-		// case-only rename
-		const rn = (await dbx.filesMoveV2({ from_path: '/mv2', to_path: '/MV2' })).result.metadata;
-		expect(rn.path_display).toBe('/MV2');
+		// no case-only rename (move_v2: "we do not currently support case-only renaming"): see spec-mismatches.test.ts
+		const rn = await sdkError(dbx.filesMoveV2({ from_path: '/mv2', to_path: '/MV2' }));
+		expect(rn.error.error).toEqual({ '.tag': 'duplicated_or_nested_paths' });
 	});
 	test('delete_v2 with parent_rev', async () => {
 		const f = await up('/del/a.txt', 'x');

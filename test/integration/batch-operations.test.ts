@@ -1,8 +1,9 @@
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestOptions, INodeExecutionData } from 'n8n-workflow';
 
 import { route } from '../../nodes/DropboxPlus/actions/router';
 import { startEmulator, type Emulator } from '../../sandbox/emulator';
 import { createExecuteContext } from '../support/executeContext';
+import { failure } from './run';
 
 const TOKEN = 'test-token';
 let emu: Emulator;
@@ -320,5 +321,78 @@ describe('Batch Size 1: one single-route call per item', () => {
 		expect(out.map((item) => item.json.path_display)).toEqual([expected(0), expected(1)]);
 		expect(calls(single)).toBe(2);
 		expect(emu.calls().total).toBe(2);
+	});
+});
+
+describe('case-only renames (move_v2 / move_batch_v2 do not do them): two moves through a temporary name', () => {
+	const metadataOf = async (path: string) =>
+		(await (
+			await fetch(`${emu.url}/2/files/get_metadata`, {
+				method: 'POST',
+				headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+				body: JSON.stringify({ path }),
+			})
+		).json()) as { id: string; path_display: string };
+
+	it('renames files and folders case-only in batches: one move_batch_v2 to the temporary names, one on to the new names; IDs kept', async () => {
+		await emu.seedFile('/case/Foo.txt', 'foo');
+		await emu.seedFile('/case/bar.txt', 'bar');
+		await emu.seedFile('/case/other.txt', 'other');
+		await emu.seedFile('/case/Dir/inner.txt', 'inner');
+		await emu.seedFile('/case/docs/inner.txt', 'inner');
+		const ids = await Promise.all(['/case/Foo.txt', '/case/bar.txt', '/case/Dir', '/case/docs'].map(async (path) => (await metadataOf(path)).id));
+		emu.resetCalls();
+		const files = await run(3, (i) => ({
+			resource: 'file', operation: 'move', file: locator(['/case/Foo.txt', '/case/bar.txt', '/case/other.txt'][i]), destination: 'rename', newName: ['FOO.txt', 'Bar.TXT', 'moved.txt'][i],
+		}));
+		expect(files.map((item) => item.json.path_display)).toEqual(['/case/FOO.txt', '/case/Bar.TXT', '/case/moved.txt']);
+		expect(files.slice(0, 2).map((item) => item.json.id)).toEqual(ids.slice(0, 2));
+		expect(calls('files/move_batch_v2')).toBe(2);
+		const folders = await run(2, (i) => ({ resource: 'folder', operation: 'move', folder: locator(['/case/Dir', '/case/docs'][i]), destination: 'rename', newName: ['DIR', 'Docs'][i] }));
+		expect(folders.map((item) => item.json.path_display)).toEqual(['/case/DIR', '/case/Docs']);
+		expect(folders.map((item) => item.json.id)).toEqual(ids.slice(2));
+		expect(calls('files/move_batch_v2')).toBe(4);
+		expect(calls('files/move_v2')).toBe(0);
+		expect((await metadataOf('/case/foo.txt')).path_display).toBe('/case/FOO.txt');
+		expect((await metadataOf('/case/docs/inner.txt')).path_display).toBe('/case/Docs/inner.txt');
+		const names = (await run(1, () => ({ resource: 'folder', operation: 'list', folder: locator('/case'), returnAll: true }))).map((item) => item.json.name);
+		expect(names.sort()).toEqual(['Bar.TXT', 'DIR', 'Docs', 'FOO.txt', 'moved.txt']);
+	});
+
+	it('with Batch Size 1: two move_v2 calls; a file given by ID to a full path in another case', async () => {
+		await emu.seedFile('/case1/Report.pdf', 'pdf');
+		const { id } = await metadataOf('/case1/Report.pdf');
+		emu.resetCalls();
+		const out = await run(1, () => ({
+			resource: 'file', operation: 'move', file: locator(id.slice(3), 'id'), destination: 'path', destinationPath: '/case1/report.PDF', options: { batchSize: 1 },
+		}));
+		expect(out[0].json).toMatchObject({ id, path_display: '/case1/report.PDF' });
+		expect(calls('files/move_v2')).toBe(2);
+		expect(calls('files/get_metadata')).toBe(1);
+	});
+
+	it('when the second move fails, moves the item back to its old name and says so', async () => {
+		await emu.seedFile('/case2/Plan.md', 'plan');
+		await emu.seedFile('/case2/blocker.txt', 'a file in the way');
+		const test = await createExecuteContext({
+			emulatorUrl: emu.url,
+			accessToken: TOKEN,
+			parameters: { authentication: 'oAuth2', resource: 'file', operation: 'move', file: locator('/case2/Plan.md'), destination: 'rename', newName: 'PLAN.md', options: { batchSize: 1 } },
+		});
+		// the second move (from the temporary name) is sent under a file, so Dropbox refuses it (to/conflict/file_ancestor)
+		const helpers = test.ctx.helpers as unknown as { httpRequestWithAuthentication: (type: string, request: IHttpRequestOptions) => Promise<unknown> };
+		const send = helpers.httpRequestWithAuthentication;
+		let fromTemp = 0;
+		helpers.httpRequestWithAuthentication = async (type, request) => {
+			const body = typeof request.body === 'string' && request.url.endsWith('/files/move_v2') ? JSON.parse(request.body) : undefined;
+			if (body && /\.tmp$/.test(body.from_path) && fromTemp++ === 0) request = { ...request, body: JSON.stringify({ ...body, to_path: '/case2/blocker.txt/PLAN.md' }) };
+			return await send(type, request);
+		};
+		const error = await failure(route.call(test.ctx));
+		expect(error.message).toContain('to/conflict/file_ancestor');
+		expect(error.description).toMatch(/^Dropbox does not rename case-only, so the node moved "\/case2\/Plan\.md" to "\/case2\/Plan\.md\.[0-9a-f]{12}\.tmp" first; moving it on to "\/case2\/PLAN\.md" failed\. It is back at "\/case2\/Plan\.md"\./);
+		expect((await metadataOf('/case2/plan.md')).path_display).toBe('/case2/Plan.md');
+		const names = (await run(1, () => ({ resource: 'folder', operation: 'list', folder: locator('/case2'), returnAll: true }))).map((item) => item.json.name);
+		expect(names.sort()).toEqual(['Plan.md', 'blocker.txt']);
 	});
 });

@@ -66,6 +66,13 @@ describe('Folder → Download as ZIP', () => {
 		expect(emu.calls().total).toBe(0);
 	});
 
+	it('a folder of 10,000 entries (9,999 files and the folder itself) fails with too_many_files', async () => {
+		await fetch(`${emu.url}/__admin/seed`, { method: 'POST', body: JSON.stringify({ generate: { folder: '/Many', count: 9999 } }) });
+		const error = await failure(run(emu, { resource: 'folder', operation: 'downloadZip', folder: byPath('/Many') }));
+		expect(error.message).toContain('too_many_files');
+		expect(error.context).toMatchObject({ dropboxTag: 'too_many_files', dropboxPath: '/Many' });
+	});
+
 	it('a file instead of a folder fails with Dropbox\'s tag', async () => {
 		const error = await failure(run(emu, { resource: 'folder', operation: 'downloadZip', folder: byPath('/Reports/q1.txt') }));
 		expect(error.message).toContain('path/not_folder');

@@ -319,6 +319,27 @@ describe('File → Get Temporary Link, List Revisions, Restore Revision', () => 
 		expect((await downloaded('/h.txt')).bytes.toString()).toBe('v1');
 	});
 
+	it('restores a File given by ID: files/restore takes a path, so the ID is looked up first; an unknown ID says why', async () => {
+		for (const text of ['one', 'two']) {
+			await run(emu, upload({ content: 'text', text, destination: 'path', filePath: '/byid/doc.txt', mode: 'overwrite' }));
+		}
+		const revisions = (await run(emu, { resource: 'file', operation: 'listRevisions', file: byPath('/byid/doc.txt'), limit: 10 })).items;
+		const id = revisions[0].json.id as string;
+		const oldest = revisions[1].json.rev as string;
+		const byId = { __rl: true, mode: 'id', value: id.slice('id:'.length) };
+		const { items, test } = await run(emu, { resource: 'file', operation: 'restore', file: byId, revision: oldest });
+		expect(items[0].json).toMatchObject({ path_display: '/byid/doc.txt', content_hash: contentHash(Buffer.from('one')) });
+		const restore = test.requests.find((request) => request.url.endsWith('/files/restore'));
+		expect(JSON.parse(String(restore?.body))).toEqual({ path: '/byid/doc.txt', rev: oldest });
+		expect((await downloaded('/byid/doc.txt')).bytes.toString()).toBe('one');
+
+		emu.resetCalls();
+		const unknown = await failure(run(emu, { resource: 'file', operation: 'restore', file: byPath('id:nothingHere123'), revision: oldest }));
+		expect(unknown.message).toBe('The File "id:nothingHere123" is an ID Dropbox finds no file or folder for');
+		expect(unknown.description).toContain('files/restore takes a path, not an ID');
+		expect(emu.calls().byRoute['files/restore']).toBeUndefined();
+	});
+
 	it('refuses a revision that is not one before calling Dropbox', async () => {
 		const error = await failure(run(emu, { resource: 'file', operation: 'restore', file: byPath('/h.txt'), revision: 'HEAD~1' }));
 		expect(error.message).toBe('The Revision of item 0 "HEAD~1" is not a Dropbox revision');

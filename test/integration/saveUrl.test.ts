@@ -38,6 +38,30 @@ describe('File → Save URL', () => {
 		expect(zip.includes(body)).toBe(true);
 	});
 
+	it('a File Path given by ID (a folder\'s ID + the name) is looked up first: files/save_url takes a path; ns: is refused before any call', async () => {
+		await emu.seedFolder('/Inbox');
+		const folder = (await run(emu, { resource: 'folder', operation: 'get', folder: byPath('/Inbox') })).items[0].json;
+		const { items, test } = await run(emu, { resource: 'file', operation: 'saveUrl', url: `${base}/file.bin`, path: `${String(folder.id)}/by-id.bin` });
+		expect(items[0].json).toMatchObject({ path_display: '/Inbox/by-id.bin', size: body.length });
+		const launch = test.requests.find((request) => request.url.endsWith('/files/save_url'));
+		expect(JSON.parse(String(launch?.body))).toEqual({ path: '/Inbox/by-id.bin', url: `${base}/file.bin` });
+
+		emu.resetCalls();
+		const ns = await failure(run(emu, { resource: 'file', operation: 'saveUrl', url: `${base}/file.bin`, path: 'ns:123/x.bin' }));
+		expect(ns.message).toBe('The File Path "ns:123/x.bin" is a namespace reference, which Save URL does not take');
+		expect(emu.calls().total).toBe(0);
+	});
+
+	it('onto an existing file: Dropbox neither overwrites nor renames, the item fails with path/conflict and the file is kept', async () => {
+		await emu.seedFile('/Downloads/kept.bin', 'old bytes');
+		const error = await failure(run(emu, { resource: 'file', operation: 'saveUrl', url: `${base}/file.bin`, path: '/Downloads/kept.bin' }));
+		expect(error.message).toContain('path/conflict/file');
+		expect(error.context).toMatchObject({ dropboxTag: 'path/conflict/file', dropboxPath: '/Downloads/kept.bin' });
+		const listed = (await run(emu, { resource: 'folder', operation: 'list', folder: byPath('/Downloads'), returnAll: true })).items.map((item) => item.json.name);
+		expect(listed).not.toContain('kept (1).bin');
+		expect((await run(emu, { resource: 'file', operation: 'get', file: byPath('/Downloads/kept.bin') })).items[0].json).toMatchObject({ size: 9 });
+	});
+
 	it('a URL Dropbox cannot fetch fails the item with a clear message', async () => {
 		const error = await failure(run(emu, { resource: 'file', operation: 'saveUrl', url: `${base}/nothing`, path: '/Downloads/nothing.bin' }));
 		expect(error.message).toBe(`Saving ${base}/nothing to "/Downloads/nothing.bin" failed: Dropbox could not download the URL (unreachable, not found, or refused)`);

@@ -51,6 +51,15 @@ describe('Search', () => {
 		expect(folders.items.map((item) => item.json)).toEqual([expect.objectContaining({ name: 'Invoices', type: 'folder' })]);
 	});
 
+	it('refuses File Extensions or Categories with File Status Deleted before any call (Dropbox filters only active files)', async () => {
+		const byExtension = await failure(run(emu, search('invoice', { options: { fileStatus: 'deleted', fileExtensions: 'docx' } })));
+		expect(byExtension.message).toBe('The File Extensions option cannot be combined with File Status "Deleted"');
+		expect(byExtension.description).toContain('only among active files');
+		const byCategory = await failure(run(emu, search('invoice', { options: { fileStatus: 'deleted', categories: ['document'] } })));
+		expect(byCategory.message).toBe('The Categories option cannot be combined with File Status "Deleted"');
+		expect(emu.calls().total).toBe(0);
+	});
+
 	it('searches deleted files when asked', async () => {
 		const { items } = await run(emu, search('invoice', { options: { fileStatus: 'deleted' } }));
 		expect(items.map((item) => item.json)).toEqual([expect.objectContaining({ name: 'invoice-draft.docx', type: 'deleted' })]);

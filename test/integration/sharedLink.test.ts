@@ -38,12 +38,17 @@ describe('Shared Link', () => {
 	it('when a link exists: returns it, updates its settings, or fails, as chosen', async () => {
 		const first = (await run(emu, create('/Share/other.txt'))).items[0].json;
 		emu.resetCalls();
+		const bare = (await run(emu, create('/Share/other.txt'))).items[0].json;
+		expect(bare.url).toBe(first.url);
+		// without settings the existing link comes from Dropbox's own answer: no extra listing call
+		expect(emu.calls().byRoute['sharing/list_shared_links']).toBeUndefined();
 		const existing = (await run(emu, create('/Share/other.txt', { ifExists: 'returnExisting', settings: { audience: 'team' } }))).items[0].json;
 		expect(existing.url).toBe(first.url);
 		expect(existing.link_permissions).toMatchObject({ effective_audience: { '.tag': 'public' } });
 		expect(emu.calls().byRoute['sharing/modify_shared_link_settings']).toBeUndefined();
-		// the existing link comes from Dropbox's own answer: no extra listing call
-		expect(emu.calls().byRoute['sharing/list_shared_links']).toBeUndefined();
+		// with settings Dropbox leaves the existing link's metadata out ("could make the existing link
+		// incompatible"): the node lists the path's own link instead
+		expect(emu.calls().byRoute['sharing/list_shared_links']).toBe(1);
 
 		const updated = (await run(emu, create('/Share/other.txt', { ifExists: 'update', settings: { audience: 'team' } }))).items[0].json;
 		expect(updated.url).toBe(first.url);
@@ -54,6 +59,25 @@ describe('Shared Link', () => {
 		const error = await failure(run(emu, create('/Share/other.txt', { ifExists: 'error' })));
 		expect(error.message).toContain('shared_link_already_exists');
 		expect(error.description).toContain('If a Link Exists');
+	});
+
+	it('Update Its Settings never sends Access Level (Dropbox cannot change it); another level than the link\'s fails the item, unchanged', async () => {
+		await emu.seedFile('/Share/access.txt', 'access');
+		const first = (await run(emu, create('/Share/access.txt', { settings: { access: 'viewer' } }))).items[0].json;
+		expect(first.link_permissions).toMatchObject({ link_access_level: { '.tag': 'viewer' } });
+
+		const same = await run(emu, create('/Share/access.txt', { ifExists: 'update', settings: { access: 'viewer', allowDownload: false } }));
+		expect(same.items[0].json).toMatchObject({ url: first.url, link_permissions: { allow_download: false, link_access_level: { '.tag': 'viewer' } } });
+		const modify = same.test.requests.find((request) => request.url.endsWith('/sharing/modify_shared_link_settings'));
+		expect(JSON.parse(String(modify?.body))).toEqual({ url: first.url, settings: { allow_download: false } });
+
+		emu.resetCalls();
+		const other = await failure(run(emu, create('/Share/access.txt', { ifExists: 'update', settings: { access: 'editor', allowDownload: true } })));
+		expect(other.message).toBe('The existing shared link of "/Share/access.txt" has Access Level viewer, not editor');
+		expect(other.description).toContain('Dropbox cannot change the access level of an existing link');
+		expect(emu.calls().byRoute['sharing/modify_shared_link_settings']).toBeUndefined();
+		const kept = (await run(emu, { resource: 'sharedLink', operation: 'get', url: first.url })).items[0].json;
+		expect(kept.link_permissions).toMatchObject({ allow_download: false, link_access_level: { '.tag': 'viewer' } });
 	});
 
 	it('password-protected links need the password to read and download', async () => {
@@ -83,7 +107,7 @@ describe('Shared Link', () => {
 
 	it('lists all links or those of one path, with a limit', async () => {
 		const all = await run(emu, { resource: 'sharedLink', operation: 'list', scope: 'all', returnAll: true });
-		expect(all.items.map((item) => item.json.name).sort()).toEqual(['Docs', 'other.txt', 'report.pdf', 'secret.txt']);
+		expect(all.items.map((item) => item.json.name).sort()).toEqual(['Docs', 'access.txt', 'other.txt', 'report.pdf', 'secret.txt']);
 		const one = await run(emu, { resource: 'sharedLink', operation: 'list', scope: 'path', path: byPath('/Share/Docs/inner.txt'), returnAll: true });
 		expect(one.items.map((item) => item.json.name)).toEqual(['Docs']);
 		const direct = await run(emu, {

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { checkName } from '../../nodes/DropboxPlus/actions/shared/relocation';
+import { checkName, isCaseOnlyRename, temporaryPath } from '../../nodes/DropboxPlus/actions/shared/relocation';
 import { checkNewFolderPath } from '../../nodes/DropboxPlus/actions/folder/create.operation';
 import { BATCH_JOB_POLL, chunk, groupByShared, runBatched, type BatchEntry } from '../../nodes/DropboxPlus/helpers/batch';
 import { pollClock, pollUntilDone } from '../../nodes/DropboxPlus/helpers/jobPolling';
@@ -83,6 +83,23 @@ describe('batch helpers', () => {
 		expect(checkNewFolderPath('Reports/2024')).toEqual({ path: '/Reports/2024' });
 		expect(checkNewFolderPath('/')).toMatchObject({ problem: 'is the root folder' });
 		expect(checkNewFolderPath('id:abc123')).toMatchObject({ problem: 'is an ID' });
+	});
+});
+
+describe('case-only renames', () => {
+	it('is one when only the case differs, not for the same text nor another path', () => {
+		expect(isCaseOnlyRename('/a/Foo.txt', '/a/FOO.txt')).toBe(true);
+		expect(isCaseOnlyRename('/A/foo.txt', '/a/foo.txt')).toBe(true);
+		expect(isCaseOnlyRename('/a/Foo.txt', '/a/Foo.txt')).toBe(false);
+		expect(isCaseOnlyRename('/a/Foo.txt', '/b/FOO.txt')).toBe(false);
+	});
+
+	it('goes through a temporary name beside the source, at most 255 characters', () => {
+		expect(temporaryPath('/a/Foo.txt', '0123456789ab')).toBe('/a/Foo.txt.0123456789ab.tmp');
+		expect(temporaryPath('/Foo', 'abcdefabcdef')).toBe('/Foo.abcdefabcdef.tmp');
+		const long = temporaryPath(`/a/${'x'.repeat(255)}`);
+		expect(long.slice(3)).toHaveLength(255);
+		expect(long).toMatch(/^\/a\/x+\.[0-9a-f]{12}\.tmp$/);
 	});
 });
 

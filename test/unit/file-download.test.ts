@@ -70,6 +70,18 @@ describe('File → Download (unit)', () => {
 		expect(JSON.parse(options.headers['Dropbox-API-Arg'])).toEqual({ path: '/Plan.paper', export_format: 'html' });
 	});
 
+	it('does not fail an export on its export_hash, which the spec calls only "similar to content hash"; the hash stays in the output', async () => {
+		const html = '<h1>Plan</h1>';
+		const otherHash = contentHash(Buffer.from('something else entirely'));
+		const { ctx, stored } = downloadContext(
+			[downloadAnswer(html, { export_metadata: { name: 'Plan.html', size: html.length, export_hash: otherHash }, file_metadata: { name: 'Plan.paper', path_display: '/Plan.paper' } })],
+			{ file: file('/Plan.paper'), options: { exportFormat: 'html' } },
+		);
+		const [item] = (await execute.call(ctx, 0)) as INodeExecutionData[];
+		expect(stored[0].bytes.toString()).toBe(html);
+		expect(item.json).toMatchObject({ export_metadata: { name: 'Plan.html', export_hash: otherHash } });
+	});
+
 	it('fails when the bytes received do not match Dropbox\'s content_hash', async () => {
 		const { ctx } = downloadContext(
 			[downloadAnswer('truncated', { name: 'a.txt', path_display: '/a.txt', content_hash: contentHash(Buffer.from('truncated and more')) })],

@@ -41,6 +41,8 @@ export function unionTag(ctx: Ctx, v: unknown, field: string, allowed: string[],
 /** files/download_zip refuses folders over 20 GB, files over 4 GB (binary GB, like Dropbox quotas) and over 10,000 entries */
 export const ZIP_MAX_BYTES = 20 * 1024 ** 3;
 export const ZIP_MAX_FILE_BYTES = 4 * 1024 ** 3;
+/** files/download_zip refuses a folder of this many entries or more (the folder itself counted) */
+export const ZIP_MAX_ENTRIES = 10_000;
 
 const jobId = (): string => 'dbjid:' + randomBytes(24).toString('base64url');
 
@@ -55,7 +57,7 @@ function getMetadata(ctx: Ctx): Json {
 		return fileMeta(r);
 	}
 	const r = resolvePath(ctx, p, wrap);
-	if (r.lower === '') throw badRequest(ctx.route, 'request body: path: The root folder is unsupported.');
+	if (r.isRoot) throw badRequest(ctx.route, 'request body: path: The root folder is unsupported.');
 	if (r.node) return nodeMeta(r.node);
 	if (optBool(ctx, a.include_deleted, 'include_deleted', false)) {
 		const d = r.ns.deleted.get(r.lower);
@@ -135,7 +137,8 @@ function listFolder(ctx: Ctx): Json {
 		if (set) for (const pl of set) items.push({ deleted: pl });
 	};
 	if (recursive) {
-		if (node !== ns.root) items.push({ node });
+		// the folder listed, unless it is the root where paths start (the namespace's, or a shared folder's)
+		if (node !== ns.root && node !== ctx.mount) items.push({ node });
 		const stack: Node[] = [node];
 		while (stack.length) {
 			const f = stack.pop()!;
@@ -273,7 +276,7 @@ export function prepareWrite(ctx: Ctx, path: string, opts: { autorename: boolean
 	} catch (e) {
 		throw new WriteFail({ '.tag': 'malformed_path' });
 	}
-	if (r.lower === '') throw new WriteFail({ '.tag': 'disallowed_name' });
+	if (r.isRoot) throw new WriteFail({ '.tag': 'disallowed_name' });
 	const ns = r.ns;
 	const parentLower = parentOf(r.lower);
 	const parentDisplay = parentOf(r.display);
@@ -333,13 +336,12 @@ function relocateOne(ctx: Ctx, kind: 'copy' | 'move', from: unknown, to: unknown
 	const tp = checkPathArg(ctx, to, 'to_path', 'relocation');
 	const src = lookupNode(ctx, fp, under('from_lookup'));
 	const dest = resolvePath(ctx, tp, under('to'));
-	if (dest.lower === '') throw routeError({ '.tag': 'to', to: { '.tag': 'disallowed_name' } });
+	if (dest.isRoot) throw routeError({ '.tag': 'to', to: { '.tag': 'disallowed_name' } });
 	if (dest.lower === src.pathLower) {
-		if (kind === 'move' && dest.display !== src.pathDisplay) {
-			// case-only rename
-			ctx.ns!.move(src, src.parent!, baseName(dest.display));
-			return src;
-		}
+		// The same path, in the same case or another: paths are case-insensitive, so from_path and
+		// to_path are duplicates (RelocationError.duplicated_or_nested_paths). move_v2 and
+		// move_batch_v2 say "we do not currently support case-only renaming": a case-only rename
+		// is refused like any move onto itself; clients rename through a temporary name.
 		throw routeError({ '.tag': 'duplicated_or_nested_paths' });
 	}
 	if (src.tag === 'folder' && dest.lower.startsWith(src.pathLower + '/')) {
@@ -497,8 +499,14 @@ function searchV2(ctx: Ctx): Json {
 	const filenameOnly = optBool(ctx, o.filename_only, 'options.filename_only', false);
 	const exts = Array.isArray(o.file_extensions) ? (o.file_extensions as string[]).map((x) => x.toLowerCase().replace(/^\./, '')) : null;
 	const cats = Array.isArray(o.file_categories) ? (o.file_categories as unknown[]).map((c) => unionTag(ctx, c, 'options.file_categories', [...Object.keys(CATEGORIES), 'folder', 'others'], 'others')) : null;
+	// SearchOptions: file_extensions and file_categories are "only supported for active file search"
+	if (fileStatus === 'deleted' && (exts || cats)) {
+		const field = exts ? 'file_extensions' : 'file_categories';
+		throw routeError({ '.tag': 'invalid_argument', invalid_argument: `${field} is only supported for active file search` });
+	}
 	const ns = ctx.ns!;
-	let scope = '';
+	// in a shared folder's namespace the search covers that folder only
+	let scope = ctx.mount?.pathLower ?? '';
 	if (o.path !== undefined && o.path !== null) {
 		const p = checkPathArg(ctx, o.path, 'options.path', 'list');
 		const n = lookupNode(ctx, p, under('path'), { allowRoot: true });
@@ -624,7 +632,8 @@ function downloadZip(ctx: Ctx): DownloadResult {
 	const n = lookupNode(ctx, p, under('path'), { allowRoot: false });
 	if (n.tag !== 'folder') throw routeError({ '.tag': 'path', path: { '.tag': 'not_folder' } });
 	const count = ctx.ns!.countSubtree(n);
-	if (count > 10000) throw routeError({ '.tag': 'too_many_files' });
+	// DownloadZipError.too_many_files: 10,000 entries or more, the folder itself counted
+	if (count >= ZIP_MAX_ENTRIES) throw routeError({ '.tag': 'too_many_files' });
 	// 20 GB cap on the folder's total size, computed from metadata (Dropbox: "The folder or a file is too large")
 	const sz = ctx.ns!.subtreeBytes(n);
 	if (sz.total > ZIP_MAX_BYTES || sz.largest > ZIP_MAX_FILE_BYTES) throw routeError({ '.tag': 'too_large' });
@@ -672,14 +681,26 @@ function listRevisions(ctx: Ctx): Json {
 			deletedAt = ns.deleted.get(r.lower)?.when;
 		}
 	}
-	const entries = history.slice(-limit).reverse().map((r) => untagged(fileMeta(r)));
-	const out: Record<string, Json> = { is_deleted: isDeleted, entries };
+	// before_rev (path mode only): the revisions older than that one, for the next page
+	let older = history;
+	if (a.before_rev !== undefined && a.before_rev !== null) {
+		const before = reqStr(ctx, a.before_rev, 'before_rev');
+		if (!/^[0-9a-f]{9,}$/.test(before)) throw badRequest(ctx.route, `request body: before_rev: '${before}' did not match pattern '[0-9a-f]+'`);
+		if (mode !== 'path') throw routeError({ '.tag': 'before_rev_not_supported' });
+		const at = history.findIndex((r) => r.rev === before);
+		if (at < 0) throw routeError({ '.tag': 'invalid_before_rev' });
+		older = history.slice(0, at);
+	}
+	const entries = older.slice(-limit).reverse().map((r) => untagged(fileMeta(r)));
+	// ListRevisionsResult.has_more: more (older) revisions than this page holds
+	const out: Record<string, Json> = { is_deleted: isDeleted, entries, has_more: older.length > limit };
 	if (deletedAt) out.server_deleted = deletedAt;
 	return out;
 }
 
 function restore(ctx: Ctx): Json {
-	const p = checkPathArg(ctx, ctx.arg.path, 'path', 'write');
+	// RestoreArg.path is a WritePath: a path or ns:, never id: (400, like Dropbox's argument validation)
+	const p = checkPathArg(ctx, ctx.arg.path, 'path', 'writePath');
 	const rev = reqStr(ctx, ctx.arg.rev, 'rev');
 	if (!/^[0-9a-f]{9,}$/.test(rev)) throw badRequest(ctx.route, `request body: rev: '${rev}' did not match pattern '[0-9a-f]+'`);
 	const r = ctx.ns!.revs.get(rev);
@@ -698,7 +719,8 @@ function restore(ctx: Ctx): Json {
 
 // ---------- save_url ----------
 function saveUrl(ctx: Ctx): Json {
-	const p = checkPathArg(ctx, ctx.arg.path, 'path', 'write');
+	// SaveUrlArg.path is a Path: "/…" only, neither id: nor ns: (400)
+	const p = checkPathArg(ctx, ctx.arg.path, 'path', 'path');
 	const url = reqStr(ctx, ctx.arg.url, 'url');
 	// a malformed or non-http(s) URL fails at launch (SaveUrlError.invalid_url); download_failed is for fetch failures
 	let parsed: URL | undefined;
@@ -710,6 +732,8 @@ function saveUrl(ctx: Ctx): Json {
 	if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || !parsed.hostname || /\s/.test(url)) {
 		throw routeError({ '.tag': 'invalid_url' });
 	}
+	// SaveUrlArg has no write mode nor autorename: something at the path is SaveUrlError.path
+	// (WriteError conflict), at launch or, if it appeared meanwhile, as the failed job's error
 	try {
 		prepareWrite(ctx, p, { autorename: false, isFolder: false, replaceFile: () => false });
 	} catch (e) {
@@ -725,7 +749,7 @@ function saveUrl(ctx: Ctx): Json {
 		try {
 			const fetched = await fetchToBlob(st, url);
 			const c2 = { ...ctx, ns } as Ctx;
-			const w = prepareWrite(c2, p, { autorename: true, isFolder: false });
+			const w = prepareWrite(c2, p, { autorename: false, isFolder: false, replaceFile: () => false });
 			const n = ns.writeFile(w.parent, w.name, fetched);
 			ns.notify();
 			job.status = 'complete';

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { Account, AccessToken } from '../auth';
 import type { Json } from '../errors';
 import type { State } from '../state';
-import type { Namespace } from '../tree';
+import type { Namespace, Node } from '../tree';
 
 export interface Ctx {
 	st: State;
@@ -14,6 +14,8 @@ export interface Ctx {
 	token?: AccessToken;
 	account?: Account;
 	ns?: Namespace;
+	/** Dropbox-API-Path-Root namespace_id of a shared (team) folder: paths start in this folder of `ns` */
+	mount?: Node;
 }
 
 export interface DownloadResult {

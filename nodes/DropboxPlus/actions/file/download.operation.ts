@@ -138,7 +138,10 @@ async function exportFile(ctx: IExecuteFunctions, itemIndex: number, path: strin
 	return {
 		json: { ...result.file_metadata, export_metadata: exported },
 		fileName: String(exported.name ?? result.file_metadata?.name),
-		expectedHash: exported.export_hash as string | undefined,
+		// Not checked: files.stone calls ExportMetadata.export_hash only "similar to content hash",
+		// with no promise that it is the content_hash of these bytes (file_metadata.content_hash is
+		// the source file's, not the export's). It stays in export_metadata for the workflow.
+		expectedHash: undefined,
 		pieces: stream as AsyncIterable<Buffer | string>,
 		stream,
 	};

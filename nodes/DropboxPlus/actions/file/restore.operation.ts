@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { dropboxRpc } from '../../../shared/transport';
 import { checkRevision, required } from '../../helpers/fileInput';
 import { resolveLocator } from '../../helpers/locator';
+import { pathForPathOnlyRoute } from '../../helpers/pathOnly';
 import { dropboxLocator } from '../common.descriptions';
 import type { ItemOutput } from '../types';
 
@@ -12,7 +13,8 @@ export const description: INodeProperties[] = [
 	dropboxLocator('file', {
 		displayName: 'File',
 		name: 'file',
-		description: 'Where to restore the revision: usually the file\'s own path (it may have been deleted since)',
+		description:
+			'Where to restore the revision: usually the file\'s own path (it may have been deleted since). Dropbox restores to a path: a file given by ID is looked up first, so a deleted file needs its path.',
 		displayOptions: { show },
 	}),
 	{
@@ -29,7 +31,9 @@ export const description: INodeProperties[] = [
 
 /** Makes an older revision the current content of the file again. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<ItemOutput> {
-	const path = resolveLocator(this, 'file', itemIndex, 'File');
+	const reference = resolveLocator(this, 'file', itemIndex, 'File');
 	const rev = required(this, itemIndex, 'Revision', checkRevision(this.getNodeParameter('revision', itemIndex, '')));
+	// files/restore takes a path (WritePath), never id:: a File given by ID is looked up first
+	const path = await pathForPathOnlyRoute(this, reference, { route: 'files/restore', operation: 'Restore Revision', field: 'File', itemIndex, allowNamespace: true });
 	return await dropboxRpc(this, 'files/restore', { path, rev }, { path, itemIndex });
 }

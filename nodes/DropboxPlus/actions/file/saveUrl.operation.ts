@@ -4,6 +4,7 @@ import { dropboxRpc } from '../../../shared/transport';
 import { dropboxErrorTags } from '../../../shared/transport/errors';
 import { DEFAULT_POLL_POLICY, pollUntilDone } from '../../helpers/jobPolling';
 import { requireValidPath } from '../../helpers/locator';
+import { pathForPathOnlyRoute } from '../../helpers/pathOnly';
 import { checkPath } from '../../helpers/paths';
 import type { ItemOutput } from '../types';
 
@@ -30,7 +31,8 @@ export const description: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: '/Downloads/report.pdf',
-		description: 'Where to save the file in Dropbox, with its name. An existing file of that name is kept and the new one renamed.',
+		description:
+			'Where to save the file in Dropbox, with its name: a path (an ID is looked up first). Dropbox does not overwrite nor rename: if a file or folder is already there, the item fails (path/conflict) and the existing one is kept.',
 		displayOptions: { show },
 	},
 	{
@@ -97,7 +99,9 @@ function failureReason(failed: unknown): string {
 		case 'not_found':
 			return 'the file at the URL was not found';
 		case 'path':
-			return 'Dropbox could not write to the file path';
+			return dropboxErrorTags(failed)[1] === 'conflict'
+				? 'something is already at the file path, and Dropbox neither overwrites nor renames'
+				: 'Dropbox could not write to the file path';
 		default:
 			return `Dropbox reported ${typeof tag === 'string' ? tag : 'a failure'}`;
 	}
@@ -107,8 +111,10 @@ function failureReason(failed: unknown): string {
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<ItemOutput> {
 	const url = readUrl(this, itemIndex);
 	const rawPath = this.getNodeParameter('path', itemIndex, '') as unknown;
-	const path = requireValidPath(this, checkPath(rawPath), 'File Path', itemIndex, rawPath);
+	const reference = requireValidPath(this, checkPath(rawPath), 'File Path', itemIndex, rawPath);
 	const timeoutMs = readTimeoutMs(this, itemIndex);
+	// files/save_url takes a path (Path), neither id: nor ns:: an ID is looked up first, ns: refused
+	const path = await pathForPathOnlyRoute(this, reference, { route: 'files/save_url', operation: 'Save URL', field: 'File Path', itemIndex, allowNamespace: false });
 	const call = { path, itemIndex };
 
 	const started = await dropboxRpc<JobStatus | { '.tag': 'async_job_id'; async_job_id: string }>(

@@ -15,7 +15,7 @@ export const description: INodeProperties[] = [
 		displayName: 'Folder',
 		name: 'folder',
 		description:
-			'The folder to download as one ZIP file. Dropbox allows at most 20 GB and 10,000 files per ZIP, and not the root folder.',
+			'The folder to download as one ZIP file. Dropbox allows at most 20 GB (4 GB per file) and fewer than 10,000 entries per ZIP (files and folders, this one included), and not the root folder.',
 		displayOptions: { show },
 	}),
 	{

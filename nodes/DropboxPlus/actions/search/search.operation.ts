@@ -60,7 +60,7 @@ export const description: INodeProperties[] = [
 					{ name: 'Video', value: 'video' },
 				],
 				default: [],
-				description: 'Only return these kinds of entries; choose Folder alone to search folders',
+				description: 'Only return these kinds of entries; choose Folder alone to search folders. Active files only: Dropbox does not filter deleted ones by category.',
 			},
 			{
 				displayName: 'File Extensions',
@@ -68,7 +68,7 @@ export const description: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'pdf, docx',
-				description: 'Comma-separated extensions; only files with one of them are returned',
+				description: 'Comma-separated extensions; only files with one of them are returned. Active files only: Dropbox does not filter deleted ones by extension.',
 			},
 			{
 				displayName: 'File Status',
@@ -79,7 +79,7 @@ export const description: INodeProperties[] = [
 					{ name: 'Deleted', value: 'deleted' },
 				],
 				default: 'active',
-				description: 'Whether to search existing files or deleted ones',
+				description: 'Whether to search existing files or deleted ones. Deleted cannot be combined with File Extensions or Categories.',
 			},
 			{
 				displayName: 'Match',
@@ -168,6 +168,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (extensions.length) searchOptions.file_extensions = extensions;
 	const categories = (options.categories as string[] | undefined) ?? [];
 	if (categories.length) searchOptions.file_categories = categories;
+	// SearchOptions: file_extensions and file_categories are "only supported for active file search"
+	if (searchOptions.file_status === 'deleted' && (extensions.length || categories.length)) {
+		const field = extensions.length ? 'File Extensions' : 'Categories';
+		throw new NodeOperationError(this.getNode(), `The ${field} option cannot be combined with File Status "Deleted"`, {
+			itemIndex,
+			description: `Dropbox filters by extension and category only among active files. Remove ${field} to search deleted files, or set File Status to Active.`,
+		});
+	}
 
 	const call = { path: path || '/', itemIndex };
 	return await collectPages<SearchMatch>(

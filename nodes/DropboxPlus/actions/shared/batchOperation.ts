@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { readBatchSize, runBatched, MAX_BATCH_SIZE, type BatchEntry, type BatchRoutes } from '../../helpers/batch';
-import type { BatchOperation, ItemOutcome } from '../types';
+import type { BatchOperation, ItemOutcome, ItemOutput } from '../types';
 
 /** What a batchable operation says about its items; `batchOperation` does the rest. */
 export interface BatchPlan<Plan> {
@@ -10,6 +10,11 @@ export interface BatchPlan<Plan> {
 	validate(this: IExecuteFunctions, itemIndex: number): Plan;
 	/** The item's Dropbox entry; may look something up first (e.g. the name behind an ID). */
 	entryOf(this: IExecuteFunctions, plan: Plan, itemIndex: number): BatchEntry | Promise<BatchEntry>;
+	/**
+	 * A second change for an item whose first one succeeded (e.g. the second move of a case-only
+	 * rename); these go to Dropbox batched like the first ones, and their outcomes replace the items'.
+	 */
+	followUp?(this: IExecuteFunctions, plan: Plan, output: ItemOutput, itemIndex: number): BatchEntry | undefined;
 	/** Turns an item's outcome into its final one (e.g. an existing folder instead of a conflict). */
 	settle?(this: IExecuteFunctions, outcome: ItemOutcome, plan: Plan, itemIndex: number): Promise<ItemOutcome>;
 }
@@ -55,7 +60,18 @@ export function batchOperation<Plan>(description: INodeProperties[], plan: Batch
 					outcomes.set(itemIndex, { error: error as Error });
 				}
 			}
-			for (const [itemIndex, outcome] of await runBatched(this, plan.routes, entries, batchSize)) {
+			const results = await runBatched(this, plan.routes, entries, batchSize);
+			const followUps: BatchEntry[] = [];
+			if (plan.followUp) {
+				for (const [itemIndex, outcome] of results) {
+					const next = 'output' in outcome ? plan.followUp.call(this, plans.get(itemIndex) as Plan, outcome.output, itemIndex) : undefined;
+					if (next) followUps.push(next);
+				}
+			}
+			if (followUps.length > 0) {
+				for (const [itemIndex, outcome] of await runBatched(this, plan.routes, followUps, batchSize)) results.set(itemIndex, outcome);
+			}
+			for (const [itemIndex, outcome] of results) {
 				const settled = plan.settle ? await plan.settle.call(this, outcome, plans.get(itemIndex) as Plan, itemIndex) : outcome;
 				outcomes.set(itemIndex, settled);
 			}

@@ -1,11 +1,13 @@
+import { randomBytes } from 'node:crypto';
+
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { dropboxRpc } from '../../../shared/transport';
 import { COPY_ROUTES, DELETE_ROUTES, MOVE_ROUTES } from '../../helpers/batchRoutes';
 import { requireValidPath, resolveLocator } from '../../helpers/locator';
-import { baseName, checkPath, joinPath, type PathCheck } from '../../helpers/paths';
+import { baseName, checkPath, joinPath, MAX_NAME_LENGTH, type PathCheck } from '../../helpers/paths';
 import { dropboxLocator } from '../common.descriptions';
-import type { BatchOperation } from '../types';
+import type { BatchOperation, ItemOutcome } from '../types';
 import { batchOperation, batchSizeOption } from './batchOperation';
 
 /**
@@ -25,10 +27,39 @@ function show(resource: Resource, operation: string, extra: IDataObject = {}) {
 
 type Destination = { mode: 'path'; path: string } | { mode: 'folder'; folder: string } | { mode: 'rename'; name: string };
 
+/**
+ * A case-only rename (`/a/Foo.txt` → `/a/FOO.txt`): move_v2 and move_batch_v2 "do not currently
+ * support case-only renaming" (files.stone), so it takes two moves, through a temporary name
+ * beside the source: `source` → `temp`, then `temp` → `to`.
+ */
+interface CaseOnlyRename {
+	source: string;
+	temp: string;
+	to: string;
+	/** The first move succeeded: the source is at `temp` until the second one does. */
+	atTemp?: boolean;
+}
+
 interface RelocationPlan {
 	from: string;
 	destination: Destination;
 	shared: IDataObject;
+	/** Set when the move turns out to be a case-only rename (known once the destination is). */
+	caseOnly?: CaseOnlyRename;
+}
+
+/** Whether moving `from` to `to` only changes the case: the same Dropbox path (case-insensitive), not the same text. */
+export function isCaseOnlyRename(from: string, to: string): boolean {
+	return from !== to && from.toLowerCase() === to.toLowerCase();
+}
+
+/** Dropbox names are at most 255 characters: the temporary name keeps room for its suffix. */
+const TEMP_NAME_ROOM = MAX_NAME_LENGTH - '.0123456789ab.tmp'.length;
+
+/** A free name beside `source` for the middle step of a case-only rename: `/a/Foo.txt` → `/a/Foo.txt.<12 hex>.tmp`. */
+export function temporaryPath(source: string, random = randomBytes(6).toString('hex')): string {
+	const slash = source.lastIndexOf('/');
+	return `${source.slice(0, slash + 1)}${source.slice(slash + 1).slice(0, TEMP_NAME_ROOM)}.${random}.tmp`;
 }
 
 /** A new name for "Same Folder, New Name": one path segment. */
@@ -170,12 +201,38 @@ async function pathWithName(ctx: IExecuteFunctions, from: string, itemIndex: num
 	return String(metadata.path_display ?? metadata.path_lower ?? from);
 }
 
-async function destinationOf(ctx: IExecuteFunctions, plan: RelocationPlan, itemIndex: number): Promise<string> {
+/**
+ * The source's path, to compare with a move's destination: as given, or for an `id:` reference
+ * looked up (one files/get_metadata). `ns:` references are compared as written.
+ */
+async function sourcePath(ctx: IExecuteFunctions, from: string, itemIndex: number): Promise<string> {
+	if (!from.startsWith('id:')) return from;
+	const metadata = await dropboxRpc(ctx, 'files/get_metadata', { path: from }, { path: from, itemIndex });
+	return String(metadata.path_display ?? metadata.path_lower ?? from);
+}
+
+async function destinationOf(ctx: IExecuteFunctions, plan: RelocationPlan, itemIndex: number, knownSource?: string): Promise<string> {
 	const { destination } = plan;
 	if (destination.mode === 'path') return destination.path;
-	const source = await pathWithName(ctx, plan.from, itemIndex);
+	const source = knownSource ?? (await pathWithName(ctx, plan.from, itemIndex));
 	if (destination.mode === 'folder') return joinPath(destination.folder, baseName(source));
 	return joinPath(source.slice(0, source.lastIndexOf('/')), destination.name);
+}
+
+/** What a failed case-only rename left where, for the item's error. */
+async function settleCaseOnly(ctx: IExecuteFunctions, outcome: ItemOutcome, rename: CaseOnlyRename, itemIndex: number): Promise<ItemOutcome> {
+	if (!('error' in outcome) || !rename.atTemp) return outcome;
+	const error = outcome.error as Error & { description?: string | null };
+	// the second move failed: put the source back under its old name
+	const restored = await dropboxRpc(ctx, MOVE_ROUTES.single, { from_path: rename.temp, to_path: rename.source }, { path: rename.temp, itemIndex }).then(
+		() => true,
+		() => false,
+	);
+	const where = restored
+		? `It is back at "${rename.source}".`
+		: `It is still at "${rename.temp}": move it back by hand.`;
+	error.description = `Dropbox does not rename case-only, so the node moved "${rename.source}" to "${rename.temp}" first; moving it on to "${rename.to}" failed. ${where}${error.description ? ` ${error.description}` : ''}`;
+	return outcome;
 }
 
 /** Copy or Move/Rename of a file or a folder, batched. */
@@ -186,8 +243,30 @@ export function relocationOperation(resource: Resource, kind: 'copy' | 'move'): 
 			return validateRelocation.call(this, resource, kind, itemIndex);
 		},
 		async entryOf(plan, itemIndex) {
-			const to = await destinationOf(this, plan, itemIndex);
+			if (kind === 'copy') {
+				const to = await destinationOf(this, plan, itemIndex);
+				return { itemIndex, args: { from_path: plan.from, to_path: to }, shared: plan.shared, path: plan.from, destination: to };
+			}
+			const source = await sourcePath(this, plan.from, itemIndex);
+			const to = await destinationOf(this, plan, itemIndex, source.includes('/') ? source : undefined);
+			if (isCaseOnlyRename(source, to)) {
+				// first of two moves: to a temporary name; followUp sends the second
+				plan.caseOnly = { source, temp: temporaryPath(source), to };
+				return { itemIndex, args: { from_path: plan.from, to_path: plan.caseOnly.temp }, shared: plan.shared, path: plan.from, destination: to };
+			}
 			return { itemIndex, args: { from_path: plan.from, to_path: to }, shared: plan.shared, path: plan.from, destination: to };
+		},
+		followUp(plan, output, itemIndex) {
+			const rename = plan.caseOnly;
+			if (!rename) return undefined;
+			rename.atTemp = true;
+			// where the first move really put it (Autorename could have picked another temporary name)
+			const name = (output as IDataObject).name;
+			if (typeof name === 'string' && name !== baseName(rename.temp)) rename.temp = joinPath(rename.temp.slice(0, rename.temp.lastIndexOf('/')), name);
+			return { itemIndex, args: { from_path: rename.temp, to_path: rename.to }, shared: plan.shared, path: rename.temp, destination: rename.to };
+		},
+		async settle(outcome, plan, itemIndex) {
+			return plan.caseOnly ? await settleCaseOnly(this, outcome, plan.caseOnly, itemIndex) : outcome;
 		},
 	});
 }

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { dropboxErrorInfo, dropboxRpc } from '../../../shared/transport';
 import { resolveLocator } from '../../helpers/locator';
@@ -23,7 +23,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Update Its Settings',
 				value: 'update',
-				description: 'Apply the settings below to the existing link and return it',
+				description:
+					'Apply the settings below to the existing link and return it. Its Access Level cannot change (Dropbox does not allow it): a different one fails the item.',
 			},
 			{ name: 'Error', value: 'error', description: 'Fail the item' },
 		],
@@ -48,6 +49,8 @@ export const description: INodeProperties[] = [
 					{ name: 'Editor', value: 'editor', description: 'People with the link can edit (where Dropbox allows it)' },
 				],
 				default: 'viewer',
+				description:
+					'For a new link. Dropbox cannot change the access level of an existing link: with "Update Its Settings" a different level fails the item (revoke the link and create it again).',
 			},
 			{
 				displayName: 'Allow Download',
@@ -101,6 +104,30 @@ async function existingLink(ctx: IExecuteFunctions, path: string, itemIndex: num
 	return links[0];
 }
 
+/** The access level of an existing link, from its link_permissions (viewer, editor…), when Dropbox says. */
+function accessLevelOf(link: IDataObject): string | undefined {
+	const level = (link.link_permissions as IDataObject | undefined)?.link_access_level as IDataObject | undefined;
+	return typeof level?.['.tag'] === 'string' ? level['.tag'] : undefined;
+}
+
+/**
+ * The settings modify_shared_link_settings may take: all but `access` ("modifying access level
+ * for an existing link is not supported", SharedLinkSettings in sharing.stone). A requested level
+ * other than the link's own fails the item before any change.
+ */
+function settingsToModify(ctx: IExecuteFunctions, link: IDataObject, settings: IDataObject, path: string, itemIndex: number): IDataObject {
+	const { access, ...rest } = settings;
+	const current = accessLevelOf(link);
+	if (access !== undefined && current !== undefined && access !== current) {
+		throw new NodeOperationError(ctx.getNode(), `The existing shared link of "${path}" has Access Level ${current}, not ${String(access)}`, {
+			itemIndex,
+			description:
+				'Dropbox cannot change the access level of an existing link. Remove Access Level from Settings to update the rest, or revoke the link (Shared Link → Revoke) and create it again.',
+		});
+	}
+	return rest;
+}
+
 /** Creates a shared link; when one exists, returns it, updates it or fails, as the user chose. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<ItemOutput> {
 	const path = resolveLocator(this, 'path', itemIndex, 'File or Folder');
@@ -115,10 +142,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const info = dropboxErrorInfo(created.error);
 	const exists = info?.dropboxTag.startsWith('shared_link_already_exists') ?? false;
 	if (!exists || ifExists === 'error') throw created.error;
-	// Dropbox usually names the existing link in the error; older answers leave it out
+	// Dropbox names the existing link in the error only when no settings were sent ("Existing link
+	// metadata will not be returned if custom settings were specified"): else it is listed
 	const named = (info?.dropboxError?.shared_link_already_exists as IDataObject | undefined)?.metadata as IDataObject | undefined;
 	const link = named ?? (await existingLink(this, path, itemIndex));
 	if (!link) throw created.error;
-	if (ifExists === 'returnExisting' || Object.keys(settings).length === 0) return link;
-	return await dropboxRpc(this, 'sharing/modify_shared_link_settings', { url: link.url, settings }, { path, itemIndex });
+	if (ifExists === 'returnExisting') return link;
+	const changes = settingsToModify(this, link, settings, path, itemIndex);
+	if (Object.keys(changes).length === 0) return link;
+	return await dropboxRpc(this, 'sharing/modify_shared_link_settings', { url: link.url, settings: changes }, { path, itemIndex });
 }
