@@ -127,7 +127,7 @@ export const description: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: MAX_BATCH_SIZE },
 				default: MAX_BATCH_SIZE,
-				description: `How many files to commit to Dropbox in one request when the step gets many items (at most ${MAX_BATCH_SIZE}): fewer calls and fewer "too many write operations" refusals. 1 commits each file by itself.`,
+				description: `How many files to commit to Dropbox in one request when the step gets many items (at most ${MAX_BATCH_SIZE}): fewer calls and fewer "too many write operations" refusals. 1 commits each file by itself. One value for the whole step: it is read from the first item, so an expression here uses the first item's value.`,
 			},
 			{
 				displayName: 'Chunk Size (MiB)',
@@ -165,7 +165,7 @@ export const description: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: MAX_PARALLEL, numberPrecision: 0 },
 				default: DEFAULT_PARALLEL,
-				description: `How many items' files to send at the same time (1 to ${MAX_PARALLEL}). Memory use is up to this many chunks; 1 sends one file after another.`,
+				description: `How many items' files to send at the same time (1 to ${MAX_PARALLEL}). Memory use is up to this many chunks; 1 sends one file after another. One value for the whole step: it is read from the first item, so an expression here uses the first item's value.`,
 			},
 			{
 				displayName: 'Strict Conflict',

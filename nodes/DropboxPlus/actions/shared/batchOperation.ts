@@ -21,7 +21,7 @@ export const batchSizeOption: INodeProperties = {
 	type: 'number',
 	typeOptions: { minValue: 1, maxValue: MAX_BATCH_SIZE },
 	default: MAX_BATCH_SIZE,
-	description: `How many items to send to Dropbox in one request (at most ${MAX_BATCH_SIZE}). 1 sends one request per item.`,
+	description: `How many items to send to Dropbox in one request (at most ${MAX_BATCH_SIZE}). 1 sends one request per item. One value for the whole step: it is read from the first item, so an expression here uses the first item's value.`,
 };
 
 /**
