@@ -1,6 +1,6 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { chunk, MAX_BATCH_SIZE, readBatchSize } from '../../helpers/batch';
+import { chunk, MAX_BATCH_SIZE, readBatchSize, stoppedAt } from '../../helpers/batch';
 import { forEachLimited } from '../../helpers/pool';
 import { commitStaged } from '../../helpers/uploadCommit';
 import { planUpload, stageUpload, uploadFile, type StagedUpload, type UploadPlan } from '../../helpers/uploadItem';
@@ -202,7 +202,8 @@ function firstError(itemIndexes: number[], outcomes: Map<number, ItemOutcome>): 
  * committed by itself (one request when it fits in a chunk, else an upload session); many
  * files go into closed sessions and are committed by one `finish_batch_v2` call per Batch
  * Size. Every item is checked before anything is sent; without Continue On Fail the first
- * failure stops the step and nothing more is committed.
+ * failure stops the step, nothing more is committed, and the error says which items were
+ * already saved.
  */
 export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<ItemOutcome[]> {
 	const batchSize = readBatchSize(this);
@@ -256,6 +257,16 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 		}
 	}
 	const error = keepGoing ? undefined : firstError(itemIndexes, outcomes);
-	if (error) throw error;
+	if (error) {
+		const failed = itemIndexes.filter((itemIndex) => 'error' in (outcomes.get(itemIndex) ?? {}));
+		// A bad item stops the step before anything is sent: its error is enough
+		if (!plans.some(([itemIndex]) => itemIndex === failed[0])) throw error;
+		throw stoppedAt(this, error, failed[0], {
+			done: itemIndexes.filter((itemIndex) => 'output' in (outcomes.get(itemIndex) ?? {})),
+			alsoFailed: failed.slice(1),
+			notSent: itemIndexes.filter((itemIndex) => !outcomes.has(itemIndex)),
+			notSentLabel: 'Not saved',
+		});
+	}
 	return itemIndexes.map((itemIndex) => outcomes.get(itemIndex) as ItemOutcome);
 }
