@@ -142,7 +142,7 @@ export const description: INodeProperties[] = [
 				name: 'clientModified',
 				type: 'dateTime',
 				default: '',
-				description: 'The modification time to record for the file (shown by Dropbox as "modified"); without a time zone it is read as UTC',
+				description: 'The modification time to record for the file (shown by Dropbox as "modified"); a date or time without a time zone is read as UTC',
 			},
 			{
 				displayName: 'Mute Notifications',
