@@ -259,8 +259,11 @@ export interface StopReport {
  * message stays the failure's own; the description adds which items Dropbox already changed
  * (nothing is undone), which failed too and which were never sent, so a rerun can be planned.
  * The same lists go in the error's context (`itemsDone`, `itemsFailed`, `itemsNotSent`).
+ * A step of one item keeps its error as it is.
  */
 export function stoppedAt(ctx: IExecuteFunctions, error: Error, itemIndex: number, report: StopReport): Error {
+	// A step of one item has nothing else to tell
+	if (report.done.length + (report.alsoFailed?.length ?? 0) + report.notSent.length === 0) return error;
 	const stopped =
 		error instanceof NodeApiError || error instanceof NodeOperationError
 			? error
