@@ -56,6 +56,17 @@ function parseIso(match: RegExpExecArray): Date | undefined {
 	return new Date(date.getTime() - offset * 60_000);
 }
 
+/** A refused value as text for the message: never throws (circular objects, symbols). */
+function shown(raw: unknown): string {
+	if (raw instanceof Date) return 'Invalid Date';
+	if (typeof raw !== 'object' || raw === null) return typeof raw === 'symbol' ? raw.toString() : String(raw);
+	try {
+		return JSON.stringify(raw) ?? String(raw);
+	} catch {
+		return 'an object';
+	}
+}
+
 /** Reads a date field's value by the rule above. */
 export function parseDateTime(raw: unknown): DateCheck {
 	let value: unknown = raw;
@@ -72,8 +83,7 @@ export function parseDateTime(raw: unknown): DateCheck {
 		else if (EXPLICIT_ZONE.test(text)) date = new Date(text);
 	}
 	if (!date || Number.isNaN(date.getTime())) {
-		const shown = raw instanceof Date ? 'Invalid Date' : typeof raw === 'object' && raw !== null ? JSON.stringify(raw) : String(raw);
-		return { problem: `"${shown}" is not a date and time`, fix: FIX };
+		return { problem: `"${shown(raw)}" is not a date and time`, fix: FIX };
 	}
 	return { date };
 }

@@ -86,7 +86,9 @@ describe('one date rule for Client Modified and shared-link Expires', () => {
 	});
 
 	it('refuses values that are not dates: objects, NaN, an invalid Date', () => {
-		for (const value of [{}, Number.NaN, new Date('x'), true]) expect(parseDateTime(value)).toHaveProperty('problem');
+		const circular: IDataObject = {};
+		circular.self = circular;
+		for (const value of [{}, Number.NaN, new Date('x'), true, circular, Symbol('s'), { toISO: () => null }]) expect(parseDateTime(value)).toHaveProperty('problem');
 		expect(dropboxTimestamp(new Date('2030-01-31T18:00:00.750Z'))).toBe('2030-01-31T18:00:00Z');
 	});
 });
