@@ -1,7 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 
 import { checkLocatorValue } from '../DropboxPlus/helpers/locator';
-import { globToRegExp } from './glob';
+import { globMatcher } from './glob';
 import type { TriggerEvent, TriggerFunctions, WatchSettings } from './types';
 
 const EVENTS: TriggerEvent[] = ['fileCreated', 'fileUpdated', 'fileDeleted', 'folderCreated', 'folderDeleted'];
@@ -65,7 +65,7 @@ export function readSettings(ctx: TriggerFunctions): WatchSettings {
 		recursive: parameter(ctx, 'includeSubfolders', false) === true,
 		events,
 		extensions: extensions(ctx, filters.fileExtensions),
-		namePattern: pattern === '' ? undefined : globToRegExp(pattern),
+		namePattern: pattern === '' ? undefined : globMatcher(pattern),
 		attach,
 	};
 }

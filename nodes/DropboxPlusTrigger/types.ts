@@ -1,5 +1,7 @@
 import type { IHookFunctions, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 
+import type { NamePattern } from './glob';
+
 /** The contexts a trigger runs in: polling, webhook activation, webhook delivery. */
 export type TriggerFunctions = IPollFunctions | IHookFunctions | IWebhookFunctions;
 
@@ -31,6 +33,6 @@ export interface WatchSettings {
 	events: Set<TriggerEvent>;
 	/** Lower case, without the dot; empty: every extension. */
 	extensions: string[];
-	namePattern?: RegExp;
+	namePattern?: NamePattern;
 	attach: 'none' | 'binary' | 'link';
 }

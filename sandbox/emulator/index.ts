@@ -8,6 +8,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { makeHandler } from './server';
+import { apiSpec } from '../spec/api';
 import { EmulatorOptions, State } from './state';
 import { filesRoutes } from './routes/files';
 import { uploadRoutes } from './routes/upload';
@@ -45,13 +46,14 @@ export function allRoutes(): RouteTable {
 function withMountedPaths(table: RouteTable): RouteTable {
 	const out: RouteTable = {};
 	for (const [name, def] of Object.entries(table)) {
+		const download = apiSpec().route(name)?.style === 'download';
 		out[name] = {
 			...def,
 			handler: async (ctx) => {
 				const result = await def.handler(ctx);
 				const mount = ctx.mount;
 				if (!mount || result === undefined) return result;
-				if (def.style === 'download') {
+				if (download) {
 					const d = result as DownloadResult;
 					return { ...d, meta: rebasePaths(d.meta, mount) };
 				}

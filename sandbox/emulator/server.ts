@@ -5,6 +5,7 @@ import { bearerOf, checkToken, rootInfo } from './auth';
 import type { State } from './state';
 import type { Ctx, DownloadResult, RouteTable } from './routes/types';
 import { apiSpec, type SpecRoute } from '../spec/api';
+import { enterNamespace } from './paths';
 import { ARG_IN_BODY, ARG_IN_HEADER, argumentError, contentTypeError, hostError, normalizeContentType } from '../spec/wire';
 import { handleAdmin } from './admin';
 import { handleOAuth } from './routes/oauth';
@@ -117,10 +118,7 @@ function checkPathRoot(ctx: Ctx): void {
 	}
 	if (tag === 'namespace_id') {
 		const id = String(v.namespace_id);
-		if (id === acc.ns.id || id === root.id) {
-			ctx.ns = id === acc.ns.id ? acc.ns : root;
-			return;
-		}
+		if (enterNamespace(ctx, id)) return;
 		const error = { '.tag': 'no_permission' };
 		throw new ApiError(422, { error_summary: errorSummary(error), error });
 	}

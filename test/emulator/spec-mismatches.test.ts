@@ -272,7 +272,7 @@ describe('namespaces an account can reach: home, team space root, and shared (te
 	});
 
 	// Flips to passing once sandbox/emulator/server.ts checkPathRoot calls enterNamespace (see the report of branch wire-mismatches)
-	test.failing('Dropbox-API-Path-Root namespace_id of a team folder: paths start there (server.ts wiring pending)', async () => {
+	test('Dropbox-API-Path-Root namespace_id of a team folder: paths start there', async () => {
 		const inFolder = sdk(emu.url, token, { pathRoot: JSON.stringify({ '.tag': 'namespace_id', namespace_id: marketingId }) });
 		expect((await inFolder.filesGetMetadata({ path: '/plan.txt' })).result).toMatchObject({ name: 'plan.txt', path_display: '/plan.txt' });
 	});

@@ -396,3 +396,77 @@ describe('case-only renames (move_v2 / move_batch_v2 do not do them): two moves 
 		expect(names.sort()).toEqual(['Plan.md', 'blocker.txt']);
 	});
 });
+
+describe('without Continue On Fail, a failure stops the sending (issue 16, defect 2)', () => {
+	/** Five items; item 2 fails (its source is missing, or its folder exists). */
+	const cases: Array<[string, string, string, string, (i: number) => IDataObject, (i: number) => string]> = [
+		['file', 'copy', 'files/copy_v2', 'files/copy_batch_v2', (i) => ({ file: locator(i === 2 ? '/in/missing.txt' : `/in/f000${i}.txt`), destination: 'path', destinationPath: `/c/${i}.txt` }), (i) => `/c/${i}.txt`],
+		['file', 'move', 'files/move_v2', 'files/move_batch_v2', (i) => ({ file: locator(i === 2 ? '/in/missing.txt' : `/in/f000${i}.txt`), destination: 'folder', destinationFolder: locator('/m') }), (i) => `/m/f000${i}.txt`],
+		['file', 'delete', 'files/delete_v2', 'files/delete_batch', (i) => ({ file: locator(i === 2 ? '/in/missing.txt' : `/in/f000${i}.txt`) }), (i) => `/in/f000${i}.txt`],
+		['folder', 'create', 'files/create_folder_v2', 'files/create_folder_batch', (i) => ({ folderPath: i === 2 ? '/taken' : `/new${i}` }), (i) => `/new${i}`],
+	];
+	/** Whether item i's change happened in Dropbox. */
+	const changed = async (operation: string, target: (i: number) => string, i: number) =>
+		operation === 'delete' ? !(await exists(target(i))) : await exists(target(i));
+
+	beforeEach(async () => {
+		await seedFiles(5);
+		emu.seedFolder('/taken');
+		emu.resetCalls();
+	});
+
+	it.each(cases)('%s %s, Batch Size 1: items after the failing one are not sent, and the error lists what was done', async (resource, operation, single, _batch, params, target) => {
+		const error = await failure(run(5, (i) => ({ resource, operation, ...params(i), options: { batchSize: 1 } })));
+		expect(calls(single)).toBe(3);
+		expect(emu.calls().total).toBe(3);
+		for (const i of [0, 1]) expect(await changed(operation, target, i)).toBe(true);
+		for (const i of [3, 4]) expect(await changed(operation, target, i)).toBe(false);
+		expect(error.context).toMatchObject({ itemIndex: 2, itemsDone: [0, 1], itemsNotSent: [3, 4] });
+		expect(error.description).toContain('The step stopped at item 2 (Continue On Fail is off). Already done in Dropbox, and not undone: items 0, 1. Not sent: items 3, 4.');
+	});
+
+	it.each(cases)('%s %s, Batch Size 2: later batches are not sent, and the error lists what was done', async (resource, operation, _single, batch, params, target) => {
+		const error = await failure(run(5, (i) => ({ resource, operation, ...params(i), options: { batchSize: 2 } })));
+		// batches [0, 1], [2, 3], [4]: the second holds the failure, the third is never sent
+		expect(calls(batch)).toBe(2);
+		for (const i of [0, 1, 3]) expect(await changed(operation, target, i)).toBe(true);
+		expect(await changed(operation, target, 4)).toBe(false);
+		expect(error.context).toMatchObject({ itemIndex: 2, itemsDone: [0, 1, 3], itemsNotSent: [4] });
+		expect(error.description).toContain('Already done in Dropbox, and not undone: items 0, 1, 3. Not sent: item 4.');
+	});
+
+	it('a failed ID lookup stops the step before anything is changed', async () => {
+		const meta = (await (
+			await fetch(`${emu.url}/2/files/get_metadata`, {
+				method: 'POST',
+				headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+				body: JSON.stringify({ path: '/in/f0000.txt' }),
+			})
+		).json()) as { id: string };
+		emu.resetCalls();
+		const ids = [meta.id, 'id:doesNotExist000', meta.id.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))];
+		const error = await failure(
+			run(3, (i) => ({ resource: 'file', operation: 'copy', file: locator(ids[i], 'id'), destination: 'folder', destinationFolder: locator('/out') })),
+		);
+		expect(error.message).toBe('Dropbox: path/not_found at "id:doesNotExist000"');
+		expect(error.context).toMatchObject({ itemIndex: 1, itemsDone: [], itemsNotSent: [0, 2] });
+		expect(error.description).toContain('No other item was changed in Dropbox.');
+		expect(calls('files/copy_batch_v2')).toBe(0);
+		expect(calls('files/get_metadata')).toBe(2);
+		expect(await exists('/out/f0000.txt')).toBe(false);
+	});
+
+	it('an outcome turned into a success (If It Exists: Return Existing Folder) does not stop the step', async () => {
+		const out = await run(3, (i) => ({ resource: 'folder', operation: 'create', folderPath: ['/a', '/taken', '/b'][i], ifExists: 'returnExisting', options: { batchSize: 1 } }));
+		expect(out.map((item) => item.json.path_display)).toEqual(['/a', '/taken', '/b']);
+		expect(calls('files/create_folder_v2')).toBe(3);
+	});
+
+	it('with Continue On Fail every item is still sent and gets its own result', async () => {
+		const out = await run(5, (i) => ({ resource: 'file', operation: 'delete', file: locator(i === 2 ? '/in/missing.txt' : `/in/f000${i}.txt`), options: { batchSize: 1 } }), true);
+		expect(calls('files/delete_v2')).toBe(5);
+		expect(out[2].json.tag).toBe('path_lookup/not_found');
+		expect(out[2].json.description).not.toContain('stopped');
+		expect(out[4].json.path_display).toBe('/in/f0004.txt');
+	});
+});

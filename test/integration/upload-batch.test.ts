@@ -130,6 +130,26 @@ describe('File → Upload of many items, committed in batches', () => {
 		expect((error as { context?: IDataObject }).context?.itemIndex).toBe(1);
 	});
 
+	it('without Continue On Fail, one file at a time: stops sending at the failing file and says which files were saved (issue 16)', async () => {
+		await emu.seedFile(pathOf(1), 'already here');
+		emu.resetCalls();
+		const error = await failure(uploadMany(files(4), (i) => ({ filePath: pathOf(i), options: { batchSize: 1, parallelUploads: 1 } })));
+		expect(calls()['files/upload']).toBe(2);
+		expect(await namesIn('/batch')).toEqual(['f000.bin', 'f001.bin']);
+		expect((error as { context?: IDataObject }).context).toMatchObject({ itemIndex: 1, itemsDone: [0], itemsNotSent: [2, 3] });
+		expect(error.description).toContain('Already done in Dropbox, and not undone: item 0. Not saved: items 2, 3.');
+	});
+
+	it('without Continue On Fail, in batches: later batches are not committed and the error says which files were saved (issue 16)', async () => {
+		await emu.seedFile(pathOf(2), 'already here');
+		emu.resetCalls();
+		const error = await failure(uploadMany(files(5), (i) => ({ filePath: pathOf(i), options: { batchSize: 2, parallelUploads: 1 } })));
+		expect(calls()['files/upload_session/finish_batch_v2']).toBe(2);
+		expect(await namesIn('/batch')).toEqual(['f000.bin', 'f001.bin', 'f002.bin', 'f003.bin']);
+		expect((error as { context?: IDataObject }).context).toMatchObject({ itemIndex: 2, itemsDone: [0, 1, 3], itemsNotSent: [4] });
+		expect(error.description).toContain('Already done in Dropbox, and not undone: items 0, 1, 3. Not saved: item 4.');
+	});
+
 	it('refuses a bad item before anything is sent, and with Continue On Fail uploads the others', async () => {
 		const data = files(3);
 		const bad = (i: number) => ({ filePath: i === 1 ? '/batch/a\u0001b.bin' : pathOf(i) });

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-wo
 
 import { checkName, isCaseOnlyRename, temporaryPath } from '../../nodes/DropboxPlus/actions/shared/relocation';
 import { checkNewFolderPath } from '../../nodes/DropboxPlus/actions/folder/create.operation';
-import { BATCH_JOB_POLL, chunk, groupByShared, runBatched, type BatchEntry } from '../../nodes/DropboxPlus/helpers/batch';
+import { BATCH_JOB_POLL, chunk, groupByShared, itemList, runBatched, type BatchEntry } from '../../nodes/DropboxPlus/helpers/batch';
 import { pollClock, pollUntilDone } from '../../nodes/DropboxPlus/helpers/jobPolling';
 import { COPY_ROUTES, DELETE_ROUTES, relocationFailure } from '../../nodes/DropboxPlus/helpers/batchRoutes';
 import { clock } from '../../nodes/shared/transport';
@@ -171,5 +171,53 @@ describe('runBatched', () => {
 		} finally {
 			BATCH_JOB_POLL.timeoutMs = saved;
 		}
+	});
+});
+
+describe('stopping at the first failure (issue 16, defect 2)', () => {
+	it('lists item numbers with runs of three or more as ranges', () => {
+		expect(itemList([])).toBe('');
+		expect(itemList([4])).toBe('4');
+		expect(itemList([0, 1])).toBe('0, 1');
+		expect(itemList([7, 0, 1, 2, 5, 8, 9, 10, 11])).toBe('0–2, 5, 7–11');
+	});
+
+	it('with stopAtFailure, sends no further batch once one holds a failure; entries not sent get no outcome', async () => {
+		const { ctx, sent } = scripted({
+			'files/copy_batch_v2': [
+				{ '.tag': 'complete', entries: [{ '.tag': 'success', success: file('/out/a') }, { '.tag': 'success', success: file('/out/b') }] },
+				{
+					'.tag': 'complete',
+					entries: [
+						{ '.tag': 'failure', failure: { '.tag': 'relocation_error', relocation_error: { '.tag': 'from_lookup', from_lookup: { '.tag': 'not_found' } } } },
+						{ '.tag': 'success', success: file('/out/d') },
+					],
+				},
+			],
+		});
+		const entries = ['/a', '/b', '/c', '/d', '/e'].map((path, index) => entry(index, path));
+		const outcomes = await runBatched(ctx, COPY_ROUTES, entries, 2, { stopAtFailure: true });
+		expect(sent).toHaveLength(2);
+		expect([...outcomes.keys()].sort()).toEqual([0, 1, 2, 3]);
+		expect(outcomes.has(4)).toBe(false);
+		expect('error' in (outcomes.get(2) as object)).toBe(true);
+	});
+
+	it('with stopAtFailure and Batch Size 1, sends nothing after the failing entry; a settled failure does not stop', async () => {
+		const { ctx, sent } = scripted({ 'files/delete_batch': [] });
+		let failures = 0;
+		const entries = [0, 1, 2, 3].map((itemIndex) => ({ itemIndex, args: { path: `/${itemIndex}` }, shared: {}, path: `/${itemIndex}` }));
+		// every call fails (nothing scripted for files/delete_v2); settle forgives item 0's failure only
+		const outcomes = await runBatched(ctx, DELETE_ROUTES, entries, 1, {
+			stopAtFailure: true,
+			settle: async (outcome, { itemIndex }) => {
+				if ('error' in outcome) failures++;
+				return itemIndex === 0 ? { output: { forgiven: true } } : outcome;
+			},
+		});
+		expect(sent.map((call) => call.body.path)).toEqual(['/0', '/1']);
+		expect(failures).toBe(2);
+		expect(outcomes.get(0)).toEqual({ output: { forgiven: true } });
+		expect([...outcomes.keys()]).toEqual([0, 1]);
 	});
 });

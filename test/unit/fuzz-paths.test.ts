@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 
-import { checkPath, MAX_NAME_LENGTH, type PathRules } from '../../nodes/DropboxPlus/helpers/paths';
+import { checkPath, decodeUrlPath, MAX_NAME_LENGTH, pathFromDropboxUrl, type PathRules } from '../../nodes/DropboxPlus/helpers/paths';
 
 /**
  * Property-based tests of path validation: whatever a user types or an expression produces,
@@ -100,5 +100,21 @@ describe('path validation (property-based)', () => {
 			}),
 			{ numRuns: NUM_RUNS },
 		);
+	});
+
+	it('reads any dropbox.com address without throwing: a "%" that starts no escape is kept, escapes are decoded, non-UTF-8 escapes refused with a fix', () => {
+		const urlPiece = fc.constantFrom('/', 'a', '%', '%2', '%25', '%20', '%C3%A9', '%E9', '%zz', '100%', '😀', '?preview=', '#', ' ');
+		fc.assert(
+			fc.property(fc.array(urlPiece, { maxLength: 8 }), (pieces) => {
+				const rest = pieces.join('');
+				const check = pathFromDropboxUrl(`https://www.dropbox.com/home/${rest}`);
+				if ('problem' in check) expect(check.fix.trim()).not.toBe('');
+			}),
+			{ numRuns: NUM_RUNS },
+		);
+		expect(decodeUrlPath('/100%/x')).toBe('/100%/x');
+		expect(decodeUrlPath('/100%25/%C3%A9%20b')).toBe('/100%/é b');
+		expect(decodeUrlPath('/a%zz%2')).toBe('/a%zz%2');
+		expect(decodeUrlPath('/Caf%E9')).toMatchObject({ problem: 'has the escape "%E9", which is not UTF-8 text' });
 	});
 });

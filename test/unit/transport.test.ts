@@ -1,4 +1,4 @@
-import { NodeApiError, type IHttpRequestOptions } from 'n8n-workflow';
+import { NodeApiError, type IExecuteFunctions, type IHttpRequestOptions } from 'n8n-workflow';
 
 import {
 	CONTENT_BASE_URL,
@@ -169,6 +169,61 @@ describe('credential choice', () => {
 		expect(request.mock.calls.map((call) => call[0])).toEqual([credentialType, credentialType]);
 		expect(getCredentials).toHaveBeenCalledWith(credentialType);
 		expect(ctx.getNodeParameter).toHaveBeenCalledWith('authentication', 0, 'oAuth2');
+	});
+
+	/**
+	 * A context whose getNodeParameter has n8n's signature for poll, webhook, hook and
+	 * load-options contexts: (name, fallback, options), no item index. Given an index, it
+	 * would take 0 as the fallback and the fallback as options.
+	 */
+	function fakeTriggerContext(kind: string, authentication: string | undefined) {
+		const request = jest.fn(async () => ({}));
+		const getNodeParameter = jest.fn((name: string, fallback?: unknown, options?: unknown) => {
+			if (options !== undefined && (typeof options !== 'object' || options === null)) {
+				throw new Error(`getNodeParameter("${name}") got options ${JSON.stringify(options)}: called with an item index`);
+			}
+			if (name === 'authentication' && authentication !== undefined) return authentication;
+			return fallback;
+		});
+		const marker: Record<string, Record<string, unknown>> = {
+			poll: { __emit: () => {}, getActivationMode: () => 'activate' },
+			webhook: { getBodyData: () => ({}), getHeaderData: () => ({}) },
+			hook: { getWebhookName: () => 'default', getNodeWebhookUrl: () => 'https://n8n/webhook' },
+			loadOptions: { getCurrentNodeParameter: () => undefined },
+		};
+		const ctx = {
+			...marker[kind],
+			getNode: () => NODE,
+			getMode: () => 'trigger',
+			getNodeParameter,
+			getCredentials: jest.fn(async () => ({ pathRoot: 'home' })),
+			logger: { debug() {}, info() {}, warn() {}, error() {} },
+			helpers: { httpRequestWithAuthentication: request },
+		} as unknown as IExecuteFunctions;
+		return { ctx, request, getNodeParameter };
+	}
+
+	it.each([
+		['poll', 'refreshToken', 'dropboxPlusApi'],
+		['webhook', 'refreshToken', 'dropboxPlusApi'],
+		['hook', 'refreshToken', 'dropboxPlusApi'],
+		['loadOptions', 'refreshToken', 'dropboxPlusApi'],
+		['poll', 'oAuth2', 'dropboxPlusOAuth2Api'],
+		['webhook', undefined, 'dropboxPlusOAuth2Api'],
+	])('a %s context (authentication %s) reads the parameter without an item index and uses %s', async (kind, authentication, credentialType) => {
+		const { ctx, request, getNodeParameter } = fakeTriggerContext(kind, authentication);
+		await dropboxRpc(ctx, 'users/get_current_account');
+		expect(request.mock.calls.map((call) => (call as unknown[])[0])).toEqual([credentialType]);
+		expect(getNodeParameter).toHaveBeenCalledWith('authentication', 'oAuth2');
+		expect(getNodeParameter).not.toHaveBeenCalledWith('authentication', 0, 'oAuth2');
+	});
+
+	it('an execute context (it has getInputData) reads the parameter of item 0', async () => {
+		const { ctx, request } = fakeContext([{}], { authentication: 'refreshToken' });
+		await dropboxRpc(ctx, 'users/get_current_account');
+		expect(requestOf(request).credentialType).toBe('dropboxPlusApi');
+		expect(ctx.getNodeParameter).toHaveBeenCalledWith('authentication', 0, 'oAuth2');
+		expect(ctx.getNodeParameter).not.toHaveBeenCalledWith('authentication', 'oAuth2');
 	});
 });
 

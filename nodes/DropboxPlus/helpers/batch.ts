@@ -231,22 +231,109 @@ async function runSingle(ctx: IExecuteFunctions, routes: BatchRoutes, entry: Bat
 	}
 }
 
+/** Item indexes as short text: runs of three or more as ranges ("0–2, 5, 7, 8"). */
+export function itemList(indexes: number[]): string {
+	const sorted = [...indexes].sort((a, b) => a - b);
+	const parts: string[] = [];
+	for (let start = 0; start < sorted.length; ) {
+		let end = start;
+		while (end + 1 < sorted.length && sorted[end + 1] === sorted[end] + 1) end++;
+		if (end - start >= 2) parts.push(`${sorted[start]}–${sorted[end]}`);
+		else for (let index = start; index <= end; index++) parts.push(String(sorted[index]));
+		start = end + 1;
+	}
+	return parts.join(', ');
+}
+
+/** Where a step stopped at a failure: which items Dropbox had already done, which failed too, which were never sent. */
+export interface StopReport {
+	done: number[];
+	alsoFailed?: number[];
+	notSent: number[];
+	/** How the items of `notSent` are named: "Not sent" (the default), or e.g. "Not saved" for uploads never committed. */
+	notSentLabel?: string;
+}
+
 /**
- * Every entry's outcome, keyed by item index: one call per entry when Batch Size is 1, else one batch request per up to Batch Size entries.
+ * The failure that stopped a step (Continue On Fail off), with what was already done: the
+ * message stays the failure's own; the description adds which items Dropbox already changed
+ * (nothing is undone), which failed too and which were never sent, so a rerun can be planned.
+ * The same lists go in the error's context (`itemsDone`, `itemsFailed`, `itemsNotSent`).
+ * A step of one item keeps its error as it is.
+ */
+export function stoppedAt(ctx: IExecuteFunctions, error: Error, itemIndex: number, report: StopReport): Error {
+	// A step of one item has nothing else to tell
+	if (report.done.length + (report.alsoFailed?.length ?? 0) + report.notSent.length === 0) return error;
+	const stopped =
+		error instanceof NodeApiError || error instanceof NodeOperationError
+			? error
+			: new NodeOperationError(ctx.getNode(), error, { itemIndex });
+	const lines = [`The step stopped at item ${itemIndex} (Continue On Fail is off).`];
+	lines.push(
+		report.done.length > 0
+			? `Already done in Dropbox, and not undone: item${report.done.length > 1 ? 's' : ''} ${itemList(report.done)}.`
+			: 'No other item was changed in Dropbox.',
+	);
+	const alsoFailed = (report.alsoFailed ?? []).filter((index) => index !== itemIndex);
+	if (alsoFailed.length > 0) lines.push(`Also failed: item${alsoFailed.length > 1 ? 's' : ''} ${itemList(alsoFailed)}.`);
+	if (report.notSent.length > 0) lines.push(`${report.notSentLabel ?? 'Not sent'}: item${report.notSent.length > 1 ? 's' : ''} ${itemList(report.notSent)}.`);
+	lines.push('Item numbers count from 0. Turn on Continue On Fail to get one result per item instead.');
+	const original = typeof stopped.description === 'string' && stopped.description !== '' ? `${stopped.description} ` : '';
+	stopped.description = `${original}${lines.join(' ')}`;
+	if (stopped.context.itemIndex === undefined) stopped.context.itemIndex = itemIndex;
+	Object.assign(stopped.context, { itemsDone: report.done, itemsFailed: [itemIndex, ...alsoFailed], itemsNotSent: report.notSent });
+	return stopped;
+}
+
+/** How `runBatched` treats outcomes as they come. */
+export interface RunOptions {
+	/** Turns an entry's outcome into its final one before it counts (e.g. an existing folder instead of a conflict). */
+	settle?: (outcome: ItemOutcome, entry: BatchEntry) => Promise<ItemOutcome>;
+	/**
+	 * Stop at the first failure (Continue On Fail off): no further call, no further batch. Entries
+	 * not sent get no outcome. With Batch Size 1 the entries after the failing one are not sent;
+	 * with batching the entries of later batches are not (those of the same batch went together).
+	 */
+	stopAtFailure?: boolean;
+}
+
+/**
+ * Every entry's outcome, keyed by item index: one call per entry when Batch Size is 1, else one
+ * batch request per up to Batch Size entries. With `stopAtFailure`, only the entries sent have
+ * an outcome.
  */
 export async function runBatched(
 	ctx: IExecuteFunctions,
 	routes: BatchRoutes,
 	entries: BatchEntry[],
 	batchSize: number,
+	options: RunOptions = {},
 ): Promise<Map<number, ItemOutcome>> {
 	const outcomes = new Map<number, ItemOutcome>();
+	/** Records the settled outcomes of entries just sent; true when the run must stop there. */
+	const record = async (sent: BatchEntry[], raw: Map<number, ItemOutcome>): Promise<boolean> => {
+		let failed = false;
+		for (const entry of sent) {
+			const outcome = raw.get(entry.itemIndex) as ItemOutcome;
+			const settled = options.settle ? await options.settle(outcome, entry) : outcome;
+			outcomes.set(entry.itemIndex, settled);
+			if ('error' in settled) failed = true;
+		}
+		return failed && options.stopAtFailure === true;
+	};
 	if (batchSize === 1) {
-		for (const entry of entries) outcomes.set(entry.itemIndex, await runSingle(ctx, routes, entry));
+		for (const entry of entries) {
+			const raw = new Map([[entry.itemIndex, await runSingle(ctx, routes, entry)]]);
+			if (await record([entry], raw)) break;
+		}
 		return outcomes;
 	}
 	for (const group of groupByShared(entries)) {
-		for (const run of chunk(group, batchSize)) await runChunk(ctx, routes, run, outcomes);
+		for (const run of chunk(group, batchSize)) {
+			const raw = new Map<number, ItemOutcome>();
+			await runChunk(ctx, routes, run, raw);
+			if (await record(run, raw)) return outcomes;
+		}
 	}
 	return outcomes;
 }

@@ -1,5 +1,6 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
+import { dropboxTimestamp, parseDateTime } from '../../shared/dates';
 import { MAX_CHUNK_MIB, MIB } from './uploadSession';
 
 /**
@@ -46,25 +47,12 @@ export function checkRevision(raw: unknown): FieldCheck<string> {
 }
 
 /**
- * A date and time → Dropbox's "YYYY-MM-DDTHH:MM:SSZ" (UTC, whole seconds). Accepts ISO text
- * (without a time zone it is read as UTC), epoch milliseconds, Date and Luxon DateTime values.
+ * A date and time → Dropbox's "YYYY-MM-DDTHH:MM:SSZ" (UTC, whole seconds), by the package's
+ * one date rule (`nodes/shared/dates.ts`): without a time zone it is read as UTC.
  */
 export function checkDropboxTime(raw: unknown): FieldCheck<string> {
-	let value: unknown = raw;
-	if (value && typeof value === 'object' && typeof (value as { toISO?: unknown }).toISO === 'function') {
-		value = (value as { toISO: () => string }).toISO();
-	}
-	let date: Date | undefined;
-	if (value instanceof Date) date = value;
-	else if (typeof value === 'number') date = new Date(value);
-	else if (typeof value === 'string') {
-		const text = value.trim();
-		date = new Date(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text) ? `${text}Z` : text);
-	}
-	if (!date || Number.isNaN(date.getTime())) {
-		return { problem: `"${String(raw)}" is not a date and time`, fix: 'Use an ISO date such as 2024-05-01T09:30:00Z, or pick one in the date field.' };
-	}
-	return { value: `${date.toISOString().slice(0, 19)}Z` };
+	const check = parseDateTime(raw);
+	return 'date' in check ? { value: dropboxTimestamp(check.date) } : check;
 }
 
 /** A file name to put in a folder: not empty, no "/", no surrounding spaces. */

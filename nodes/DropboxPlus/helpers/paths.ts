@@ -93,6 +93,29 @@ export function baseName(path: string): string {
 }
 
 /**
+ * The path part of a web address, percent-decoded the way a person means it: `%20`, `%C3%A9`…
+ * become their characters, and a `%` that does not start an escape (`/home/100%/x`, typed by
+ * hand) is kept as it is. Escapes that are not UTF-8 text (`%E9` from an old Latin-1 address)
+ * are refused: which character was meant cannot be known.
+ */
+export function decodeUrlPath(raw: string): string | { problem: string; fix: string } {
+	let bad: string | undefined;
+	const decoded = raw.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+		try {
+			return decodeURIComponent(run);
+		} catch {
+			bad ??= run;
+			return run;
+		}
+	});
+	if (bad === undefined) return decoded;
+	return {
+		problem: `has the escape "${bad}", which is not UTF-8 text`,
+		fix: 'Copy the address again from the browser\'s address bar, or give the path itself (mode "By Path"), e.g. /Reports/q1.pdf.',
+	};
+}
+
+/**
  * A Dropbox web address of a file or folder → its path:
  * https://www.dropbox.com/home/Reports/q1.pdf, or …/home/Reports?preview=q1.pdf.
  */
@@ -116,7 +139,9 @@ export function pathFromDropboxUrl(url: string): PathCheck {
 	if (!match) {
 		return { problem: 'does not point into your Dropbox (/home/…)', fix: 'Open the file in Dropbox and copy the address.' };
 	}
-	let path = decodeURIComponent(match[1] ?? '');
+	const decoded = decodeUrlPath(match[1] ?? '');
+	if (typeof decoded !== 'string') return decoded;
+	let path = decoded;
 	const preview = parsed.searchParams.get('preview');
 	if (preview) path = joinPath(path, preview);
 	return checkPath(path, { allowRoot: true });

@@ -1,5 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
+import { checkDropboxTime, fieldError, required } from './fileInput';
+
 /**
  * The shared link a field holds, checked to be a web address before any call, e.g.
  * https://www.dropbox.com/scl/fi/abc123/report.pdf?rlkey=…&dl=0.
@@ -22,11 +24,6 @@ export function readSharedLinkUrl(ctx: IExecuteFunctions, itemIndex: number, par
 	return url;
 }
 
-/** Dropbox's timestamp format: ISO 8601 in UTC, whole seconds. */
-export function dropboxTimestamp(date: Date): string {
-	return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 /**
  * The `settings` of a shared link from the node's Settings collection: audience, password,
  * expiry, access level and download permission. Only what the user set is sent.
@@ -40,20 +37,12 @@ export function readLinkSettings(ctx: IExecuteFunctions, itemIndex: number, now 
 		settings.link_password = input.password;
 	}
 	if (input.expires !== undefined && input.expires !== null && input.expires !== '') {
-		const expires = new Date(input.expires as string);
-		if (Number.isNaN(expires.getTime())) {
-			throw new NodeOperationError(ctx.getNode(), `The Expires "${String(input.expires)}" is not a date and time`, {
-				itemIndex,
-				description: 'Pick a date, or give one such as 2030-01-31T18:00:00Z.',
-			});
+		// the package's one date rule (nodes/shared/dates.ts): without a time zone, UTC
+		const expires = required(ctx, itemIndex, 'Expires setting', checkDropboxTime(input.expires));
+		if (Date.parse(expires) <= now.getTime()) {
+			throw fieldError(ctx, itemIndex, 'Expires setting', `"${String(input.expires)}" is in the past`, 'A link must expire in the future: pick a later date.');
 		}
-		if (expires.getTime() <= now.getTime()) {
-			throw new NodeOperationError(ctx.getNode(), `The Expires "${String(input.expires)}" is in the past`, {
-				itemIndex,
-				description: 'A link must expire in the future: pick a later date.',
-			});
-		}
-		settings.expires = dropboxTimestamp(expires);
+		settings.expires = expires;
 	}
 	if (input.access) settings.access = input.access;
 	if (typeof input.allowDownload === 'boolean') settings.allow_download = input.allowDownload;

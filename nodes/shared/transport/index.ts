@@ -69,9 +69,19 @@ export const clock = {
 	},
 };
 
+/**
+ * The credential the node's `authentication` parameter picks, read with the signature of the
+ * context at hand: execute contexts take an item index (`name, 0, fallback`); poll, webhook,
+ * hook and load-options contexts do not (`name, fallback`). Only an execute context has
+ * `getInputData` returning a list of items (an execute-single context has `getItemIndex` too).
+ */
 function credentialTypeOf(ctx: DropboxFunctions): string {
-	const getParameter = ctx.getNodeParameter as (name: string, index: number, fallback: unknown) => unknown;
-	return credentialTypeFor(getParameter.call(ctx, 'authentication', 0, 'oAuth2') as AuthenticationMethod);
+	const probe = ctx as { getInputData?: unknown; getItemIndex?: unknown };
+	const perItem = typeof probe.getInputData === 'function' && typeof probe.getItemIndex !== 'function';
+	const method = perItem
+		? (ctx.getNodeParameter as (name: string, index: number, fallback: unknown) => unknown).call(ctx, 'authentication', 0, 'oAuth2')
+		: (ctx.getNodeParameter as (name: string, fallback: unknown) => unknown).call(ctx, 'authentication', 'oAuth2');
+	return credentialTypeFor(method as AuthenticationMethod);
 }
 
 const pathRootCache = new WeakMap<object, Promise<string | undefined>>();

@@ -102,6 +102,7 @@ export function fakeContext(
 	const debug = jest.fn();
 	const ctx = {
 		getNode: () => NODE,
+		getInputData: () => [{ json: {} }],
 		getNodeParameter: jest.fn((name: string, _index: number, fallbackValue?: unknown) =>
 			name === 'authentication' ? authentication : fallbackValue,
 		),

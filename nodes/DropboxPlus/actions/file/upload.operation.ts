@@ -1,6 +1,6 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { chunk, MAX_BATCH_SIZE, readBatchSize } from '../../helpers/batch';
+import { chunk, MAX_BATCH_SIZE, readBatchSize, stoppedAt } from '../../helpers/batch';
 import { forEachLimited } from '../../helpers/pool';
 import { commitStaged } from '../../helpers/uploadCommit';
 import { planUpload, stageUpload, uploadFile, type StagedUpload, type UploadPlan } from '../../helpers/uploadItem';
@@ -127,7 +127,7 @@ export const description: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: MAX_BATCH_SIZE },
 				default: MAX_BATCH_SIZE,
-				description: `How many files to commit to Dropbox in one request when the step gets many items (at most ${MAX_BATCH_SIZE}): fewer calls and fewer "too many write operations" refusals. 1 commits each file by itself.`,
+				description: `How many files to commit to Dropbox in one request when the step gets many items (at most ${MAX_BATCH_SIZE}): fewer calls and fewer "too many write operations" refusals. 1 commits each file by itself. One value for the whole step: it is read from the first item, so an expression here uses the first item's value.`,
 			},
 			{
 				displayName: 'Chunk Size (MiB)',
@@ -142,7 +142,7 @@ export const description: INodeProperties[] = [
 				name: 'clientModified',
 				type: 'dateTime',
 				default: '',
-				description: 'The modification time to record for the file (shown by Dropbox as "modified"); without a time zone it is read as UTC',
+				description: 'The modification time to record for the file (shown by Dropbox as "modified"); a date or time without a time zone is read as UTC',
 			},
 			{
 				displayName: 'Mute Notifications',
@@ -165,7 +165,7 @@ export const description: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: MAX_PARALLEL, numberPrecision: 0 },
 				default: DEFAULT_PARALLEL,
-				description: `How many items' files to send at the same time (1 to ${MAX_PARALLEL}). Memory use is up to this many chunks; 1 sends one file after another.`,
+				description: `How many items' files to send at the same time (1 to ${MAX_PARALLEL}). Memory use is up to this many chunks; 1 sends one file after another. One value for the whole step: it is read from the first item, so an expression here uses the first item's value.`,
 			},
 			{
 				displayName: 'Strict Conflict',
@@ -202,7 +202,8 @@ function firstError(itemIndexes: number[], outcomes: Map<number, ItemOutcome>): 
  * committed by itself (one request when it fits in a chunk, else an upload session); many
  * files go into closed sessions and are committed by one `finish_batch_v2` call per Batch
  * Size. Every item is checked before anything is sent; without Continue On Fail the first
- * failure stops the step and nothing more is committed.
+ * failure stops the step, nothing more is committed, and the error says which items were
+ * already saved.
  */
 export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<ItemOutcome[]> {
 	const batchSize = readBatchSize(this);
@@ -256,6 +257,16 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 		}
 	}
 	const error = keepGoing ? undefined : firstError(itemIndexes, outcomes);
-	if (error) throw error;
+	if (error) {
+		const failed = itemIndexes.filter((itemIndex) => 'error' in (outcomes.get(itemIndex) ?? {}));
+		// A bad item stops the step before anything is sent: its error is enough
+		if (!plans.some(([itemIndex]) => itemIndex === failed[0])) throw error;
+		throw stoppedAt(this, error, failed[0], {
+			done: itemIndexes.filter((itemIndex) => 'output' in (outcomes.get(itemIndex) ?? {})),
+			alsoFailed: failed.slice(1),
+			notSent: itemIndexes.filter((itemIndex) => !outcomes.has(itemIndex)),
+			notSentLabel: 'Not saved',
+		});
+	}
 	return itemIndexes.map((itemIndex) => outcomes.get(itemIndex) as ItemOutcome);
 }

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { readBatchSize, runBatched, MAX_BATCH_SIZE, type BatchEntry, type BatchRoutes } from '../../helpers/batch';
+import { readBatchSize, runBatched, stoppedAt, MAX_BATCH_SIZE, type BatchEntry, type BatchRoutes } from '../../helpers/batch';
 import type { BatchOperation, ItemOutcome, ItemOutput } from '../types';
 
 /** What a batchable operation says about its items; `batchOperation` does the rest. */
@@ -26,13 +26,15 @@ export const batchSizeOption: INodeProperties = {
 	type: 'number',
 	typeOptions: { minValue: 1, maxValue: MAX_BATCH_SIZE },
 	default: MAX_BATCH_SIZE,
-	description: `How many items to send to Dropbox in one request (at most ${MAX_BATCH_SIZE}). 1 sends one request per item.`,
+	description: `How many items to send to Dropbox in one request (at most ${MAX_BATCH_SIZE}). 1 sends one request per item. One value for the whole step: it is read from the first item, so an expression here uses the first item's value.`,
 };
 
 /**
  * A BatchOperation: every item is checked before any call (a bad item becomes that item's
  * error, the others still run), then the items go to Dropbox in batches, and each gets its
- * own outcome back, in input order.
+ * own outcome back, in input order. Without Continue On Fail the first failure stops the
+ * step: a bad item or a failed lookup before anything is sent, a failed change before any
+ * further call or batch; the error says which items Dropbox had already done.
  */
 export function batchOperation<Plan>(description: INodeProperties[], plan: BatchPlan<Plan>): BatchOperation {
 	return {
@@ -40,6 +42,7 @@ export function batchOperation<Plan>(description: INodeProperties[], plan: Batch
 		async executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<ItemOutcome[]> {
 			const batchSize = readBatchSize(this);
 			if (batchSize instanceof Error) return itemIndexes.map(() => ({ error: batchSize }));
+			const keepGoing = this.continueOnFail();
 			const outcomes = new Map<number, ItemOutcome>();
 			const plans = new Map<number, Plan>();
 			for (const itemIndex of itemIndexes) {
@@ -51,29 +54,40 @@ export function batchOperation<Plan>(description: INodeProperties[], plan: Batch
 			}
 			// Without Continue On Fail a bad item stops the step before anything is sent
 			const invalid = itemIndexes.find((itemIndex) => outcomes.has(itemIndex));
-			if (invalid !== undefined && !this.continueOnFail()) throw (outcomes.get(invalid) as { error: Error }).error;
+			if (invalid !== undefined && !keepGoing) throw (outcomes.get(invalid) as { error: Error }).error;
 			const entries: BatchEntry[] = [];
 			for (const [itemIndex, itemPlan] of plans) {
 				try {
 					entries.push(await plan.entryOf.call(this, itemPlan, itemIndex));
 				} catch (error) {
+					// A lookup (e.g. the name behind an ID) only reads: nothing is changed yet
+					if (!keepGoing) throw stoppedAt(this, error as Error, itemIndex, { done: [], notSent: itemIndexes.filter((index) => index !== itemIndex) });
 					outcomes.set(itemIndex, { error: error as Error });
 				}
 			}
-			const results = await runBatched(this, plan.routes, entries, batchSize);
-			const followUps: BatchEntry[] = [];
+			const settle = plan.settle;
+			const settleEntry = settle ? async (outcome: ItemOutcome, entry: BatchEntry) => await settle.call(this, outcome, plans.get(entry.itemIndex) as Plan, entry.itemIndex) : undefined;
+			const results = await runBatched(this, plan.routes, entries, batchSize, { settle: settleEntry, stopAtFailure: !keepGoing });
 			if (plan.followUp) {
+				const followUps: BatchEntry[] = [];
 				for (const [itemIndex, outcome] of results) {
 					const next = 'output' in outcome ? plan.followUp.call(this, plans.get(itemIndex) as Plan, outcome.output, itemIndex) : undefined;
 					if (next) followUps.push(next);
 				}
+				// every second step is sent, even after a failure: a first step done must not be left half-way
+				for (const [itemIndex, outcome] of await runBatched(this, plan.routes, followUps, batchSize, { settle: settleEntry })) results.set(itemIndex, outcome);
 			}
-			if (followUps.length > 0) {
-				for (const [itemIndex, outcome] of await runBatched(this, plan.routes, followUps, batchSize)) results.set(itemIndex, outcome);
-			}
-			for (const [itemIndex, outcome] of results) {
-				const settled = plan.settle ? await plan.settle.call(this, outcome, plans.get(itemIndex) as Plan, itemIndex) : outcome;
-				outcomes.set(itemIndex, settled);
+			for (const [itemIndex, outcome] of results) outcomes.set(itemIndex, outcome);
+			if (!keepGoing) {
+				const failed = itemIndexes.filter((itemIndex) => 'error' in (outcomes.get(itemIndex) ?? {}));
+				if (failed.length > 0) {
+					const first = failed[0];
+					throw stoppedAt(this, (outcomes.get(first) as { error: Error }).error, first, {
+						done: itemIndexes.filter((itemIndex) => 'output' in (outcomes.get(itemIndex) ?? {})),
+						alsoFailed: failed.slice(1),
+						notSent: itemIndexes.filter((itemIndex) => !outcomes.has(itemIndex)),
+					});
+				}
 			}
 			return itemIndexes.map((itemIndex) => outcomes.get(itemIndex) as ItemOutcome);
 		},

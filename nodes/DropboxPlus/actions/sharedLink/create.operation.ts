@@ -75,7 +75,7 @@ export const description: INodeProperties[] = [
 				name: 'expires',
 				type: 'dateTime',
 				default: '',
-				description: 'When the link stops working (needs a paid plan)',
+				description: 'When the link stops working (needs a paid plan); a date or time without a time zone is read as UTC',
 			},
 			{
 				displayName: 'Password',
