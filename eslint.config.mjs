@@ -6,6 +6,25 @@ import communityNodes from '@n8n/eslint-plugin-community-nodes';
 
 const legacy = (name) => n8nNodesBase.configs[name].rules;
 
+// Layers point one way: node → its actions → nodes/shared (the core) → transport. A node folder
+// never imports another node's folder, and the core imports no node folder and no actions.
+const NODE_FOLDERS = ['DropboxPlus', 'DropboxPlusTrigger', 'DropboxPlusWebhookTrigger'];
+const importsOf = (folders) => folders.flatMap((folder) => [`**/${folder}`, `**/${folder}/**`]);
+const layering = [
+	{
+		files: ['nodes/shared/**/*.ts'],
+		rules: {
+			'no-restricted-imports': ['error', { patterns: [{ group: [...importsOf(NODE_FOLDERS), '**/actions/**'], message: 'nodes/shared is the core of every node: it imports no node folder and no actions.' }] }],
+		},
+	},
+	...NODE_FOLDERS.map((folder) => ({
+		files: [`nodes/${folder}/**/*.ts`],
+		rules: {
+			'no-restricted-imports': ['error', { patterns: [{ group: importsOf(NODE_FOLDERS.filter((other) => other !== folder)), message: 'Node folders never import one another: move what both need to nodes/shared.' }] }],
+		},
+	})),
+];
+
 export default [
 	{
 		ignores: ['dist/**', 'node_modules/**', 'sandbox/**', 'test/**', 'scripts/**', 'bench/**', 'examples/**', 'coverage/**', '.sandbox/**', '*.js', '*.mjs', 'package-lock.json', '**/*.json', '!package.json', '!nodes/**/*.node.json'],
@@ -45,4 +64,5 @@ export default [
 		...communityNodes.configs.recommended,
 		ignores: [],
 	},
+	...layering,
 ];

@@ -12,7 +12,7 @@ import * as folder from './actions/folder/Folder.resource';
 import { route } from './actions/router';
 import * as search from './actions/search/Search.resource';
 import * as sharedLink from './actions/sharedLink/SharedLink.resource';
-import { searchEntries, searchFiles, searchFolders } from './methods/listSearch';
+import { searchEntries, searchFiles, searchFolders } from '../shared/listSearch';
 
 export class DropboxPlus implements INodeType {
 	description: INodeTypeDescription = {

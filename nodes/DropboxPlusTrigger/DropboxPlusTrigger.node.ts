@@ -6,12 +6,12 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { searchFolders } from '../DropboxPlus/methods/listSearch';
-import { firstListingPage } from './changes';
-import { triggerCredentials, watchProperties } from './description';
-import { sampleItems } from './events';
-import { readSettings } from './settings';
-import { takeChanges } from './watch';
+import { searchFolders } from '../shared/listSearch';
+import { firstListingPage } from '../shared/watch/changes';
+import { triggerCredentials, watchProperties } from '../shared/descriptions/watchFields';
+import { sampleItems } from '../shared/watch/events';
+import { readSettings } from '../shared/watch/settings';
+import { takeChanges } from '../shared/watch/watch';
 
 /** Manual runs show this many recent entries. */
 const SAMPLE_SIZE = 5;

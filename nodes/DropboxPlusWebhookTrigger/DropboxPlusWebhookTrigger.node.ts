@@ -8,15 +8,15 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { searchFolders } from '../DropboxPlus/methods/listSearch';
+import { searchFolders } from '../shared/listSearch';
 import { credentialTypeFor, dropboxRpc, type AuthenticationMethod } from '../shared/transport';
-import { cursorAfter, forget, oneAtATime, recordStep } from '../DropboxPlusTrigger/deliveries';
-import { triggerCredentials, watchProperties } from '../DropboxPlusTrigger/description';
-import { readSettings, watchKey } from '../DropboxPlusTrigger/settings';
-import { isDropboxSignature } from '../DropboxPlusTrigger/signature';
-import { readState, writeState } from '../DropboxPlusTrigger/state';
-import type { TriggerFunctions } from '../DropboxPlusTrigger/types';
-import { baseline, takeChanges } from '../DropboxPlusTrigger/watch';
+import { cursorAfter, forget, oneAtATime, recordStep } from '../shared/watch/deliveries';
+import { triggerCredentials, watchProperties } from '../shared/descriptions/watchFields';
+import { readSettings, watchKey } from '../shared/watch/settings';
+import { isDropboxSignature } from '../shared/watch/signature';
+import { readState, writeState } from '../shared/watch/state';
+import type { TriggerFunctions } from '../shared/watch/types';
+import { baseline, takeChanges } from '../shared/watch/watch';
 
 /** Dropbox notifications name accounts only: a few KiB at most. Anything far bigger is not from Dropbox. */
 export const MAX_NOTIFICATION_BYTES = 1024 * 1024;

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { checkName, isCaseOnlyRename, temporaryPath } from '../../nodes/DropboxPlus/actions/shared/relocation';
+import { checkName, isCaseOnlyRename, temporaryPath } from '../../nodes/DropboxPlus/actions/shared/relocationAndDelete';
 import { checkNewFolderPath } from '../../nodes/DropboxPlus/actions/folder/create.operation';
-import { BATCH_JOB_POLL, chunk, groupByShared, itemList, runBatched, type BatchEntry } from '../../nodes/DropboxPlus/helpers/batch';
-import { pollClock, pollUntilDone } from '../../nodes/DropboxPlus/helpers/jobPolling';
-import { COPY_ROUTES, DELETE_ROUTES, relocationFailure } from '../../nodes/DropboxPlus/helpers/batchRoutes';
+import { BATCH_JOB_POLL, chunk, groupByShared, itemList, runBatched, type BatchEntry } from '../../nodes/shared/batch/batchJobs';
+import { pollClock, pollUntilDone } from '../../nodes/shared/batch/jobPolling';
+import { COPY_ROUTES, DELETE_ROUTES, relocationFailure } from '../../nodes/shared/batch/batchRoutes';
 import { clock } from '../../nodes/shared/transport';
 
 /** A context whose Dropbox answers are scripted per route, recording each request body. */

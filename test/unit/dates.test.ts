@@ -3,8 +3,8 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { checkDropboxTime } from '../../nodes/DropboxPlus/helpers/fileInput';
-import { readLinkSettings } from '../../nodes/DropboxPlus/helpers/sharedLinks';
+import { checkDropboxTime } from '../../nodes/shared/fieldChecks';
+import { readLinkSettings } from '../../nodes/DropboxPlus/actions/sharedLink/linkInput';
 import { dropboxTimestamp, parseDateTime } from '../../nodes/shared/dates';
 
 /**

@@ -4,17 +4,17 @@ import { Readable } from 'node:stream';
 import type { IDataObject } from 'n8n-workflow';
 
 import { contentHash } from '../../nodes/shared/contentHash';
-import { ChunkReader } from '../../nodes/DropboxPlus/helpers/chunkReader';
-import { checkChunkSize, checkDropboxTime, checkFileName, checkRevision } from '../../nodes/DropboxPlus/helpers/fileInput';
-import { hashingStream } from '../../nodes/DropboxPlus/helpers/hashingStream';
-import { mimeTypeFor } from '../../nodes/DropboxPlus/helpers/mimeTypes';
+import { ChunkReader } from '../../nodes/shared/content/chunkReader';
+import { checkChunkSize, checkDropboxTime, checkFileName, checkRevision } from '../../nodes/shared/fieldChecks';
+import { hashingStream } from '../../nodes/shared/content/gatheringStream';
+import { mimeTypeFor } from '../../nodes/shared/content/mimeTypes';
 import {
 	MIB,
 	correctOffsetOf,
 	uploadChunks,
 	type UploadProblem,
 	type UploadRequests,
-} from '../../nodes/DropboxPlus/helpers/uploadSession';
+} from '../../nodes/shared/content/uploadSession';
 import { ContentHasher } from '../../nodes/shared/contentHash';
 
 /** Deterministic pseudo-random bytes. */

@@ -30,7 +30,7 @@ describe('File → Upload (unit)', () => {
 			},
 		);
 		const [outcome] = await executeBatch.call(ctx, [0]);
-		expect(outcome).toMatchObject({ output: { path_display: '/In/a.txt' } });
+		expect(outcome).toMatchObject({ output: [{ json: { path_display: '/In/a.txt' } }] });
 		expect(request).toHaveBeenCalledTimes(1);
 		expect((request.mock.calls[0][1] as { url: string }).url).toBe('https://content.dropboxapi.com/2/files/upload');
 		expect(argOf(request.mock.calls[0])).toEqual({

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 
-import { checkPath, decodeUrlPath, MAX_NAME_LENGTH, pathFromDropboxUrl, type PathRules } from '../../nodes/DropboxPlus/helpers/paths';
+import { checkPath, decodeUrlPath, MAX_NAME_LENGTH, pathFromDropboxUrl, type PathRules } from '../../nodes/shared/paths';
 
 /**
  * Property-based tests of path validation: whatever a user types or an expression produces,

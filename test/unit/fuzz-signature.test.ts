@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 
 import fc from 'fast-check';
 
-import { isDropboxSignature } from '../../nodes/DropboxPlusTrigger/signature';
+import { isDropboxSignature } from '../../nodes/shared/watch/signature';
 
 /**
  * Property-based tests of the Instant Trigger's webhook signature check: it accepts exactly

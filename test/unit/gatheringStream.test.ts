@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 
-import { COALESCE_BYTES, hashingStream } from '../../nodes/DropboxPlus/helpers/hashingStream';
+import { COALESCE_BYTES, hashingStream } from '../../nodes/shared/content/gatheringStream';
 import { ContentHasher, contentHash } from '../../nodes/shared/contentHash';
 
 describe('hashingStream', () => {

@@ -1,4 +1,4 @@
-import { pollClock, pollUntilDone } from '../../nodes/DropboxPlus/helpers/jobPolling';
+import { pollClock, pollUntilDone } from '../../nodes/shared/batch/jobPolling';
 import { clock } from '../../nodes/shared/transport';
 
 describe('pollUntilDone', () => {

@@ -1,4 +1,4 @@
-import { fileCategory, fileExtension, simplifyEntry } from '../../nodes/DropboxPlus/helpers/simplify';
+import { fileCategory, fileExtension, simplifyEntry } from '../../nodes/shared/simplify';
 
 describe('fileCategory and fileExtension', () => {
 	it.each([

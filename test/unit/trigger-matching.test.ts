@@ -2,8 +2,8 @@ import { createHmac } from 'node:crypto';
 
 import fc from 'fast-check';
 
-import { globMatcher, matchCounted } from '../../nodes/DropboxPlusTrigger/glob';
-import { isDropboxSignature } from '../../nodes/DropboxPlusTrigger/signature';
+import { globMatcher, matchCounted } from '../../nodes/shared/watch/glob';
+import { isDropboxSignature } from '../../nodes/shared/watch/signature';
 
 /** The matcher the triggers used before issue 16: a regular expression, exponential on some patterns. The reference semantics. */
 function regexGlob(pattern: string): RegExp {

@@ -4,15 +4,8 @@ import { dropboxErrorInfo } from '../../shared/transport';
 import { operations } from './operations';
 import { isBatchOperation, type ItemOutcome, type ItemOutput } from './types';
 
-function toItems(output: ItemOutput, itemIndex: number): INodeExecutionData[] {
-	const list = (Array.isArray(output) ? output : [output]) as Array<IDataObject | INodeExecutionData>;
-	return list.map((entry) => {
-		const item: INodeExecutionData =
-			entry && typeof entry === 'object' && 'json' in entry && typeof entry.json === 'object'
-				? (entry as INodeExecutionData)
-				: { json: entry as IDataObject };
-		return { ...item, pairedItem: { item: itemIndex } };
-	});
+function paired(output: ItemOutput, itemIndex: number): INodeExecutionData[] {
+	return output.map((item) => ({ ...item, pairedItem: { item: itemIndex } }));
 }
 
 function errorItem(error: Error, itemIndex: number): INodeExecutionData {
@@ -62,7 +55,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			if (!this.continueOnFail()) throw attachItemIndex(outcome.error, itemIndex);
 			returnData.push(errorItem(outcome.error, itemIndex));
 		} else {
-			returnData.push(...toItems(outcome.output, itemIndex));
+			returnData.push(...paired(outcome.output, itemIndex));
 		}
 	});
 	return [returnData];

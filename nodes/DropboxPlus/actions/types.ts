@@ -1,7 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-/** What one input item produced: JSON objects or full items (with binary); the router pairs them. */
-export type ItemOutput = IDataObject | IDataObject[] | INodeExecutionData[];
+import type { Outcome } from '../../shared/outcome';
+
+/** What one input item produced: its output items (JSON, and binary where there is a file); the router pairs them. */
+export type ItemOutput = INodeExecutionData[];
 
 /** An operation that works one item at a time. */
 export interface ItemOperation {
@@ -26,4 +28,14 @@ export type Operation = ItemOperation | BatchOperation;
 
 export function isBatchOperation(operation: Operation): operation is BatchOperation {
 	return 'executeBatch' in operation;
+}
+
+/** One output item per JSON object. */
+export function jsonItems(json: IDataObject | IDataObject[]): INodeExecutionData[] {
+	return (Array.isArray(json) ? json : [json]).map((entry) => ({ json: entry }));
+}
+
+/** A batch entry's outcome (Dropbox's metadata) as the item's outcome. */
+export function itemOutcome(outcome: Outcome): ItemOutcome {
+	return 'error' in outcome ? outcome : { output: jsonItems(outcome.output) };
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { dropboxRpc } from '../../../shared/transport';
-import type { ItemOutput } from '../types';
+import { jsonItems, type ItemOutput } from '../types';
 
 export const description: INodeProperties[] = [];
 
@@ -59,5 +59,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		result.usedPercent = percent(usage.used, allocated);
 		result.usedPercentOf = result.usedPercent === null ? null : 'individual';
 	}
-	return result;
+	return jsonItems(result);
 }

@@ -1,4 +1,4 @@
-import { deleteOperation } from '../shared/relocation';
+import { deleteOperation } from '../shared/relocationAndDelete';
 
 /** Delete a file; many items in few calls. */
 export const { description, executeBatch } = deleteOperation('file');

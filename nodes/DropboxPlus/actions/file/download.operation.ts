@@ -8,12 +8,12 @@ import {
 
 import { ContentHasher } from '../../../shared/contentHash';
 import { dropboxDownload, dropboxErrorInfo, dropboxRpc, type DownloadResult } from '../../../shared/transport';
-import { checkRevision, required } from '../../helpers/fileInput';
-import { hashingStream } from '../../helpers/hashingStream';
-import { resolveLocator } from '../../helpers/locator';
-import { resumingPieces } from '../../helpers/resumingStream';
-import { mimeTypeFor } from '../../helpers/mimeTypes';
-import { dropboxLocator } from '../common.descriptions';
+import { checkRevision, required } from '../../../shared/fieldChecks';
+import { hashingStream } from '../../../shared/content/gatheringStream';
+import { resolveLocator } from '../../../shared/locator';
+import { resumingPieces } from '../../../shared/content/resumingStream';
+import { mimeTypeFor } from '../../../shared/content/mimeTypes';
+import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
 import type { ItemOutput } from '../types';
 
 const show = { resource: ['file'], operation: ['download'] };

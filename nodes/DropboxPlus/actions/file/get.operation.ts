@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { dropboxRpc } from '../../../shared/transport';
-import { resolveLocator } from '../../helpers/locator';
-import { dropboxLocator } from '../common.descriptions';
-import type { ItemOutput } from '../types';
+import { resolveLocator } from '../../../shared/locator';
+import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
+import { jsonItems, type ItemOutput } from '../types';
 
 export const description: INodeProperties[] = [
 	dropboxLocator('file', {
@@ -24,5 +24,5 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<ItemOutput> {
 	const path = resolveLocator(this, 'file', itemIndex, 'File', { allowRevision: true });
 	const includeMediaInfo = this.getNodeParameter('includeMediaInfo', itemIndex, false) as boolean;
-	return await dropboxRpc(this, 'files/get_metadata', { path, include_media_info: includeMediaInfo }, { path, itemIndex });
+	return jsonItems(await dropboxRpc(this, 'files/get_metadata', { path, include_media_info: includeMediaInfo }, { path, itemIndex }));
 }

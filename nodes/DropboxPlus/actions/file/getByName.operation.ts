@@ -1,10 +1,10 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { dropboxRpc } from '../../../shared/transport';
-import { checkFileName, required } from '../../helpers/fileInput';
-import { resolveLocator } from '../../helpers/locator';
-import { dropboxLocator } from '../common.descriptions';
-import type { ItemOutput } from '../types';
+import { checkFileName, required } from '../../../shared/fieldChecks';
+import { resolveLocator } from '../../../shared/locator';
+import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
+import { jsonItems, type ItemOutput } from '../types';
 
 const show = { resource: ['file'], operation: ['getByName'] };
 
@@ -85,7 +85,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		for (const entry of page.entries) {
 			if (entry['.tag'] === 'file' && String(entry.name).toLowerCase() === wanted) {
 				matches.push(entry);
-				if (firstOnly) return entry;
+				if (firstOnly) return jsonItems(entry);
 			}
 		}
 		if (!page.has_more) break;
@@ -101,5 +101,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			},
 		);
 	}
-	return matches;
+	return jsonItems(matches);
 }

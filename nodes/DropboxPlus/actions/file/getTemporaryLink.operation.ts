@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { dropboxRpc } from '../../../shared/transport';
-import { resolveLocator } from '../../helpers/locator';
-import { dropboxLocator } from '../common.descriptions';
-import type { ItemOutput } from '../types';
+import { resolveLocator } from '../../../shared/locator';
+import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
+import { jsonItems, type ItemOutput } from '../types';
 
 export const description: INodeProperties[] = [
 	dropboxLocator('file', {
@@ -22,5 +22,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		{ path },
 		{ path, itemIndex },
 	);
-	return { link, expiresInSeconds: 4 * 3600, metadata };
+	return jsonItems({ link, expiresInSeconds: 4 * 3600, metadata });
 }

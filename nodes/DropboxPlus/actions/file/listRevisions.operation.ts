@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { dropboxRpc } from '../../../shared/transport';
-import { fieldError } from '../../helpers/fileInput';
-import { resolveLocator } from '../../helpers/locator';
-import { dropboxLocator } from '../common.descriptions';
-import type { ItemOutput } from '../types';
+import { fieldError } from '../../../shared/fieldChecks';
+import { resolveLocator } from '../../../shared/locator';
+import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
+import { jsonItems, type ItemOutput } from '../types';
 
 const show = { resource: ['file'], operation: ['listRevisions'] };
 
@@ -57,5 +57,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const result = await dropboxRpc<Revisions>(this, 'files/list_revisions', { path, mode, limit }, { path, itemIndex });
 	const deleted: IDataObject = { is_deleted: result.is_deleted };
 	if (result.server_deleted) deleted.server_deleted = result.server_deleted;
-	return result.entries.map((entry) => ({ ...entry, ...deleted }));
+	return jsonItems(result.entries.map((entry) => ({ ...entry, ...deleted })));
 }

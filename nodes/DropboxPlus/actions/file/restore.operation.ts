@@ -1,11 +1,11 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { dropboxRpc } from '../../../shared/transport';
-import { checkRevision, required } from '../../helpers/fileInput';
-import { resolveLocator } from '../../helpers/locator';
-import { pathForPathOnlyRoute } from '../../helpers/pathOnly';
-import { dropboxLocator } from '../common.descriptions';
-import type { ItemOutput } from '../types';
+import { checkRevision, required } from '../../../shared/fieldChecks';
+import { resolveLocator } from '../../../shared/locator';
+import { pathForPathOnlyRoute } from '../../../shared/pathOnly';
+import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
+import { jsonItems, type ItemOutput } from '../types';
 
 const show = { resource: ['file'], operation: ['restore'] };
 
@@ -35,5 +35,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const rev = required(this, itemIndex, 'Revision', checkRevision(this.getNodeParameter('revision', itemIndex, '')));
 	// files/restore takes a path (WritePath), never id:: a File given by ID is looked up first
 	const path = await pathForPathOnlyRoute(this, reference, { route: 'files/restore', operation: 'Restore Revision', field: 'File', itemIndex, allowNamespace: true });
-	return await dropboxRpc(this, 'files/restore', { path, rev }, { path, itemIndex });
+	return jsonItems(await dropboxRpc(this, 'files/restore', { path, rev }, { path, itemIndex }));
 }

@@ -2,11 +2,11 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 
 import { dropboxRpc } from '../../../shared/transport';
 import { dropboxErrorTags } from '../../../shared/transport/errors';
-import { DEFAULT_POLL_POLICY, pollUntilDone } from '../../helpers/jobPolling';
-import { requireValidPath } from '../../helpers/locator';
-import { pathForPathOnlyRoute } from '../../helpers/pathOnly';
-import { checkPath } from '../../helpers/paths';
-import type { ItemOutput } from '../types';
+import { DEFAULT_POLL_POLICY, pollUntilDone } from '../../../shared/batch/jobPolling';
+import { requireValidPath } from '../../../shared/locator';
+import { pathForPathOnlyRoute } from '../../../shared/pathOnly';
+import { checkPath } from '../../../shared/paths';
+import { jsonItems, type ItemOutput } from '../types';
 
 const show = { resource: ['file'], operation: ['saveUrl'] };
 
@@ -152,5 +152,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		throw error;
 	}
 	const { '.tag': _tag, ...metadata } = status;
-	return metadata;
+	return jsonItems(metadata);
 }

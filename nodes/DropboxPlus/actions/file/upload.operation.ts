@@ -1,12 +1,12 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { chunk, MAX_BATCH_SIZE, readBatchSize, stoppedAt } from '../../helpers/batch';
-import { forEachLimited } from '../../helpers/pool';
-import { commitStaged } from '../../helpers/uploadCommit';
-import { planUpload, stageUpload, uploadFile, type StagedUpload, type UploadPlan } from '../../helpers/uploadItem';
-import { DEFAULT_CHUNK_MIB, DEFAULT_PARALLEL_CHUNKS, MAX_PARALLEL_CHUNKS } from '../../helpers/uploadSession';
-import { dropboxLocator } from '../common.descriptions';
-import type { ItemOutcome } from '../types';
+import { chunk, MAX_BATCH_SIZE, readBatchSize, stoppedAt } from '../../../shared/batch/batchJobs';
+import { forEachLimited } from '../../../shared/pool';
+import { commitStaged } from '../../../shared/content/uploadCommit';
+import { planUpload, stageUpload, uploadFile, type StagedUpload, type UploadPlan } from '../../../shared/content/uploadItem';
+import { DEFAULT_CHUNK_MIB, DEFAULT_PARALLEL_CHUNKS, MAX_PARALLEL_CHUNKS } from '../../../shared/content/uploadSession';
+import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
+import { itemOutcome, jsonItems, type ItemOutcome } from '../types';
 
 const show = { resource: ['file'], operation: ['upload'] };
 
@@ -228,7 +228,7 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 			parallel,
 			async ([itemIndex, plan]) => {
 				try {
-					outcomes.set(itemIndex, { output: await uploadFile(this, itemIndex, plan) });
+					outcomes.set(itemIndex, { output: jsonItems(await uploadFile(this, itemIndex, plan)) });
 				} catch (error) {
 					failed(itemIndex, error);
 				}
@@ -252,7 +252,7 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 			);
 			if (stopped()) break;
 			staged.sort((a, b) => a.itemIndex - b.itemIndex);
-			if (staged.length > 0) for (const [itemIndex, outcome] of await commitStaged(this, staged)) outcomes.set(itemIndex, outcome);
+			if (staged.length > 0) for (const [itemIndex, outcome] of await commitStaged(this, staged)) outcomes.set(itemIndex, itemOutcome(outcome));
 			if (stopped()) break;
 		}
 	}

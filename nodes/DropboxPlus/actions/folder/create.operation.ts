@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { dropboxErrorInfo, dropboxRpc } from '../../../shared/transport';
-import { CREATE_FOLDER_ROUTES } from '../../helpers/batchRoutes';
-import { requireValidPath } from '../../helpers/locator';
-import { checkPath, type PathCheck } from '../../helpers/paths';
+import { CREATE_FOLDER_ROUTES } from '../../../shared/batch/batchRoutes';
+import { requireValidPath } from '../../../shared/locator';
+import { checkPath, type PathCheck } from '../../../shared/paths';
 import { batchOperation, batchSizeOption } from '../shared/batchOperation';
-import type { ItemOutcome } from '../types';
+import type { Outcome } from '../../../shared/outcome';
 
 const show = { show: { resource: ['folder'], operation: ['create'] } };
 
@@ -76,7 +76,7 @@ export function checkNewFolderPath(raw: unknown): PathCheck {
 }
 
 /** The folder already at the path, shaped like a created one (no ".tag"). */
-async function existingFolder(ctx: IExecuteFunctions, path: string, itemIndex: number): Promise<ItemOutcome> {
+async function existingFolder(ctx: IExecuteFunctions, path: string, itemIndex: number): Promise<Outcome> {
 	try {
 		const { '.tag': _tag, ...metadata } = await dropboxRpc<IDataObject>(ctx, 'files/get_metadata', { path }, { path, itemIndex });
 		return { output: metadata };

@@ -1,11 +1,11 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { dropboxDownload } from '../../../shared/transport';
-import { resolveLocator } from '../../helpers/locator';
-import { baseName } from '../../helpers/paths';
-import { requireBinaryPropertyName, storeDownload } from '../../helpers/binaryOutput';
-import type { DropboxEntry } from '../../helpers/simplify';
-import { dropboxLocator } from '../common.descriptions';
+import { resolveLocator } from '../../../shared/locator';
+import { baseName } from '../../../shared/paths';
+import { requireBinaryPropertyName, storeDownload } from '../../../shared/content/binaryOutput';
+import type { DropboxEntry } from '../../../shared/simplify';
+import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
 import type { ItemOutput } from '../types';
 
 const show = { resource: ['folder'], operation: ['downloadZip'] };

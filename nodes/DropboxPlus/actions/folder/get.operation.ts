@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { dropboxRpc } from '../../../shared/transport';
-import { resolveLocator } from '../../helpers/locator';
-import { dropboxLocator } from '../common.descriptions';
-import type { ItemOutput } from '../types';
+import { resolveLocator } from '../../../shared/locator';
+import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
+import { jsonItems, type ItemOutput } from '../types';
 
 export const description: INodeProperties[] = [
 	dropboxLocator('folder', {
@@ -16,5 +16,5 @@ export const description: INodeProperties[] = [
 /** A folder's metadata by path or ID ("Get Folder by ID"). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<ItemOutput> {
 	const path = resolveLocator(this, 'folder', itemIndex, 'Folder');
-	return await dropboxRpc(this, 'files/get_metadata', { path }, { path, itemIndex });
+	return jsonItems(await dropboxRpc(this, 'files/get_metadata', { path }, { path, itemIndex }));
 }

@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { dropboxRpc } from '../../../shared/transport';
-import { resolveLocator } from '../../helpers/locator';
-import { collectPages, readLimit, type Page } from '../../helpers/paging';
-import { simplifyEntry, type DropboxEntry } from '../../helpers/simplify';
-import { dropboxLocator } from '../common.descriptions';
+import { resolveLocator } from '../../../shared/locator';
+import { collectPages, readLimit, type Page } from '../../../shared/paging';
+import { simplifyEntry, type DropboxEntry } from '../../../shared/simplify';
+import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
 import { listingFields } from '../listing.descriptions';
-import type { ItemOutput } from '../types';
+import { jsonItems, type ItemOutput } from '../types';
 
 const show = { resource: ['folder'], operation: ['list'] };
 
@@ -106,7 +106,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const limit = readLimit(this, itemIndex);
 	const call = { path: path || '/', itemIndex };
 
-	return await collectPages<DropboxEntry>(
+	return jsonItems(await collectPages<DropboxEntry>(
 		limit,
 		async () =>
 			toPage(
@@ -130,5 +130,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			if (entryType !== 'all' && entry['.tag'] !== 'deleted' && entry['.tag'] !== entryType) return undefined;
 			return simplify ? simplifyEntry(entry) : entry;
 		},
-	);
+	));
 }

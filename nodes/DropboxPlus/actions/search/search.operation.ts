@@ -1,12 +1,12 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { dropboxRpc } from '../../../shared/transport';
-import { resolveLocator } from '../../helpers/locator';
-import { collectPages, readLimit, type Page } from '../../helpers/paging';
-import { simplifyEntry, type DropboxEntry } from '../../helpers/simplify';
-import { dropboxLocator } from '../common.descriptions';
+import { resolveLocator } from '../../../shared/locator';
+import { collectPages, readLimit, type Page } from '../../../shared/paging';
+import { simplifyEntry, type DropboxEntry } from '../../../shared/simplify';
+import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
 import { listingFields } from '../listing.descriptions';
-import type { ItemOutput } from '../types';
+import { jsonItems, type ItemOutput } from '../types';
 
 const show = { resource: ['search'], operation: ['search'] };
 
@@ -178,10 +178,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 
 	const call = { path: path || '/', itemIndex };
-	return await collectPages<SearchMatch>(
+	return jsonItems(await collectPages<SearchMatch>(
 		limit,
 		async () => toPage(await dropboxRpc<SearchPage>(this, 'files/search_v2', { query, options: searchOptions }, call)),
 		async (cursor) => toPage(await dropboxRpc<SearchPage>(this, 'files/search/continue_v2', { cursor }, call)),
 		(match) => (simplify ? simplifyEntry(match.metadata.metadata) : match),
-	);
+	));
 }

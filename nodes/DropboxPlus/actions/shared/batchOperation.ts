@@ -1,7 +1,8 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { readBatchSize, runBatched, stoppedAt, MAX_BATCH_SIZE, type BatchEntry, type BatchRoutes } from '../../helpers/batch';
-import type { BatchOperation, ItemOutcome, ItemOutput } from '../types';
+import { readBatchSize, runBatched, stoppedAt, MAX_BATCH_SIZE, type BatchEntry, type BatchRoutes } from '../../../shared/batch/batchJobs';
+import type { Outcome } from '../../../shared/outcome';
+import { itemOutcome, type BatchOperation, type ItemOutcome } from '../types';
 
 /** What a batchable operation says about its items; `batchOperation` does the rest. */
 export interface BatchPlan<Plan> {
@@ -14,9 +15,9 @@ export interface BatchPlan<Plan> {
 	 * A second change for an item whose first one succeeded (e.g. the second move of a case-only
 	 * rename); these go to Dropbox batched like the first ones, and their outcomes replace the items'.
 	 */
-	followUp?(this: IExecuteFunctions, plan: Plan, output: ItemOutput, itemIndex: number): BatchEntry | undefined;
+	followUp?(this: IExecuteFunctions, plan: Plan, output: IDataObject, itemIndex: number): BatchEntry | undefined;
 	/** Turns an item's outcome into its final one (e.g. an existing folder instead of a conflict). */
-	settle?(this: IExecuteFunctions, outcome: ItemOutcome, plan: Plan, itemIndex: number): Promise<ItemOutcome>;
+	settle?(this: IExecuteFunctions, outcome: Outcome, plan: Plan, itemIndex: number): Promise<Outcome>;
 }
 
 /** The "Batch Size" option, shared by every batchable operation. */
@@ -43,7 +44,7 @@ export function batchOperation<Plan>(description: INodeProperties[], plan: Batch
 			const batchSize = readBatchSize(this);
 			if (batchSize instanceof Error) return itemIndexes.map(() => ({ error: batchSize }));
 			const keepGoing = this.continueOnFail();
-			const outcomes = new Map<number, ItemOutcome>();
+			const outcomes = new Map<number, Outcome>();
 			const plans = new Map<number, Plan>();
 			for (const itemIndex of itemIndexes) {
 				try {
@@ -66,7 +67,7 @@ export function batchOperation<Plan>(description: INodeProperties[], plan: Batch
 				}
 			}
 			const settle = plan.settle;
-			const settleEntry = settle ? async (outcome: ItemOutcome, entry: BatchEntry) => await settle.call(this, outcome, plans.get(entry.itemIndex) as Plan, entry.itemIndex) : undefined;
+			const settleEntry = settle ? async (outcome: Outcome, entry: BatchEntry) => await settle.call(this, outcome, plans.get(entry.itemIndex) as Plan, entry.itemIndex) : undefined;
 			const results = await runBatched(this, plan.routes, entries, batchSize, { settle: settleEntry, stopAtFailure: !keepGoing });
 			if (plan.followUp) {
 				const followUps: BatchEntry[] = [];
@@ -89,7 +90,7 @@ export function batchOperation<Plan>(description: INodeProperties[], plan: Batch
 					});
 				}
 			}
-			return itemIndexes.map((itemIndex) => outcomes.get(itemIndex) as ItemOutcome);
+			return itemIndexes.map((itemIndex): ItemOutcome => itemOutcome(outcomes.get(itemIndex) as Outcome));
 		},
 	};
 }

@@ -1,9 +1,9 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { dropboxErrorInfo, dropboxRpc } from '../../../shared/transport';
-import { resolveLocator } from '../../helpers/locator';
-import { readLinkSettings } from '../../helpers/sharedLinks';
-import type { ItemOutput } from '../types';
+import { resolveLocator } from '../../../shared/locator';
+import { readLinkSettings } from './linkInput';
+import { jsonItems, type ItemOutput } from '../types';
 import { fileOrFolderLocator } from './fields';
 
 const show = { resource: ['sharedLink'], operation: ['create'] };
@@ -138,7 +138,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		(link) => ({ link }),
 		(error: unknown) => ({ error }),
 	);
-	if ('link' in created) return created.link;
+	if ('link' in created) return jsonItems(created.link);
 	const info = dropboxErrorInfo(created.error);
 	const exists = info?.dropboxTag.startsWith('shared_link_already_exists') ?? false;
 	if (!exists || ifExists === 'error') throw created.error;
@@ -147,8 +147,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const named = (info?.dropboxError?.shared_link_already_exists as IDataObject | undefined)?.metadata as IDataObject | undefined;
 	const link = named ?? (await existingLink(this, path, itemIndex));
 	if (!link) throw created.error;
-	if (ifExists === 'returnExisting') return link;
+	if (ifExists === 'returnExisting') return jsonItems(link);
 	const changes = settingsToModify(this, link, settings, path, itemIndex);
-	if (Object.keys(changes).length === 0) return link;
-	return await dropboxRpc(this, 'sharing/modify_shared_link_settings', { url: link.url, settings: changes }, { path, itemIndex });
+	if (Object.keys(changes).length === 0) return jsonItems(link);
+	return jsonItems(await dropboxRpc(this, 'sharing/modify_shared_link_settings', { url: link.url, settings: changes }, { path, itemIndex }));
 }

@@ -1,9 +1,9 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { dropboxDownload } from '../../../shared/transport';
-import { requireBinaryPropertyName, storeDownload } from '../../helpers/binaryOutput';
-import { checkPath } from '../../helpers/paths';
-import { readSharedLinkUrl } from '../../helpers/sharedLinks';
+import { requireBinaryPropertyName, storeDownload } from '../../../shared/content/binaryOutput';
+import { checkPath } from '../../../shared/paths';
+import { readSharedLinkUrl } from './linkInput';
 import type { ItemOutput } from '../types';
 import { linkPasswordField, sharedLinkUrlField } from './fields';
 

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { dropboxLocator } from '../common.descriptions';
+import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
 
 /** A shared-link field (Get, Revoke, Download File from Link). */
 export function sharedLinkUrlField(operation: string): INodeProperties {

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { dropboxRpc } from '../../../shared/transport';
-import { readSharedLinkUrl } from '../../helpers/sharedLinks';
-import type { ItemOutput } from '../types';
+import { readSharedLinkUrl } from './linkInput';
+import { jsonItems, type ItemOutput } from '../types';
 import { linkPasswordField, sharedLinkUrlField } from './fields';
 
 export const description: INodeProperties[] = [sharedLinkUrlField('get'), linkPasswordField('get')];
@@ -13,5 +13,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const linkPassword = this.getNodeParameter('linkPassword', itemIndex, '') as string;
 	const args: IDataObject = { url };
 	if (linkPassword) args.link_password = linkPassword;
-	return await dropboxRpc(this, 'sharing/get_shared_link_metadata', args, { path: url, itemIndex });
+	return jsonItems(await dropboxRpc(this, 'sharing/get_shared_link_metadata', args, { path: url, itemIndex }));
 }

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { dropboxRpc } from '../../../shared/transport';
-import { resolveLocator } from '../../helpers/locator';
-import { collectPages, readLimit, type Page } from '../../helpers/paging';
+import { resolveLocator } from '../../../shared/locator';
+import { collectPages, readLimit, type Page } from '../../../shared/paging';
 import { listingFields } from '../listing.descriptions';
-import type { ItemOutput } from '../types';
+import { jsonItems, type ItemOutput } from '../types';
 import { fileOrFolderLocator } from './fields';
 
 const show = { resource: ['sharedLink'], operation: ['list'] };
@@ -60,11 +60,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		cursor: page.cursor,
 		hasMore: page.has_more,
 	});
-	return await collectPages<IDataObject>(
+	return jsonItems(await collectPages<IDataObject>(
 		limit,
 		async () => toPage(await dropboxRpc<LinksPage>(this, 'sharing/list_shared_links', args, { path, itemIndex })),
 		async (cursor) =>
 			toPage(await dropboxRpc<LinksPage>(this, 'sharing/list_shared_links', { ...args, cursor }, { path, itemIndex })),
 		(link) => link,
-	);
+	));
 }

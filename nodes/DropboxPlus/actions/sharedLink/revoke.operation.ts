@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { dropboxRpc } from '../../../shared/transport';
-import { readSharedLinkUrl } from '../../helpers/sharedLinks';
-import type { ItemOutput } from '../types';
+import { readSharedLinkUrl } from './linkInput';
+import { jsonItems, type ItemOutput } from '../types';
 import { sharedLinkUrlField } from './fields';
 
 export const description: INodeProperties[] = [sharedLinkUrlField('revoke')];
@@ -11,5 +11,5 @@ export const description: INodeProperties[] = [sharedLinkUrlField('revoke')];
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<ItemOutput> {
 	const url = readSharedLinkUrl(this, itemIndex);
 	await dropboxRpc(this, 'sharing/revoke_shared_link', { url }, { path: url, itemIndex });
-	return { url, revoked: true };
+	return jsonItems({ url, revoked: true });
 }

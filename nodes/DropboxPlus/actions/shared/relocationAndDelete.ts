@@ -3,11 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { dropboxRpc } from '../../../shared/transport';
-import { COPY_ROUTES, DELETE_ROUTES, MOVE_ROUTES } from '../../helpers/batchRoutes';
-import { requireValidPath, resolveLocator } from '../../helpers/locator';
-import { baseName, checkPath, joinPath, MAX_NAME_LENGTH, type PathCheck } from '../../helpers/paths';
-import { dropboxLocator } from '../common.descriptions';
-import type { BatchOperation, ItemOutcome } from '../types';
+import { COPY_ROUTES, DELETE_ROUTES, MOVE_ROUTES } from '../../../shared/batch/batchRoutes';
+import { requireValidPath, resolveLocator } from '../../../shared/locator';
+import { baseName, checkPath, joinPath, MAX_NAME_LENGTH, type PathCheck } from '../../../shared/paths';
+import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
+import type { Outcome } from '../../../shared/outcome';
+import type { BatchOperation } from '../types';
 import { batchOperation, batchSizeOption } from './batchOperation';
 
 /**
@@ -220,7 +221,7 @@ async function destinationOf(ctx: IExecuteFunctions, plan: RelocationPlan, itemI
 }
 
 /** What a failed case-only rename left where, for the item's error. */
-async function settleCaseOnly(ctx: IExecuteFunctions, outcome: ItemOutcome, rename: CaseOnlyRename, itemIndex: number): Promise<ItemOutcome> {
+async function settleCaseOnly(ctx: IExecuteFunctions, outcome: Outcome, rename: CaseOnlyRename, itemIndex: number): Promise<Outcome> {
 	if (!('error' in outcome) || !rename.atTemp) return outcome;
 	const error = outcome.error as Error & { description?: string | null };
 	// the second move failed: put the source back under its old name
@@ -261,7 +262,7 @@ export function relocationOperation(resource: Resource, kind: 'copy' | 'move'): 
 			if (!rename) return undefined;
 			rename.atTemp = true;
 			// where the first move really put it (Autorename could have picked another temporary name)
-			const name = (output as IDataObject).name;
+			const name = output.name;
 			if (typeof name === 'string' && name !== baseName(rename.temp)) rename.temp = joinPath(rename.temp.slice(0, rename.temp.lastIndexOf('/')), name);
 			return { itemIndex, args: { from_path: rename.temp, to_path: rename.to }, shared: plan.shared, path: rename.temp, destination: rename.to };
 		},

@@ -1,7 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
-import { dropboxTimestamp, parseDateTime } from '../../shared/dates';
-import { MAX_CHUNK_MIB, MIB } from './uploadSession';
+import { dropboxTimestamp, parseDateTime } from './dates';
+import { MAX_CHUNK_MIB, MIB } from './content/uploadSession';
 
 /**
  * Checks of the File operations' own fields (chunk size, revision, time, name), made before

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
 
-import { gatheringStream } from './hashingStream';
+import { gatheringStream } from './gatheringStream';
 
 /** The output binary field name ("Put Output File in Field"), checked to be a usable name. */
 export function requireBinaryPropertyName(ctx: IExecuteFunctions, itemIndex: number): string {

@@ -1,4 +1,4 @@
-import type { ContentHasher } from '../../shared/contentHash';
+import type { ContentHasher } from '../contentHash';
 
 type ReadableClass = { from(iterable: AsyncIterable<unknown>, options?: { objectMode?: boolean; highWaterMark?: number }): NodeJS.ReadableStream };
 

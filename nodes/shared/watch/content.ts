@@ -1,6 +1,6 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { dropboxDownload, dropboxRpc } from '../shared/transport';
+import { dropboxDownload, dropboxRpc } from '../transport';
 import { attempt } from './attempt';
 import type { DropboxEntry, EmittingFunctions, WatchSettings } from './types';
 

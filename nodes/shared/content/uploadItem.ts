@@ -1,10 +1,10 @@
 import { BINARY_ENCODING, NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { dropboxErrorInfo, dropboxRpc, dropboxUpload } from '../../shared/transport';
+import { dropboxErrorInfo, dropboxRpc, dropboxUpload } from '../transport';
 import { ChunkReader } from './chunkReader';
-import { checkChunkSize, checkDropboxTime, checkFileName, checkRevision, fieldError, required, type FieldCheck } from './fileInput';
-import { requireValidPath, resolveLocator } from './locator';
-import { checkPath, joinPath } from './paths';
+import { checkChunkSize, checkDropboxTime, checkFileName, checkRevision, fieldError, required, type FieldCheck } from '../fieldChecks';
+import { requireValidPath, resolveLocator } from '../locator';
+import { checkPath, joinPath } from '../paths';
 import { DEFAULT_CHUNK_MIB, DEFAULT_PARALLEL_CHUNKS, MAX_PARALLEL_CHUNKS, uploadChunks, uploadToClosedSession, type ClosedSession, type UploadProblem, type UploadRequests } from './uploadSession';
 
 /**

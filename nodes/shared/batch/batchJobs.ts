@@ -1,8 +1,8 @@
 import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { clock, dropboxErrorInfo, dropboxRpc } from '../../shared/transport';
-import { dropboxErrorParts, dropboxErrorTags } from '../../shared/transport/errors';
-import type { ItemOutcome } from '../actions/types';
+import { clock, dropboxErrorInfo, dropboxRpc } from '../transport';
+import { dropboxErrorParts, dropboxErrorTags } from '../transport/errors';
+import type { Outcome } from '../outcome';
 import { pollUntilDone, type PollPolicy } from './jobPolling';
 
 /**
@@ -182,7 +182,7 @@ async function runChunk(
 	ctx: IExecuteFunctions,
 	routes: BatchRoutes,
 	entries: BatchEntry[],
-	outcomes: Map<number, ItemOutcome>,
+	outcomes: Map<number, Outcome>,
 ): Promise<void> {
 	let pending = entries;
 	for (let round = 1; pending.length > 0; round++) {
@@ -215,7 +215,7 @@ async function runChunk(
 	}
 }
 
-async function runSingle(ctx: IExecuteFunctions, routes: BatchRoutes, entry: BatchEntry): Promise<ItemOutcome> {
+async function runSingle(ctx: IExecuteFunctions, routes: BatchRoutes, entry: BatchEntry): Promise<Outcome> {
 	try {
 		const result = await dropboxRpc<Dict>(ctx, routes.single, { ...entry.args, ...entry.shared }, {
 			path: entry.path,
@@ -288,7 +288,7 @@ export function stoppedAt(ctx: IExecuteFunctions, error: Error, itemIndex: numbe
 /** How `runBatched` treats outcomes as they come. */
 export interface RunOptions {
 	/** Turns an entry's outcome into its final one before it counts (e.g. an existing folder instead of a conflict). */
-	settle?: (outcome: ItemOutcome, entry: BatchEntry) => Promise<ItemOutcome>;
+	settle?: (outcome: Outcome, entry: BatchEntry) => Promise<Outcome>;
 	/**
 	 * Stop at the first failure (Continue On Fail off): no further call, no further batch. Entries
 	 * not sent get no outcome. With Batch Size 1 the entries after the failing one are not sent;
@@ -308,13 +308,13 @@ export async function runBatched(
 	entries: BatchEntry[],
 	batchSize: number,
 	options: RunOptions = {},
-): Promise<Map<number, ItemOutcome>> {
-	const outcomes = new Map<number, ItemOutcome>();
+): Promise<Map<number, Outcome>> {
+	const outcomes = new Map<number, Outcome>();
 	/** Records the settled outcomes of entries just sent; true when the run must stop there. */
-	const record = async (sent: BatchEntry[], raw: Map<number, ItemOutcome>): Promise<boolean> => {
+	const record = async (sent: BatchEntry[], raw: Map<number, Outcome>): Promise<boolean> => {
 		let failed = false;
 		for (const entry of sent) {
-			const outcome = raw.get(entry.itemIndex) as ItemOutcome;
+			const outcome = raw.get(entry.itemIndex) as Outcome;
 			const settled = options.settle ? await options.settle(outcome, entry) : outcome;
 			outcomes.set(entry.itemIndex, settled);
 			if ('error' in settled) failed = true;
@@ -330,7 +330,7 @@ export async function runBatched(
 	}
 	for (const group of groupByShared(entries)) {
 		for (const run of chunk(group, batchSize)) {
-			const raw = new Map<number, ItemOutcome>();
+			const raw = new Map<number, Outcome>();
 			await runChunk(ctx, routes, run, raw);
 			if (await record(run, raw)) return outcomes;
 		}

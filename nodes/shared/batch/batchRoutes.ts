@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { BatchRoutes } from './batch';
+import type { BatchRoutes } from './batchJobs';
 
 /**
  * The Dropbox routes of each batchable change, alone and in a batch, and the shapes of

@@ -1,4 +1,4 @@
-import { dropboxRpc } from '../shared/transport';
+import { dropboxRpc } from '../transport';
 import { attempt } from './attempt';
 import type { DropboxEntry, TriggerFunctions } from './types';
 

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { dropboxErrorInfo, dropboxRpc } from '../../shared/transport';
+import { dropboxErrorInfo, dropboxRpc } from './transport';
 import { joinPath } from './paths';
 
 /**

@@ -1,9 +1,9 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { clock, dropboxRpc } from '../../shared/transport';
-import { dropboxErrorTags } from '../../shared/transport/errors';
-import type { ItemOutcome } from '../actions/types';
-import { entryError, WRITE_CONTENTION } from './batch';
+import { clock, dropboxRpc } from '../transport';
+import { dropboxErrorTags } from '../transport/errors';
+import type { Outcome } from '../outcome';
+import { entryError, WRITE_CONTENTION } from '../batch/batchJobs';
 import { explainStaleRevision, mayBeSavedAlready, savedAlready, verifiedSave, type StagedUpload } from './uploadItem';
 
 /**
@@ -18,7 +18,7 @@ const ROUTE = 'files/upload_session/finish_batch_v2';
 type Entry = Record<string, unknown>;
 
 /** The outcome of one entry, from Dropbox's answer. */
-async function settleEntry(ctx: IExecuteFunctions, staged: StagedUpload, entry: Entry, answerLost: boolean): Promise<ItemOutcome> {
+async function settleEntry(ctx: IExecuteFunctions, staged: StagedUpload, entry: Entry, answerLost: boolean): Promise<Outcome> {
 	const { itemIndex, plan, localHash, size } = staged;
 	if (entry['.tag'] === 'success') {
 		const metadata: IDataObject = { ...(entry as IDataObject) };
@@ -54,8 +54,8 @@ async function finishBatch(ctx: IExecuteFunctions, staged: StagedUpload[]): Prom
 }
 
 /** Commits `staged` (at most 1,000), each item's outcome keyed by its index. */
-export async function commitStaged(ctx: IExecuteFunctions, staged: StagedUpload[]): Promise<Map<number, ItemOutcome>> {
-	const outcomes = new Map<number, ItemOutcome>();
+export async function commitStaged(ctx: IExecuteFunctions, staged: StagedUpload[]): Promise<Map<number, Outcome>> {
+	const outcomes = new Map<number, Outcome>();
 	let pending = staged;
 	for (let round = 1; pending.length > 0; round++) {
 		let answer;

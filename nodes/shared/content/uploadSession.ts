@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { contentHash } from '../../shared/contentHash';
+import { contentHash } from '../contentHash';
 import type { ChunkReader } from './chunkReader';
 
 /** Dropbox takes at most 150 MiB per upload request; chunks are whole multiples of 4 MiB. */

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { checkDropboxTime, fieldError, required } from './fileInput';
+import { checkDropboxTime, fieldError, required } from '../../../shared/fieldChecks';
 
 /**
  * The shared link a field holds, checked to be a web address before any call, e.g.

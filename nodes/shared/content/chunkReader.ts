@@ -1,4 +1,4 @@
-import { CONTENT_HASH_BLOCK_SIZE, ContentHasher, contentHash, contentHashOfBlocks } from '../../shared/contentHash';
+import { CONTENT_HASH_BLOCK_SIZE, ContentHasher, contentHash, contentHashOfBlocks } from '../contentHash';
 
 /**
  * Reads a byte source (a stream from n8n's binary store, or a buffer) in exact-size pieces,

@@ -1,4 +1,4 @@
-import { dropboxErrorInfo } from '../shared/transport';
+import { dropboxErrorInfo } from '../transport';
 
 /** A Dropbox call's answer, or its failure (the transport's NodeApiError) with the Dropbox error tag. */
 export type Attempt<T> = { ok: true; value: T } | { ok: false; tag: string; error: unknown };

@@ -1,6 +1,6 @@
 import { NodeOperationError } from 'n8n-workflow';
 
-import { checkLocatorValue } from '../DropboxPlus/helpers/locator';
+import { checkLocatorValue } from '../locator';
 import { globMatcher } from './glob';
 import type { TriggerEvent, TriggerFunctions, WatchSettings } from './types';
 

@@ -1,6 +1,6 @@
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
-import { dropboxLocator } from '../DropboxPlus/actions/common.descriptions';
+import { dropboxLocator } from './locatorFields';
 
 export const triggerCredentials: INodeTypeDescription['credentials'] = [
 	{ name: 'dropboxPlusOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },

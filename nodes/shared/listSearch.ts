@@ -1,6 +1,6 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-import { dropboxRpc } from '../../shared/transport';
+import { dropboxRpc } from './transport';
 
 interface Entry {
 	'.tag': 'file' | 'folder' | 'deleted';
