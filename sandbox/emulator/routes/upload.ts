@@ -5,7 +5,7 @@ import { badRequest, Json, routeError } from '../errors';
 import { checkPathArg } from '../paths';
 import { BLOCK_SIZE, ContentHasher, contentHashOfBlocks } from '../hash';
 import { TooLarge } from '../store';
-import type { UploadSession } from '../state';
+import type { UploadSession } from '../records';
 import { Node, nodeMeta, untagged } from '../tree';
 import { optBool, prepareWrite, reqStr, WriteFail } from './files';
 import type { Ctx, RouteTable } from './types';
