@@ -5,7 +5,7 @@ import { accountJson, ALL_SCOPES } from './auth';
 import { ContentHasher, zeroContentHash } from './hash';
 import { truncateSync, writeFileSync } from 'node:fs';
 import type { State } from './state';
-import { readBody, sendJson } from './server';
+import { readBody, sendJson } from './http';
 import { ExportInfo, Namespace, nodeMeta } from './tree';
 
 class AdminError extends Error {

@@ -1,6 +1,8 @@
-/** HTTP front: transport rules (arguments, auth, path root, errors), faults, dispatch. */
+/** HTTP front: transport rules (arguments, auth, path root, errors), faults, dispatch. The read/send helpers are http.ts's. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, badRequest, errorSummary, Json } from './errors';
+import { drain, HttpError, readBody, sendError, sendJson, sendText } from './http';
+import { sendDownload } from './sendDownload';
 import { bearerOf, checkToken, rootInfo } from './auth';
 import type { State } from './state';
 import type { Ctx, DownloadResult, RouteTable } from './routes/types';
@@ -11,55 +13,6 @@ import { handleAdmin } from './admin';
 import { handleOAuth } from './routes/oauth';
 import { serveTempLink } from './routes/files';
 import { serveSharedLink } from './routes/sharing';
-
-/** JSON with every character 0x7F and above escaped, safe for an HTTP header. */
-export function headerSafeJson(v: unknown): string {
-	return JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
-}
-
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-	const text = JSON.stringify(body === undefined ? null : body);
-	res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
-	res.end(text);
-}
-
-export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-	res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
-	res.end(text);
-}
-
-export function sendError(res: ServerResponse, e: unknown): void {
-	if (res.headersSent) {
-		res.destroy();
-		return;
-	}
-	if (e instanceof ApiError) {
-		if (typeof e.body === 'string') sendText(res, e.status, e.body, e.headers);
-		else sendJson(res, e.status, e.body, e.headers);
-		return;
-	}
-	// eslint-disable-next-line no-console
-	console.error('[dropbox-emulator] internal error', e);
-	sendText(res, 500, 'Internal Server Error');
-}
-
-export function readBody(req: IncomingMessage, limit = 16 * 1024 * 1024): Promise<Buffer> {
-	return new Promise((resolve, reject) => {
-		const chunks: Buffer[] = [];
-		let n = 0;
-		req.on('data', (c: Buffer) => {
-			n += c.length;
-			if (n > limit) {
-				reject(new ApiError(400, 'Request body too large'));
-				req.resume();
-				return;
-			}
-			chunks.push(c);
-		});
-		req.on('end', () => resolve(Buffer.concat(chunks)));
-		req.on('error', reject);
-	});
-}
 
 /** Throws Dropbox's 400 when a wire check (sandbox/spec/wire) has something to say. */
 function refuse(route: string, problem: string | undefined): void {
@@ -131,91 +84,6 @@ function rateLimited(res: ServerResponse, reason: string, retryAfter: number): v
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function parseRange(h: string, size: number): { start: number; end: number } | 'bad' | null {
-	const m = /^bytes=(\d*)-(\d*)$/.exec(h.trim());
-	if (!m) return null;
-	let start: number;
-	let end: number;
-	if (m[1] === '' && m[2] === '') return null;
-	if (m[1] === '') {
-		const n = Number(m[2]);
-		if (n === 0) return 'bad';
-		start = Math.max(0, size - n);
-		end = size - 1;
-	} else {
-		start = Number(m[1]);
-		end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
-	}
-	if (start >= size || end < start) return 'bad';
-	return { start, end };
-}
-
-/** Streams a download result: Dropbox-API-Result header, Range → 206, If-None-Match → 304. */
-export function sendDownload(ctx: Ctx, r: DownloadResult, resetMidBody = false): void {
-	const { req, res, st } = ctx;
-	const headers: Record<string, string> = {
-		'Content-Type': r.contentType ?? 'application/octet-stream',
-		'Dropbox-API-Result': headerSafeJson(r.meta),
-		'Accept-Ranges': 'bytes',
-	};
-	if (r.etag) headers.ETag = `"${r.etag}"`;
-	if (r.etag && req.headers['if-none-match'] && req.headers['if-none-match'].replace(/"/g, '').split(/\s*,\s*/).includes(r.etag)) {
-		res.writeHead(304, headers);
-		res.end();
-		return;
-	}
-	if (r.stream) {
-		res.writeHead(200, headers);
-		r.stream.pipe(res);
-		r.stream.on('error', () => res.destroy());
-		return;
-	}
-	const { path, size } = r.blob!;
-	let start = 0;
-	let end = size - 1;
-	let status = 200;
-	const range = req.headers.range;
-	if (range && size >= 0) {
-		const pr = parseRange(range, size);
-		if (pr === 'bad') {
-			res.writeHead(416, { 'Content-Range': `bytes */${size}`, 'Content-Type': 'text/plain' });
-			res.end();
-			return;
-		}
-		if (pr) {
-			start = pr.start;
-			end = pr.end;
-			status = 206;
-			headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
-		}
-	}
-	headers['Content-Length'] = String(Math.max(0, end - start + 1));
-	res.writeHead(status, headers);
-	if (size === 0 || end < start) {
-		res.end();
-		return;
-	}
-	const rs = st.store.read(path, start, end);
-	if (resetMidBody) {
-		let sent = 0;
-		const half = Math.max(1, Math.floor((end - start + 1) / 2));
-		rs.on('data', (c: Buffer) => {
-			const left = half - sent;
-			if (left <= 0) return;
-			res.write(c.subarray(0, left));
-			sent += Math.min(left, c.length);
-			if (sent >= half) {
-				rs.destroy();
-				setImmediate(() => res.socket?.destroy());
-			}
-		});
-		return;
-	}
-	rs.pipe(res);
-	rs.on('error', () => res.destroy());
-	res.on('close', () => rs.destroy());
-}
 
 export function makeHandler(st: State, routes: RouteTable) {
 	return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -305,22 +173,10 @@ export function makeHandler(st: State, routes: RouteTable) {
 			if (spec.style === 'download') return sendDownload(ctx, result as DownloadResult, resetMidBody);
 			sendJson(res, 200, result === undefined ? null : (result as Json));
 		} catch (e) {
-			if (e instanceof ApiError && e.status === 400 && url.pathname.startsWith('/2/')) {
+			if (e instanceof HttpError && e.status === 400 && url.pathname.startsWith('/2/')) {
 				st.refusals.push(`${url.pathname.slice(3)}: ${String(e.body)}`);
 			}
-			if (!req.readableEnded && !req.destroyed) {
-				// let the client finish sending before answering (avoids EPIPE on its side)
-				req.resume();
-				await new Promise<void>((r) => {
-					const t = setTimeout(r, 30_000);
-					const done = () => {
-						clearTimeout(t);
-						r();
-					};
-					req.once('end', done);
-					req.once('close', done);
-				});
-			}
+			await drain(req);
 			sendError(res, e);
 		}
 	};

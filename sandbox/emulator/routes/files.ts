@@ -6,7 +6,8 @@ import { autorenamed, checkPathArg, lookupNode, resolvePath, under, Wrap } from 
 import type { State } from '../state';
 import { baseName, deletedMeta, fileMeta, isoNow, Namespace, Node, nodeMeta, parentOf, untagged } from '../tree';
 import type { Ctx, DownloadResult, RouteTable } from './types';
-import { sendDownload, sendText } from '../server';
+import { sendText } from '../http';
+import { sendDownload } from '../sendDownload';
 import { zipFolder } from '../zip';
 import { httpRequest } from '../webhooks';
 import { ContentHasher } from '../hash';

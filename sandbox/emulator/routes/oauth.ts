@@ -3,7 +3,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ALL_SCOPES } from '../auth';
 import type { State } from '../state';
-import { readBody, sendJson, sendText } from '../server';
+import { readBody, sendJson, sendText } from '../http';
 
 const oauthError = (res: ServerResponse, status: number, error: string, description: string) =>
 	sendJson(res, status, { error, error_description: description });

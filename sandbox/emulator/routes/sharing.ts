@@ -9,7 +9,8 @@ import type { State } from '../state';
 import { Namespace, Node, untagged, nodeMeta } from '../tree';
 import { optBool, reqStr } from './files';
 import type { Ctx, DownloadResult, RouteTable } from './types';
-import { sendDownload, sendText } from '../server';
+import { sendText } from '../http';
+import { sendDownload } from '../sendDownload';
 
 /** The namespace a link's node lives in. */
 function linkNs(st: State, l: SharedLink): Namespace {
