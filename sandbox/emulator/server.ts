@@ -11,7 +11,7 @@ import { enterNamespace } from './paths';
 import { ARG_IN_BODY, ARG_IN_HEADER, argumentError, contentTypeError, hostError, normalizeContentType } from '../spec/wire';
 import { handleAdmin } from './admin';
 import { handleOAuth } from './routes/oauth';
-import { serveTempLink } from './routes/files';
+import { serveTempLink } from './routes/downloads';
 import { serveSharedLink } from './routes/sharing';
 
 /** Throws Dropbox's 400 when a wire check (sandbox/spec/wire) has something to say. */

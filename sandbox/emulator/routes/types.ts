@@ -34,3 +34,6 @@ export interface RouteDef {
 }
 
 export type RouteTable = Record<string, RouteDef>;
+
+/** What answers one endpoint of the server (an API route, an admin action, OAuth, a link). */
+export type EndpointHandler = (st: State, req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
