@@ -9,11 +9,11 @@ import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { makeHandler } from './server';
 import { EmulatorOptions, State } from './state';
-import { apiRoutes } from './routeTable';
+import { apiRoutes, routeTable } from './routeTable';
 import type { RouteTable } from './routes/types';
 import { ensureTls } from './tls';
 import type { FaultConfig } from './faults';
-import { seedFile, seedFolder, SeedFileOptions } from './admin';
+import { seedFile, seedFolder, SeedFileOptions } from './seeding';
 import { ALL_SCOPES } from './auth';
 
 export type { EmulatorOptions } from './state';
@@ -65,7 +65,7 @@ export interface Emulator {
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
 	const state = new State(opts);
 	const routes = apiRoutes();
-	const handler = makeHandler(state, routes);
+	const handler = makeHandler(state, routeTable(routes));
 	runningEmulators().add(state);
 	const host = opts.host ?? '127.0.0.1';
 	let server: http.Server;

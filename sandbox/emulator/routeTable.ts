@@ -1,5 +1,11 @@
-/** The Dropbox API routes the emulator answers; a route's host, style, auth and scope come from Dropbox's spec (sandbox/spec). */
+/**
+ * The route table: every endpoint of the emulator, one row each — the Dropbox API routes (/2/<route>),
+ * OAuth, temporary and shared links, and the admin API. `server.ts` finds a request's row here and
+ * nothing else; a route's host, style, auth and scope come from Dropbox's spec (sandbox/spec).
+ */
 import { apiSpec } from '../spec/api';
+import * as admin from './admin';
+import { apiCall, unknownApiFunction } from './apiCall';
 import type { Json } from './errors';
 import { rebasePaths } from './paths';
 import * as account from './routes/account';
@@ -8,12 +14,13 @@ import * as createFolder from './routes/createFolder';
 import * as downloads from './routes/downloads';
 import * as listing from './routes/listing';
 import * as metadata from './routes/metadata';
+import * as oauth from './routes/oauth';
 import * as relocation from './routes/relocation';
 import * as revisions from './routes/revisions';
 import * as saveUrl from './routes/saveUrl';
 import * as search from './routes/search';
 import * as sharing from './routes/sharing';
-import type { DownloadResult, RouteDef, RouteTable } from './routes/types';
+import type { DownloadResult, Endpoint, RouteDef, RouteTable } from './routes/types';
 import * as upload from './routes/upload';
 
 const complete = (r: Json) => ({ '.tag': 'complete', ...(r as object) });
@@ -88,4 +95,46 @@ function withMountedPaths(name: string, def: RouteDef): RouteDef {
 			return rebasePaths(result as Json, mount);
 		},
 	};
+}
+
+const adminRow = (method: 'GET' | 'POST', name: string, action: admin.AdminAction): Endpoint => ({ method, path: '/__admin/' + name, slash: true, handler: admin.adminEndpoint(action) });
+
+/** Every endpoint, in the order a request is matched: exact paths before the prefixes that catch the rest. */
+export function routeTable(routes: RouteTable): Endpoint[] {
+	const api: Endpoint[] = [];
+	for (const [name, def] of Object.entries(routes)) {
+		const spec = apiSpec().route(name);
+		if (spec) api.push({ path: '/2/' + name, handler: apiCall(name, def, spec) });
+	}
+	return [
+		...api,
+		{ path: '/2/', prefix: true, handler: unknownApiFunction },
+
+		{ path: '/oauth2/authorize', slash: true, handler: oauth.authorize },
+		{ path: '/oauth2/token', handler: oauth.token },
+		{ path: '/__content/', prefix: true, handler: downloads.serveTempLink },
+		{ path: '/scl/fi/', prefix: true, handler: sharing.serveSharedLink },
+
+		adminRow('GET', 'state', admin.state),
+		adminRow('GET', 'info', admin.state),
+		adminRow('POST', 'reset', admin.reset),
+		adminRow('POST', 'state/save', admin.saveState),
+		adminRow('GET', 'calls', admin.calls),
+		adminRow('POST', 'calls/reset', admin.resetCalls),
+		adminRow('GET', 'faults', admin.faults),
+		adminRow('POST', 'faults', admin.setFaults),
+		adminRow('POST', 'cursors/expire', admin.expireCursors),
+		adminRow('POST', 'expire-tokens', admin.expireTokens),
+		adminRow('POST', 'tokens', admin.issueToken),
+		adminRow('POST', 'accounts', admin.addAccount),
+		adminRow('POST', 'accounts/suspend', admin.suspendAccount),
+		adminRow('POST', 'apps', admin.setApp),
+		adminRow('POST', 'webhook', admin.setApp),
+		adminRow('POST', 'webhook/verify', admin.verifyWebhook),
+		adminRow('POST', 'webhook/notify', admin.notifyWebhook),
+		adminRow('GET', 'webhook/deliveries', admin.webhookDeliveries),
+		adminRow('POST', 'seed', admin.seed),
+		adminRow('GET', 'files', admin.files),
+		{ path: '/__admin/', prefix: true, handler: admin.unknownAdminRoute },
+	];
 }
