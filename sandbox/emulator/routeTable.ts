@@ -9,7 +9,7 @@ import { apiCall, unknownApiFunction } from './apiCall';
 import type { Json } from './errors';
 import { rebasePaths } from './paths';
 import * as account from './routes/account';
-import { checkJob } from './routes/asyncJobs';
+import { checkJob, complete } from './routes/asyncJobs';
 import * as createFolder from './routes/createFolder';
 import * as downloads from './routes/downloads';
 import * as listing from './routes/listing';
@@ -22,8 +22,6 @@ import * as search from './routes/search';
 import * as sharing from './routes/sharing';
 import type { DownloadResult, Endpoint, RouteDef, RouteTable } from './routes/types';
 import * as upload from './routes/upload';
-
-const complete = (r: Json) => ({ '.tag': 'complete', ...(r as object) });
 
 /** The Dropbox API routes the emulator answers, by name (each one a route of Dropbox's spec). */
 export function apiRoutes(): RouteTable {

@@ -6,6 +6,9 @@ import type { Ctx } from './types';
 
 export const jobId = (): string => 'dbjid:' + randomBytes(24).toString('base64url');
 
+/** A job's result as its check answers it when done (…BatchJobStatus / …JobStatus `complete`). */
+export const complete = (r: Json): Json => ({ '.tag': 'complete', ...(r as object) });
+
 export function launchJob(ctx: Ctx, kind: string, result: Json, async: boolean, completeAsLaunch: (r: Json) => Json): Json {
 	if (!async) return completeAsLaunch(result);
 	const id = jobId();

@@ -3,7 +3,7 @@ import { badRequest, Json, routeError } from '../errors';
 import { checkPathArg } from '../paths';
 import { Node, nodeMeta, untagged } from '../tree';
 import { optBool } from './arguments';
-import { launchJob } from './asyncJobs';
+import { complete, launchJob } from './asyncJobs';
 import type { Ctx } from './types';
 import { prepareWrite, WriteFail } from './writeTarget';
 
@@ -47,5 +47,5 @@ export function createFolderBatch(ctx: Ctx): Json {
 		}
 	}
 	ctx.ns!.notify();
-	return launchJob(ctx, 'create_folder_batch', { entries: out }, forceAsync || paths.length > 1, (r) => ({ '.tag': 'complete', ...(r as object) }));
+	return launchJob(ctx, 'create_folder_batch', { entries: out }, forceAsync || paths.length > 1, complete);
 }

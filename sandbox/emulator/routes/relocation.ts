@@ -3,7 +3,7 @@ import { badRequest, Json, routeError } from '../errors';
 import { checkPathArg, lookupNode, resolvePath, under } from '../paths';
 import { Node, nodeMeta } from '../tree';
 import { optBool } from './arguments';
-import { launchJob } from './asyncJobs';
+import { complete, launchJob } from './asyncJobs';
 import type { Ctx } from './types';
 import { prepareWrite, WriteFail } from './writeTarget';
 
@@ -75,31 +75,11 @@ function batchEntries(ctx: Ctx, max: number): Record<string, unknown>[] {
 	return e;
 }
 
-export function relocationBatch(kind: 'copy' | 'move') {
-	return (ctx: Ctx): Json => {
-		const entries = batchEntries(ctx, 1000);
-		const autorename = optBool(ctx, ctx.arg.autorename, 'autorename', false);
-		const out: Json[] = [];
-		for (const en of entries) {
-			if (ctx.st.faults.decideEntry(ctx.route)) {
-				out.push({ '.tag': 'failure', failure: { '.tag': 'too_many_write_operations' } });
-				continue;
-			}
-			try {
-				const n = relocateOne(ctx, kind, en.from_path, en.to_path, autorename);
-				out.push({ '.tag': 'success', success: nodeMeta(n) });
-			} catch (e) {
-				// RelocationBatchErrorEntry: user errors are nested under relocation_error
-				out.push({ '.tag': 'failure', failure: { '.tag': 'relocation_error', relocation_error: errValue(e) } });
-			}
-		}
-		ctx.ns!.notify();
-		return launchJob(ctx, kind + '_batch', { entries: out }, entries.length > 1, (r) => ({ '.tag': 'complete', ...(r as object) }));
-	};
-}
-
-export function deleteBatch(ctx: Ctx): Json {
-	const entries = batchEntries(ctx, 1000);
+/**
+ * One result per batch entry: `one`'s, its error as `failure`, or too_many_write_operations where the
+ * fault injector contends for the entry (rate-entry-contention); the namespace notified once after.
+ */
+function entryResults(ctx: Ctx, entries: Record<string, unknown>[], one: (en: Record<string, unknown>) => Json, failure: (e: unknown) => Json): Json[] {
 	const out: Json[] = [];
 	for (const en of entries) {
 		if (ctx.st.faults.decideEntry(ctx.route)) {
@@ -107,11 +87,32 @@ export function deleteBatch(ctx: Ctx): Json {
 			continue;
 		}
 		try {
-			out.push({ '.tag': 'success', metadata: deleteOne(ctx, en.path, en.parent_rev) });
+			out.push(one(en));
 		} catch (e) {
-			out.push({ '.tag': 'failure', failure: errValue(e) });
+			out.push({ '.tag': 'failure', failure: failure(e) });
 		}
 	}
 	ctx.ns!.notify();
-	return launchJob(ctx, 'delete_batch', { entries: out }, entries.length > 1, (r) => ({ '.tag': 'complete', ...(r as object) }));
+	return out;
+}
+
+export function relocationBatch(kind: 'copy' | 'move') {
+	return (ctx: Ctx): Json => {
+		const entries = batchEntries(ctx, 1000);
+		const autorename = optBool(ctx, ctx.arg.autorename, 'autorename', false);
+		const out = entryResults(
+			ctx,
+			entries,
+			(en) => ({ '.tag': 'success', success: nodeMeta(relocateOne(ctx, kind, en.from_path, en.to_path, autorename)) }),
+			// RelocationBatchErrorEntry: user errors are nested under relocation_error
+			(e) => ({ '.tag': 'relocation_error', relocation_error: errValue(e) }),
+		);
+		return launchJob(ctx, kind + '_batch', { entries: out }, entries.length > 1, complete);
+	};
+}
+
+export function deleteBatch(ctx: Ctx): Json {
+	const entries = batchEntries(ctx, 1000);
+	const out = entryResults(ctx, entries, (en) => ({ '.tag': 'success', metadata: deleteOne(ctx, en.path, en.parent_rev) }), errValue);
+	return launchJob(ctx, 'delete_batch', { entries: out }, entries.length > 1, complete);
 }

@@ -8,6 +8,7 @@ import { TooLarge } from '../store';
 import type { UploadSession } from '../records';
 import { Node, nodeMeta, untagged } from '../tree';
 import { optBool, reqStr } from './arguments';
+import { complete } from './asyncJobs';
 import type { Ctx } from './types';
 import { prepareWrite, WriteFail } from './writeTarget';
 
@@ -382,5 +383,5 @@ export function finishBatchCheck(ctx: Ctx): Json {
 	if (!job || job.kind !== 'finish_batch' || job.accountId !== ctx.account!.accountId) throw routeError({ '.tag': 'invalid_async_job_id' });
 	job.checks++;
 	if (job.checks === 1 && ctx.st.jobFirstCheckInProgress) return { '.tag': 'in_progress' };
-	return { '.tag': 'complete', ...(job.result as object) };
+	return complete(job.result!);
 }
