@@ -1,14 +1,15 @@
 /** Errors as Dropbox answers them. Throw these from handlers; the server turns them into responses. */
+import { HttpError } from './http';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json | undefined };
 
-export class ApiError extends Error {
+export class ApiError extends HttpError {
 	constructor(
-		public status: number,
+		status: number,
 		public body: Json | string,
-		public headers: Record<string, string> = {},
+		headers: Record<string, string> = {},
 	) {
-		super(typeof body === 'string' ? body : JSON.stringify(body));
+		super(status, body, headers);
 	}
 }
 

@@ -8,17 +8,12 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { makeHandler } from './server';
-import { apiSpec } from '../spec/api';
 import { EmulatorOptions, State } from './state';
-import { filesRoutes } from './routes/files';
-import { uploadRoutes } from './routes/upload';
-import { sharingRoutes } from './routes/sharing';
-import type { DownloadResult, RouteTable } from './routes/types';
-import type { Json } from './errors';
-import { rebasePaths } from './paths';
+import { apiRoutes, routeTable } from './routeTable';
+import type { RouteTable } from './routes/types';
 import { ensureTls } from './tls';
 import type { FaultConfig } from './faults';
-import { seedFile, seedFolder, SeedFileOptions } from './admin';
+import { seedFile, seedFolder, SeedFileOptions } from './seeding';
 import { ALL_SCOPES } from './auth';
 
 export type { EmulatorOptions } from './state';
@@ -36,32 +31,6 @@ export function runningEmulators(): Set<State> {
 	const g = globalThis as { __dropboxPlusEmulators?: Set<State> };
 	g.__dropboxPlusEmulators ??= new Set();
 	return g.__dropboxPlusEmulators;
-}
-
-export function allRoutes(): RouteTable {
-	return withMountedPaths({ ...filesRoutes(), ...uploadRoutes(), ...sharingRoutes() });
-}
-
-/** Every route answers paths relative to a shared folder when the Path-Root header names one (ctx.mount). */
-function withMountedPaths(table: RouteTable): RouteTable {
-	const out: RouteTable = {};
-	for (const [name, def] of Object.entries(table)) {
-		const download = apiSpec().route(name)?.style === 'download';
-		out[name] = {
-			...def,
-			handler: async (ctx) => {
-				const result = await def.handler(ctx);
-				const mount = ctx.mount;
-				if (!mount || result === undefined) return result;
-				if (download) {
-					const d = result as DownloadResult;
-					return { ...d, meta: rebasePaths(d.meta, mount) };
-				}
-				return rebasePaths(result as Json, mount);
-			},
-		};
-	}
-	return out;
 }
 
 export interface Emulator {
@@ -95,8 +64,8 @@ export interface Emulator {
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
 	const state = new State(opts);
-	const routes = allRoutes();
-	const handler = makeHandler(state, routes);
+	const routes = apiRoutes();
+	const handler = makeHandler(state, routeTable(routes));
 	runningEmulators().add(state);
 	const host = opts.host ?? '127.0.0.1';
 	let server: http.Server;

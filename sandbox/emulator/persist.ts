@@ -10,8 +10,26 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Account, AccessToken, App, RefreshToken } from './auth';
 import { reserveNamespaceId } from './auth';
-import type { Job, SharedLink, State } from './state';
+import type { Job, SharedLink, Snapshot, TempLink } from './records';
 import { DeletedRec, FileRev, Namespace, Node, parentOf, baseName } from './tree';
+
+/** What a state file holds, as the emulator's State has it (persist knows no more of State than this). */
+export interface PersistedState {
+	epoch: string;
+	defaultAccountId: string;
+	readonly store: { readonly dir: string };
+	namespaces: Map<string, Namespace>;
+	accounts: Map<string, Account>;
+	apps: Map<string, App>;
+	tokens: Map<string, AccessToken>;
+	refreshTokens: Map<string, RefreshToken>;
+	links: Map<string, SharedLink>;
+	jobs: Map<string, Job>;
+	tempLinks: Map<string, TempLink>;
+	snapshots: Map<string, Snapshot>;
+	/** wires a loaded account's namespaces to its notifications */
+	listen(acc: Account): void;
+}
 
 const VERSION = 1;
 
@@ -54,7 +72,7 @@ interface SavedState {
 	refreshTokens: RefreshToken[];
 	links: SharedLink[];
 	jobs: Job[];
-	tempLinks: [string, { blob: string; size: number; name: string; expires: number }][];
+	tempLinks: [string, TempLink][];
 	/** paged listings: a node that is gone by now still holds its place (the page cursors count places) */
 	snapshots: [string, { items: ({ nodeId: string } | { deleted: string })[]; seq: number; created: number; nsId: string }][];
 }
@@ -125,7 +143,7 @@ function loadNamespace(s: SavedNamespace, blobDir: string): Namespace {
 const goneNode = (id: string): Node => ({ id, tag: 'file', name: '', pathLower: '', pathDisplay: '', parent: null, alive: false });
 
 /** Writes the state file (to a temporary name first, so a crash never leaves half a file). Returns its size. */
-export function saveState(st: State, file: string): number {
+export function saveState(st: PersistedState, file: string): number {
 	const saved: SavedState = {
 		version: VERSION,
 		epoch: st.epoch,
@@ -155,7 +173,7 @@ export function saveState(st: State, file: string): number {
 }
 
 /** Replaces `st`'s (fresh) contents with the state file's. False when there is no such file. */
-export function loadState(st: State, file: string): boolean {
+export function loadState(st: PersistedState, file: string): boolean {
 	if (!existsSync(file)) return false;
 	const saved = JSON.parse(readFileSync(file, 'utf8')) as SavedState;
 	if (saved.version !== VERSION) throw new Error(`${file}: state file version ${saved.version}, expected ${VERSION}`);

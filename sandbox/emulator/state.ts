@@ -7,10 +7,10 @@ import { Account, AccessToken, ALL_SCOPES, App, newAccountId, newNamespace, Refr
 import { BlobStore } from './store';
 import { Faults, FaultConfig } from './faults';
 import { Webhooks } from './webhooks';
-import { ContentHasher } from './hash';
 import type { Json } from './errors';
 import { Namespace, Node } from './tree';
 import { loadState, saveState } from './persist';
+import type { Job, SharedLink, Snapshot, TempLink, UploadSession } from './records';
 
 export interface EmulatorOptions {
 	port?: number;
@@ -37,51 +37,6 @@ export interface EmulatorOptions {
 	verbose?: boolean;
 }
 
-export interface UploadSession {
-	id: string;
-	accountId: string;
-	type: 'sequential' | 'concurrent';
-	offset: number;
-	closed: boolean;
-	/** The session's bytes: appended in order (sequential), or each part written in at its offset (concurrent). */
-	blob?: string;
-	hasher?: ContentHasher;
-	/** Concurrent: the parts received, by offset, with their block digests (hashed once, combined at finish). */
-	parts: Map<number, { size: number; closing: boolean; blocks: Buffer[] }>;
-	/** Concurrent: byte ranges [start, end) being written into `blob` by requests in progress. */
-	writing: Array<[number, number]>;
-	created: number;
-	busy: boolean;
-}
-
-export interface Job {
-	id: string;
-	accountId: string;
-	kind: string;
-	status: 'in_progress' | 'complete' | 'failed';
-	result?: Json;
-	checks: number;
-}
-
-export interface SharedLink {
-	url: string;
-	token: string;
-	accountId: string;
-	nodeId: string;
-	/** namespace of the linked node (home or a team space root) */
-	nsId?: string;
-	pathLower: string;
-	settings: Record<string, Json>;
-	expires?: string;
-	password?: string;
-}
-
-export interface Snapshot {
-	items: { node?: Node; deleted?: string }[];
-	seq: number;
-	created: number;
-}
-
 export class State {
 	readonly store: BlobStore;
 	readonly ownsDataDir: boolean;
@@ -95,7 +50,7 @@ export class State {
 	sessions = new Map<string, UploadSession>();
 	jobs = new Map<string, Job>();
 	links = new Map<string, SharedLink>(); // by token
-	tempLinks = new Map<string, { blob: string; size: number; name: string; expires: number }>();
+	tempLinks = new Map<string, TempLink>();
 	snapshots = new Map<string, Snapshot>();
 	searches = new Map<string, { matches: Json[]; pos: number; pageSize: number }>();
 	calls = { total: 0, byRoute: {} as Record<string, number> };

@@ -271,7 +271,7 @@ describe('namespaces an account can reach: home, team space root, and shared (te
 		expect((await t.filesListFolder({ path: '' })).result.entries.map((e) => e.name)).toEqual(['mine.txt']);
 	});
 
-	// Flips to passing once sandbox/emulator/server.ts checkPathRoot calls enterNamespace (see the report of branch wire-mismatches)
+	// checkPathRoot (sandbox/emulator/apiCall.ts) enters a team folder's namespace through enterNamespace
 	test('Dropbox-API-Path-Root namespace_id of a team folder: paths start there', async () => {
 		const inFolder = sdk(emu.url, token, { pathRoot: JSON.stringify({ '.tag': 'namespace_id', namespace_id: marketingId }) });
 		expect((await inFolder.filesGetMetadata({ path: '/plan.txt' })).result).toMatchObject({ name: 'plan.txt', path_display: '/plan.txt' });

@@ -1,9 +1,9 @@
 /** OAuth2: GET /oauth2/authorize (auto-approves) and POST /oauth2/token. */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { ALL_SCOPES } from '../auth';
-import type { State } from '../state';
-import { readBody, sendJson, sendText } from '../server';
+import { readBody, sendJson, sendText } from '../http';
+import type { EndpointHandler } from './types';
 
 const oauthError = (res: ServerResponse, status: number, error: string, description: string) =>
 	sendJson(res, status, { error, error_description: description });
@@ -14,8 +14,9 @@ const eq = (a: string, b: string): boolean => {
 	return x.length === y.length && timingSafeEqual(x, y);
 };
 
-export async function handleOAuth(st: State, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-	if (url.pathname.startsWith('/oauth2/authorize')) return authorize(st, res, url);
+/** POST /oauth2/token: authorization_code (client secret or PKCE verifier) and refresh_token grants. */
+export const token: EndpointHandler = async (st, req, res, url) => {
+	st.countCall('oauth2/token');
 	if (req.method !== 'POST') return sendText(res, 405, 'Method Not Allowed');
 	const body = await readBody(req, 1024 * 1024);
 	const params = new URLSearchParams(url.search);
@@ -97,9 +98,11 @@ export async function handleOAuth(st: State, req: IncomingMessage, res: ServerRe
 		return sendJson(res, 200, { access_token: access.token, token_type: 'bearer', expires_in: st.tokenTtlSeconds, ...(want ? { scope: scopes.join(' ') } : {}) });
 	}
 	return oauthError(res, 400, 'unsupported_grant_type', `grant_type "${grant}" is not supported`);
-}
+};
 
-function authorize(st: State, res: ServerResponse, url: URL): void {
+/** GET /oauth2/authorize: approves at once for the default account (or `account_id`), 302 to redirect_uri with the code. */
+export const authorize: EndpointHandler = (st, _req, res, url) => {
+	st.countCall('oauth2/authorize');
 	const q = url.searchParams;
 	const clientId = q.get('client_id');
 	const app = clientId ? st.apps.get(clientId) : undefined;
@@ -127,4 +130,4 @@ function authorize(st: State, res: ServerResponse, url: URL): void {
 	if (state !== null) target.searchParams.set('state', state);
 	res.writeHead(302, { Location: target.toString(), 'Content-Length': '0' });
 	res.end();
-}
+};

@@ -1,14 +1,14 @@
-/** sharing/* shared-link routes, users/*, auth/token/revoke. */
+/** sharing/* shared links: create, list, metadata, modify, revoke, get_shared_link_file, and the links' own pages (/scl/fi/…). */
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { accountJson } from '../auth';
 import { badRequest, Json, routeError } from '../errors';
 import { checkPathArg, lookupNode, under } from '../paths';
-import type { SharedLink, State } from '../state';
-import { Namespace, Node, untagged, nodeMeta } from '../tree';
-import { optBool, reqStr } from './files';
-import type { Ctx, DownloadResult, RouteTable } from './types';
-import { sendDownload, sendText } from '../server';
+import type { SharedLink } from '../records';
+import type { State } from '../state';
+import type { Namespace, Node } from '../tree';
+import { optBool, reqStr } from './arguments';
+import type { Ctx, DownloadResult, EndpointHandler } from './types';
+import { sendText } from '../http';
+import { sendDownload } from '../sendDownload';
 
 /** The namespace a link's node lives in. */
 function linkNs(st: State, l: SharedLink): Namespace {
@@ -135,7 +135,7 @@ function settingsOf(ctx: Ctx, s: unknown): { settings: Record<string, Json>; pas
 	return { settings: o, password: wantsPassword ? (o.link_password as string) : undefined, expires };
 }
 
-function createLink(ctx: Ctx): Json {
+export function createLink(ctx: Ctx): Json {
 	const p = checkPathArg(ctx, ctx.arg.path, 'path', 'read');
 	const node = lookupNode(ctx, p, under('path'));
 	const { settings, password, expires } = settingsOf(ctx, ctx.arg.settings);
@@ -156,7 +156,7 @@ function createLink(ctx: Ctx): Json {
 	return linkMeta(ctx.st, l, node);
 }
 
-function listLinks(ctx: Ctx): Json {
+export function listLinks(ctx: Ctx): Json {
 	const a = ctx.arg;
 	const directOnly = optBool(ctx, a.direct_only, 'direct_only', false);
 	let target: Node | undefined;
@@ -187,7 +187,7 @@ function listLinks(ctx: Ctx): Json {
 	return out;
 }
 
-function getLinkMetadata(ctx: Ctx): Json {
+export function getLinkMetadata(ctx: Ctx): Json {
 	const l = findLink(ctx, ctx.arg.url);
 	if (l.password && ctx.arg.link_password !== l.password) throw routeError({ '.tag': 'shared_link_access_denied' });
 	const lns = linkNs(ctx.st, l);
@@ -201,7 +201,7 @@ function getLinkMetadata(ctx: Ctx): Json {
 	return linkMeta(ctx.st, l, node);
 }
 
-function revokeLink(ctx: Ctx): Json {
+export function revokeLink(ctx: Ctx): Json {
 	const l = findLink(ctx, ctx.arg.url);
 	ctx.st.links.delete(l.token);
 	return null;
@@ -210,7 +210,7 @@ function revokeLink(ctx: Ctx): Json {
 /** The link's access level (RequestedLinkAccessLevel as set at creation; viewer by default). */
 const accessOf = (settings: Record<string, Json>): string => tagOf(settings.access) ?? 'viewer';
 
-function modifyLink(ctx: Ctx): Json {
+export function modifyLink(ctx: Ctx): Json {
 	const l = findLink(ctx, ctx.arg.url);
 	const { settings, password, expires } = settingsOf(ctx, ctx.arg.settings);
 	// SharedLinkSettings.access: "modifying access level for an existing link is not supported". The spec
@@ -226,7 +226,7 @@ function modifyLink(ctx: Ctx): Json {
 	return linkMeta(ctx.st, l);
 }
 
-function getLinkFile(ctx: Ctx): DownloadResult {
+export function getLinkFile(ctx: Ctx): DownloadResult {
 	const l = findLink(ctx, ctx.arg.url);
 	if (l.password && ctx.arg.link_password !== l.password) throw routeError({ '.tag': 'shared_link_access_denied' });
 	const lns = linkNs(ctx.st, l);
@@ -241,7 +241,7 @@ function getLinkFile(ctx: Ctx): DownloadResult {
 }
 
 /** GET <link url> with dl=1: the file's bytes, like www.dropbox.com does. */
-export async function serveSharedLink(st: State, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+export const serveSharedLink: EndpointHandler = (st, req, res, url) => {
 	const m = /^\/scl\/fi\/([A-Za-z0-9_-]+)/.exec(url.pathname);
 	const l = m ? st.links.get(m[1]) : undefined;
 	const acc = l ? st.accounts.get(l.accountId) : undefined;
@@ -250,74 +250,4 @@ export async function serveSharedLink(st: State, req: IncomingMessage, res: Serv
 	if (node.tag !== 'file') return sendText(res, 200, `Shared folder ${node.name}`);
 	const ctx = { st, route: 'link', arg: null, req, res } as Ctx;
 	sendDownload(ctx, { meta: linkMeta(st, l, node), blob: { path: node.file!.blob, size: node.file!.size } });
-}
-
-// ---------- users / auth ----------
-function currentAccount(ctx: Ctx): Json {
-	return accountJson(ctx.account!);
-}
-
-/**
- * SpaceUsage: `used` is the user's own usage (its home namespace). An individual account answers
- * IndividualSpaceAllocation; a team member TeamSpaceAllocation: the team's usage (every member's
- * home and the team space) and allocation (the member's `allocated`), the member's own limit
- * (`memberSpaceLimit`, 0 = none) and its type, and the member's usage again as `_used_cached`.
- */
-function spaceUsage(ctx: Ctx): Json {
-	const acc = ctx.account!;
-	const used = acc.ns.usedBytes;
-	if (!acc.team) return { used, allocation: { '.tag': 'individual', allocated: acc.allocated } };
-	const team = acc.team;
-	const spaces = new Set<Namespace>([team.rootNs]);
-	for (const a of ctx.st.accounts.values()) if (a.team && a.team.rootNs === team.rootNs) spaces.add(a.ns);
-	let teamUsed = 0;
-	for (const ns of spaces) teamUsed += ns.usedBytes;
-	const limit = acc.memberSpaceLimit ?? 0;
-	return {
-		used,
-		allocation: {
-			'.tag': 'team',
-			used: teamUsed,
-			allocated: acc.allocated,
-			user_within_team_space_allocated: limit,
-			user_within_team_space_limit_type: { '.tag': limit > 0 ? (acc.memberSpaceLimitType ?? 'stop_sync') : 'off' },
-			user_within_team_space_used_cached: used,
-		},
-	};
-}
-
-function getAccount(ctx: Ctx): Json {
-	const id = reqStr(ctx, ctx.arg.account_id, 'account_id');
-	const a = ctx.st.accounts.get(id);
-	if (!a) throw routeError({ '.tag': 'no_account' });
-	const j = accountJson(a) as Record<string, Json>;
-	return { account_id: j.account_id, name: j.name, email: j.email, email_verified: true, disabled: false, is_teammate: false };
-}
-
-function revokeToken(ctx: Ctx): Json {
-	const t = ctx.token!;
-	t.revoked = true;
-	if (t.refreshToken) {
-		const r = ctx.st.refreshTokens.get(t.refreshToken);
-		if (r) r.revoked = true;
-		for (const o of ctx.st.tokens.values()) if (o.refreshToken === t.refreshToken) o.revoked = true;
-	}
-	return null;
-}
-
-export function sharingRoutes(): RouteTable {
-	return {
-		'sharing/create_shared_link_with_settings': { handler: createLink },
-		'sharing/list_shared_links': { handler: listLinks },
-		'sharing/get_shared_link_metadata': { handler: getLinkMetadata },
-		'sharing/revoke_shared_link': { handler: revokeLink },
-		'sharing/modify_shared_link_settings': { handler: modifyLink },
-		'sharing/get_shared_link_file': { handler: getLinkFile },
-		'users/get_current_account': { handler: currentAccount },
-		'users/get_space_usage': { handler: spaceUsage },
-		'users/get_account': { handler: getAccount },
-		'auth/token/revoke': { handler: revokeToken },
-	};
-}
-
-export { untagged, nodeMeta };
+};

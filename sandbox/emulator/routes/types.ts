@@ -34,3 +34,17 @@ export interface RouteDef {
 }
 
 export type RouteTable = Record<string, RouteDef>;
+
+/** What answers one endpoint of the server (an API route, an admin action, OAuth, a link). */
+export type EndpointHandler = (st: State, req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
+
+/** A row of the server's table: a path (exact, or a prefix) and, if given, the one method it answers. */
+export interface Endpoint {
+	method?: string;
+	/** exact path, or with `prefix` every path that starts with it */
+	path: string;
+	prefix?: boolean;
+	/** the path with one trailing "/" matches too */
+	slash?: boolean;
+	handler: EndpointHandler;
+}

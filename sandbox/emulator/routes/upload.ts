@@ -5,10 +5,12 @@ import { badRequest, Json, routeError } from '../errors';
 import { checkPathArg } from '../paths';
 import { BLOCK_SIZE, ContentHasher, contentHashOfBlocks } from '../hash';
 import { TooLarge } from '../store';
-import type { UploadSession } from '../state';
+import type { UploadSession } from '../records';
 import { Node, nodeMeta, untagged } from '../tree';
-import { optBool, prepareWrite, reqStr, WriteFail } from './files';
-import type { Ctx, RouteTable } from './types';
+import { optBool, reqStr } from './arguments';
+import { complete } from './asyncJobs';
+import type { Ctx } from './types';
+import { prepareWrite, WriteFail } from './writeTarget';
 
 const MAX_FILE = 2 ** 41 - 2 ** 22;
 
@@ -82,7 +84,7 @@ function checkHash(ctx: Ctx, given: unknown, h: ContentHasher): boolean {
 	return given === actual;
 }
 
-async function upload(ctx: Ctx): Promise<Json> {
+export async function upload(ctx: Ctx): Promise<Json> {
 	const a = ctx.arg;
 	checkCommit(ctx, a);
 	const hasher = new ContentHasher();
@@ -113,7 +115,7 @@ async function upload(ctx: Ctx): Promise<Json> {
 
 const sessionId = (): string => 'pid_upload_session:' + randomBytes(24).toString('base64url');
 
-async function start(ctx: Ctx): Promise<Json> {
+export async function start(ctx: Ctx): Promise<Json> {
 	const a = ctx.arg;
 	const close = optBool(ctx, a.close, 'close', false);
 	const type = a.session_type === undefined || a.session_type === null ? 'sequential' : typeof a.session_type === 'string' ? a.session_type : a.session_type['.tag'];
@@ -255,7 +257,7 @@ class FinishFail {
 	constructor(public err: Json) {}
 }
 
-async function appendV2(ctx: Ctx): Promise<Json> {
+export async function appendV2(ctx: Ctx): Promise<Json> {
 	try {
 		const { s, offset } = lookupSession(ctx, ctx.arg.cursor);
 		await appendData(ctx, s, offset, optBool(ctx, ctx.arg.close, 'close', false), ctx.arg.content_hash);
@@ -267,7 +269,7 @@ async function appendV2(ctx: Ctx): Promise<Json> {
 	}
 }
 
-async function appendV1(ctx: Ctx): Promise<Json> {
+export async function appendV1(ctx: Ctx): Promise<Json> {
 	try {
 		const { s, offset } = lookupSession(ctx, ctx.arg);
 		await appendData(ctx, s, offset, false, undefined);
@@ -308,7 +310,7 @@ function finishErr(e: unknown): Json {
 	throw e;
 }
 
-async function finish(ctx: Ctx): Promise<Json> {
+export async function finish(ctx: Ctx): Promise<Json> {
 	const a = ctx.arg;
 	checkCommit(ctx, a.commit);
 	try {
@@ -365,34 +367,21 @@ async function finishBatchEntries(ctx: Ctx): Promise<Json[]> {
 	return out;
 }
 
-async function finishBatchV2(ctx: Ctx): Promise<Json> {
+export async function finishBatchV2(ctx: Ctx): Promise<Json> {
 	return { entries: await finishBatchEntries(ctx) };
 }
 
-async function finishBatchV1(ctx: Ctx): Promise<Json> {
+export async function finishBatchV1(ctx: Ctx): Promise<Json> {
 	const entries = await finishBatchEntries(ctx);
 	const id = 'dbjid:' + randomBytes(24).toString('base64url');
 	ctx.st.jobs.set(id, { id, accountId: ctx.account!.accountId, kind: 'finish_batch', status: 'complete', result: { entries }, checks: 0 });
 	return { '.tag': 'async_job_id', async_job_id: id };
 }
 
-function finishBatchCheck(ctx: Ctx): Json {
+export function finishBatchCheck(ctx: Ctx): Json {
 	const job = ctx.st.jobs.get(reqStr(ctx, ctx.arg.async_job_id, 'async_job_id'));
 	if (!job || job.kind !== 'finish_batch' || job.accountId !== ctx.account!.accountId) throw routeError({ '.tag': 'invalid_async_job_id' });
 	job.checks++;
 	if (job.checks === 1 && ctx.st.jobFirstCheckInProgress) return { '.tag': 'in_progress' };
-	return { '.tag': 'complete', ...(job.result as object) };
-}
-
-export function uploadRoutes(): RouteTable {
-	return {
-		'files/upload': { handler: upload },
-		'files/upload_session/start': { handler: start },
-		'files/upload_session/append_v2': { handler: appendV2 },
-		'files/upload_session/append': { handler: appendV1 },
-		'files/upload_session/finish': { handler: finish },
-		'files/upload_session/finish_batch_v2': { handler: finishBatchV2 },
-		'files/upload_session/finish_batch': { handler: finishBatchV1 },
-		'files/upload_session/finish_batch/check': { handler: finishBatchCheck },
-	};
+	return complete(job.result!);
 }
