@@ -19,6 +19,11 @@ export class ChunkReader {
 
 	private readonly source: AsyncIterator<unknown>;
 
+	/** What the bytes come from, to destroy on close when it is a stream. */
+	private readonly origin: unknown;
+
+	private closed = false;
+
 	private pending: Buffer[] = [];
 
 	private pendingBytes = 0;
@@ -37,6 +42,7 @@ export class ChunkReader {
 	private readonly owned = new WeakMap<ArrayBufferLike, Buffer>();
 
 	constructor(source: AsyncIterable<unknown> | Buffer, options: { reuse?: number } = {}) {
+		this.origin = source;
 		this.source = Buffer.isBuffer(source) ? bufferPieces(source) : source[Symbol.asyncIterator]();
 		// A buffer is sliced without copying: nothing to reuse
 		this.reuse = Buffer.isBuffer(source) ? 0 : (options.reuse ?? 0);
@@ -120,6 +126,27 @@ export class ChunkReader {
 	async atEnd(): Promise<boolean> {
 		await this.fill(1);
 		return this.pendingBytes === 0;
+	}
+
+	/**
+	 * Lets go of the source, whether it was read to its end or not: its iterator is ended and a
+	 * stream is destroyed (n8n's binary store hands out a file descriptor in filesystem mode,
+	 * a socket in S3 mode). Held bytes are dropped. Safe to call more than once.
+	 */
+	async close(): Promise<void> {
+		if (this.closed) return;
+		this.closed = true;
+		this.exhausted = true;
+		this.pending = [];
+		this.pendingBytes = 0;
+		this.spare.length = 0;
+		try {
+			await this.source.return?.();
+		} catch {
+			// a source that fails while closing is closed all the same
+		}
+		const stream = this.origin as { destroy?: () => void; destroyed?: boolean };
+		if (!Buffer.isBuffer(this.origin) && typeof stream.destroy === 'function' && stream.destroyed !== true) stream.destroy();
 	}
 
 	private async fill(size: number): Promise<void> {

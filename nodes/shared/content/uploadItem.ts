@@ -127,6 +127,7 @@ async function openContent(ctx: IExecuteFunctions, itemIndex: number, plan: Uplo
 		? new ChunkReader(await ctx.helpers.getBinaryStream(binary.id, STORE_READ_BYTES), { reuse: plan.parallelChunks + 1 })
 		: new ChunkReader(Buffer.from(binary.data ?? '', BINARY_ENCODING));
 	if (await reader.atEnd()) {
+		await reader.close();
 		throw fieldError(
 			ctx,
 			itemIndex,
@@ -236,6 +237,14 @@ export function explainStaleRevision(plan: UploadPlan, error: unknown): unknown 
 /** Saves one item's file, committed by itself: one request when it fits in a chunk, else an upload session, streamed. */
 export async function uploadFile(ctx: IExecuteFunctions, itemIndex: number, plan: UploadPlan): Promise<IDataObject> {
 	const reader = await openContent(ctx, itemIndex, plan);
+	try {
+		return await uploadFrom(ctx, itemIndex, plan, reader);
+	} finally {
+		await reader.close();
+	}
+}
+
+async function uploadFrom(ctx: IExecuteFunctions, itemIndex: number, plan: UploadPlan, reader: ChunkReader): Promise<IDataObject> {
 	let metadata: IDataObject | undefined;
 	let failure: unknown;
 	try {
@@ -263,12 +272,16 @@ export async function uploadFile(ctx: IExecuteFunctions, itemIndex: number, plan
 /** Sends one item's file into an upload session and closes it, for a commit together with others. */
 export async function stageUpload(ctx: IExecuteFunctions, itemIndex: number, plan: UploadPlan): Promise<StagedUpload> {
 	const reader = await openContent(ctx, itemIndex, plan);
-	const session = await uploadToClosedSession(
-		reader,
-		plan.chunkBytes,
-		requestsFor(ctx, itemIndex, plan.commit),
-		(problem) => stoppedError(ctx, itemIndex, plan.path, problem),
-		plan.parallelChunks,
-	);
-	return { ...session, itemIndex, plan, localHash: reader.hasher.digest() };
+	try {
+		const session = await uploadToClosedSession(
+			reader,
+			plan.chunkBytes,
+			requestsFor(ctx, itemIndex, plan.commit),
+			(problem) => stoppedError(ctx, itemIndex, plan.path, problem),
+			plan.parallelChunks,
+		);
+		return { ...session, itemIndex, plan, localHash: reader.hasher.digest() };
+	} finally {
+		await reader.close();
+	}
 }
