@@ -9,7 +9,7 @@ import {
 	type IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { dropboxErrorParts, type CallContext } from './errors';
 import { headerSafeJson } from './headerSafeJson';
@@ -240,9 +240,19 @@ export async function dropboxDownload<T = IDataObject>(
 	for (const [key, value] of Object.entries(response.headers ?? {})) {
 		if (value !== undefined && value !== null) headers[key.toLowerCase()] = String(value);
 	}
-	const resultHeader = headers['dropbox-api-result'];
+	let result: T;
+	try {
+		result = (headers['dropbox-api-result'] ? JSON.parse(headers['dropbox-api-result']) : {}) as T;
+	} catch {
+		// the bytes behind an unreadable header are of no use: let go of the connection
+		(response.body as { destroy?: () => void }).destroy?.();
+		throw new NodeOperationError(ctx.getNode(), `Dropbox answered ${route} for "${options.path ?? ''}" with a Dropbox-API-Result header that is not JSON`, {
+			itemIndex: options.itemIndex,
+			description: 'Something between n8n and Dropbox (a proxy) changed the answer. Run the step again; if it repeats, check the proxies on the way to content.dropboxapi.com.',
+		});
+	}
 	return {
-		result: (resultHeader ? JSON.parse(resultHeader) : {}) as T,
+		result,
 		stream: response.body,
 		headers,
 		statusCode: response.statusCode,
