@@ -1,7 +1,7 @@
 import { NodeApiError, NodeOperationError, type IBinaryData, type IDataObject, type IExecuteFunctions, type INode } from 'n8n-workflow';
 
 import { ContentHasher } from '../contentHash';
-import { dropboxDownload, type DownloadResult } from '../transport';
+import { cancelSignalOf, checkNotStopped, dropboxDownload, type DownloadResult } from '../transport';
 import { gatheringStream } from './gatheringStream';
 import { resumingPieces, MAX_DOWNLOAD_RESUMES } from './resumingStream';
 
@@ -98,6 +98,10 @@ export async function downloadToBinary<T extends IDataObject>(
 	};
 	const pieces = request.resume === 'none' ? (answer.stream as AsyncIterable<Buffer | string>) : resumingPieces(answer.stream, size, resume);
 	const hasher = target.expectedHash ? new ContentHasher() : undefined;
+	// Stop ends the download at once: its streams are destroyed, the binary store's write fails
+	const signal = cancelSignalOf(ctx);
+	const onStop = () => streams.forEach(destroy);
+	signal?.addEventListener('abort', onStop, { once: true });
 	let binary: IBinaryData | undefined;
 	let failure: unknown;
 	try {
@@ -108,9 +112,12 @@ export async function downloadToBinary<T extends IDataObject>(
 		binary = await ctx.helpers.prepareBinaryData(body as BinarySource, target.fileName, target.mimeType);
 	} catch (error) {
 		failure = error;
+	} finally {
+		signal?.removeEventListener('abort', onStop);
 	}
 	if (!binary) {
 		streams.forEach(destroy);
+		checkNotStopped(ctx, { route, path, itemIndex });
 		if (isNodeError(failure)) throw failure;
 		const tries = resumes > 0 ? ` (resumed ${resumes} time${resumes === 1 ? '' : 's'})` : '';
 		const message = `The download of "${path}" was cut off after ${received}${size === undefined ? '' : ` of ${size}`} bytes${tries}: ${reasonOf(failure)}`;
