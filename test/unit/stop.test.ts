@@ -92,6 +92,29 @@ describe('Stop stops: within 2 s, nothing more sent, streams released', () => {
 		expect(streams[0].destroyed).toBe(true);
 	});
 
+	it('files waiting for the memory budget', async () => {
+		const streams: Readable[] = [];
+		const piece = Buffer.alloc(64 * 1024, 1);
+		const items = [0, 1, 2].map((i) => ({ json: {}, binary: { data: { id: `filesystem-v2:f${i}`, data: 'filesystem-v2', mimeType: 'application/octet-stream' } } }));
+		const { ctx, controller, sentAt } = stoppable(
+			async (options) => (options.url.endsWith('upload_session/start') ? JSON.stringify({ session_id: 's' }) : await hangs(options)),
+			{ destination: 'path', filePath: '/big.bin', options: { chunkSize: 4, parallelChunks: 2, memoryBudget: 8, batchSize: 1 } },
+			items,
+		);
+		(ctx.helpers as unknown as Record<string, unknown>).getBinaryStream = async () => {
+			const stream = Readable.from((function* () { for (let i = 0; i < (16 * MIB) / piece.length; i++) yield piece; })());
+			streams.push(stream);
+			return stream;
+		};
+		const { error, afterStopMs, stoppedAt } = await pressStop(controller, async () => await upload.call(ctx, [0, 1, 2]));
+		expect(String(error)).toMatch(STOPPED);
+		expect(afterStopMs).toBeLessThan(2000);
+		expect(sentAt.filter((request) => request.at > stoppedAt)).toEqual([]);
+		// the first file held the whole budget: the others never opened their files
+		expect(streams).toHaveLength(1);
+		expect(streams.every((stream) => stream.destroyed)).toBe(true);
+	});
+
 	it('a batch job being polled (up to 10 minutes otherwise)', async () => {
 		const { ctx, controller } = stoppable(async (options) =>
 			JSON.stringify(options.url.endsWith('copy_batch_v2') ? { '.tag': 'async_job_id', async_job_id: 'job' } : { '.tag': 'in_progress' }),
