@@ -70,7 +70,7 @@ describe('Downloads: every failure reaches n8n as its own error, naming the item
 		const cuts = Array.from({ length: 6 }, (_, i) => answer(META, body(BYTES.subarray(i, i + 1), socketHangUp()), i === 0 ? 200 : 206));
 		const { ctx } = context(cuts, { file: file('/a.txt') });
 		const error = await n8nError(downloadFile.call(ctx, 0));
-		expect(error.message).toMatch(/The download of "\/a.txt" was cut off after 6 of 20 bytes \(resumed 5 times\): aborted \(ECONNRESET\)/);
+		expect(error.message).toMatch(/The download of "\/a.txt" failed after 6 of 20 bytes \(resumed 5 times\): aborted \(ECONNRESET\)/);
 	});
 
 	it('File → Download: a body that is not bytes ends in a NodeOperationError, not a TypeError', async () => {
@@ -91,7 +91,7 @@ describe('Downloads: every failure reaches n8n as its own error, naming the item
 		const stream = body(BYTES.subarray(0, 5), socketHangUp());
 		const { ctx } = context([answer({ metadata: { name: 'src' } }, stream)], { folder: file('/src') });
 		const error = await n8nError(downloadZip.call(ctx, 0));
-		expect(error.message).toMatch(/The download of "\/src" was cut off after 5 bytes: aborted/);
+		expect(error.message).toMatch(/The download of "\/src" failed after 5 bytes: aborted/);
 		expect(error.description).toMatch(/cannot be resumed/);
 		expect(stream.destroyed).toBe(true);
 	});

@@ -73,7 +73,6 @@ export async function downloadToBinary<T extends IDataObject>(
 ): Promise<{ result: T; binary: IBinaryData }> {
 	const { route, args, path, itemIndex } = request;
 	const answer = await dropboxDownload<T>(ctx, route, args, { path, itemIndex });
-	const target = storedAs(answer.result);
 	const streams: NodeJS.ReadableStream[] = [answer.stream];
 	const size = request.resume !== 'none' && typeof answer.result.size === 'number' ? answer.result.size : undefined;
 	let received = 0;
@@ -96,6 +95,13 @@ export async function downloadToBinary<T extends IDataObject>(
 		}
 		return next.stream;
 	};
+	let target: StoredAs | undefined;
+	try {
+		target = storedAs(answer.result);
+	} finally {
+		// nothing will read a body whose answer could not be used
+		if (!target) destroy(answer.stream);
+	}
 	const pieces = request.resume === 'none' ? (answer.stream as AsyncIterable<Buffer | string>) : resumingPieces(answer.stream, size, resume);
 	const hasher = target.expectedHash ? new ContentHasher() : undefined;
 	// Stop ends the download at once: its streams are destroyed, the binary store's write fails
@@ -120,13 +126,14 @@ export async function downloadToBinary<T extends IDataObject>(
 		checkNotStopped(ctx, { route, path, itemIndex });
 		if (isNodeError(failure)) throw failure;
 		const tries = resumes > 0 ? ` (resumed ${resumes} time${resumes === 1 ? '' : 's'})` : '';
-		const message = `The download of "${path}" was cut off after ${received}${size === undefined ? '' : ` of ${size}`} bytes${tries}: ${reasonOf(failure)}`;
+		const message = `The download of "${path}" failed after ${received}${size === undefined ? '' : ` of ${size}`} bytes${tries}: ${reasonOf(failure)}`;
 		const cut = new NodeOperationError(ctx.getNode(), message, {
 			itemIndex,
 			description:
-				request.resume === 'none'
-					? 'The connection to Dropbox dropped while the file was being received, and this download cannot be resumed. Run the step again.'
-					: `The connection to Dropbox kept dropping (up to ${MAX_DOWNLOAD_RESUMES} resumes are tried). Run the step again; if it repeats, check the network and proxies between n8n and Dropbox.`,
+				(request.resume === 'none'
+					? 'The connection to Dropbox dropped while the file was being received (this download cannot be resumed: Dropbox makes it afresh for every request), '
+					: `The connection to Dropbox kept dropping (up to ${MAX_DOWNLOAD_RESUMES} resumes are tried), `) +
+				"or n8n could not store the file. Run the step again; if it repeats, check the network and proxies between n8n and Dropbox, and the free space of n8n's binary store.",
 		});
 		// n8n swaps messages naming ECONNRESET and the like for generic ones: keep ours
 		cut.message = message;
