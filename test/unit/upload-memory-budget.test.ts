@@ -99,18 +99,16 @@ describe('File → Upload: one memory budget for the whole node run', () => {
 		expect(peakHeldMib).toBeLessThanOrEqual(8);
 	});
 
-	it('refuses a Memory Budget that is not a whole number of MiB from 4, on every item, before anything is sent', async () => {
+	it.each([2, 70_000, 'lots'])('refuses Memory Budget %p, on every item, before anything is sent', async (value) => {
 		const fake = fakeContext();
 		const ctx = fake.ctx as unknown as Record<string, unknown>;
 		ctx.getNodeParameter = (name: string, _index: number, fallback?: unknown) =>
-			name === 'authentication' ? 'oAuth2' : name === 'options.memoryBudget' ? 'lots' : fallback;
+			name === 'authentication' ? 'oAuth2' : name === 'options.memoryBudget' ? value : fallback;
 		ctx.continueOnFail = () => true;
 		ctx.getInputData = () => [{ json: {} }, { json: {} }];
 		const outcomes = await executeBatch.call(fake.ctx as IExecuteFunctions, [0, 1]);
-		expect(outcomes.map((outcome) => String((outcome as { error?: Error }).error?.message))).toEqual([
-			'The Memory Budget option "lots" is not a whole number of MiB from 4 to 65536',
-			'The Memory Budget option "lots" is not a whole number of MiB from 4 to 65536',
-		]);
+		const message = `The Memory Budget option "${value}" is not a whole number of MiB from 4 to 65536`;
+		expect(outcomes.map((outcome) => String((outcome as { error?: Error }).error?.message))).toEqual([message, message]);
 		expect(fake.request).not.toHaveBeenCalled();
 	});
 });
