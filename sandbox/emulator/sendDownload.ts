@@ -18,6 +18,22 @@ export function sendDownload(ctx: Ctx, r: DownloadResult, resetMidBody = false):
 	}
 	if (r.stream) {
 		res.writeHead(200, headers);
+		if (resetMidBody) {
+			// a made-up body (a ZIP): its first piece, then the connection drops
+			const made = r.stream;
+			let sent = false;
+			const cut = () => {
+				made.destroy();
+				setImmediate(() => res.socket?.destroy());
+			};
+			made.on('data', (c: Buffer) => {
+				if (sent) return cut();
+				res.write(c);
+				sent = true;
+			});
+			made.on('end', cut);
+			return;
+		}
 		r.stream.pipe(res);
 		r.stream.on('error', () => res.destroy());
 		return;

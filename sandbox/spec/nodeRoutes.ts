@@ -18,6 +18,8 @@ export interface NodeRoute {
 
 const ROUTE_LITERAL = /'((?:files|sharing|users|auth|file_requests|paper|check|account|contacts)\/[a-z0-9_/]+)'/g;
 const TRANSPORT_CALL = /dropbox(Rpc|Upload|Download)(?:<[^>]*>)?\(\s*[\w.]+,\s*'([^']+)'/g;
+/** The content layer's download pipeline (nodes/shared/content/download.ts) is called with the route in its request. */
+const PIPELINE_CALL = /downloadToBinary(?:<[^>]*>)?\(\s*[\w.]+,\s*\{\s*route:\s*'([^']+)'/g;
 const STYLE_OF_CALL: Record<string, Style> = { Rpc: 'rpc', Upload: 'upload', Download: 'download' };
 /** The host each transport function sends to (nodes/shared/transport). */
 export const HOST_OF_STYLE: Record<Style, Host> = { rpc: 'api', upload: 'content', download: 'content' };
@@ -44,6 +46,7 @@ export function routesTheNodesCall(root = REPO_ROOT): NodeRoute[] {
 		const relative = path.relative(root, file);
 		const styles = new Map<string, Style>();
 		for (const m of text.matchAll(TRANSPORT_CALL)) styles.set(m[2], STYLE_OF_CALL[m[1]]);
+		for (const m of text.matchAll(PIPELINE_CALL)) styles.set(m[1], 'download');
 		const literals = [...text.matchAll(ROUTE_LITERAL)].map((m) => m[1]);
 		const testUrls = [...text.matchAll(/url: '\/((?:users|files)\/[a-z0-9_/]+)'/g)].map((m) => m[1]);
 		for (const url of [...literals, ...testUrls]) {

@@ -229,6 +229,54 @@ describe('a download whose connection drops mid-body', () => {
 	});
 });
 
+describe('the other downloads, cut mid-body (one pipeline, issue 16 defects 8 and 9)', () => {
+	it('Download File From Link resumes with Range on the same revision, and the bytes are identical', async () => {
+		emu.reset();
+		const bytes = randomBytes(3 * 2 ** 20 + 5);
+		await emu.seedFile('/Dl/linked.bin', bytes);
+		emu.setFaults({ rate429: 0, rate500: 0, rate503: 0, resetRate: 0 });
+		const [link] = await runOp({ resource: 'sharedLink', operation: 'create', path: byPath('/Dl/linked.bin') }, 1);
+		emu.setFaults({ script: [{ route: 'sharing/get_shared_link_file', kind: 'reset', count: 2 }] });
+		const test = await context({ resource: 'sharedLink', operation: 'downloadFromLink', url: link.json.url as string }, [{ json: {} }]);
+		const [out] = await route.call(test.ctx);
+		expect((await test.readBinary(out[0].binary!.data)).equals(bytes)).toBe(true);
+		const ranges = test.requests.filter((request) => request.url.endsWith('get_shared_link_file')).map((request) => request.headers.Range);
+		expect(ranges).toEqual([undefined, expect.stringMatching(/^bytes=\d+-$/), expect.stringMatching(/^bytes=\d+-$/)]);
+	});
+
+	it('Download as ZIP cut mid-body fails as an n8n error naming the item, the folder and the fix (a ZIP cannot be resumed)', async () => {
+		emu.reset();
+		await emu.seedFile('/Zip/a.bin', randomBytes(2 * 2 ** 20));
+		emu.setFaults({ rate429: 0, rate500: 0, rate503: 0, resetRate: 0, script: [{ route: 'files/download_zip', kind: 'reset', count: 1 }] });
+		const error = await failure(runOp({ resource: 'folder', operation: 'downloadZip', folder: byPath('/Zip'), binaryPropertyName: 'data' }, 1));
+		expect(error.constructor.name).toBe('NodeOperationError');
+		expect(error.message).toMatch(/^The download of "\/Zip" failed after \d+ bytes: /);
+		expect(String(error.description)).toMatch(/cannot be resumed/);
+	});
+});
+
+describe('an upload that fails (issue 16 defect 1)', () => {
+	it.each([1, 3])('closes the file it reads from n8n\'s binary store (Parallel Chunks %i)', async (parallelChunks) => {
+		emu.reset();
+		emu.setFaults({ rate429: 0, rate500: 0, rate503: 0, resetRate: 0, script: [{ route: 'files/upload_session/append_v2', kind: '500', count: 100 }] });
+		const items: INodeExecutionData[] = [];
+		const test = await context({ resource: 'file', operation: 'upload', destination: 'path', filePath: '/Up/failing.bin', content: 'binary', binaryPropertyName: 'data', mode: 'add', options: { chunkSize: 4, parallelChunks } }, items);
+		items.push({ json: {}, binary: { data: await test.storeBinary(randomBytes(13 * 2 ** 20), 'failing.bin') } });
+		const opened: Array<{ destroyed: boolean; closed: boolean }> = [];
+		const helpers = test.ctx.helpers as unknown as { getBinaryStream: (id: string, size?: number) => Promise<{ destroyed: boolean; closed: boolean }> };
+		const getBinaryStream = helpers.getBinaryStream;
+		helpers.getBinaryStream = async (id, size) => {
+			const stream = await getBinaryStream(id, size);
+			opened.push(stream);
+			return stream;
+		};
+		const error = await failure(route.call(test.ctx)).finally(() => emu.setFaults({ replace: true }));
+		expect(error.message).toMatch(/HTTP 500/);
+		expect(opened).toHaveLength(1);
+		expect(opened[0].destroyed).toBe(true);
+	});
+});
+
 describe('an access token that expires in the middle of an upload session', () => {
 	it.each([1, 4])('is renewed (as n8n does on a 401) and the upload completes with the right content (Parallel Chunks %i)', async (parallelChunks) => {
 		emu.reset();

@@ -1,6 +1,6 @@
 import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { clock, dropboxErrorInfo, dropboxRpc } from '../transport';
+import { dropboxErrorInfo, dropboxRpc, pause } from '../transport';
 import { dropboxErrorParts, dropboxErrorTags } from '../transport/errors';
 import type { Outcome } from '../outcome';
 import { pollUntilDone, type PollPolicy } from './jobPolling';
@@ -118,7 +118,7 @@ async function pollJob(ctx: IExecuteFunctions, routes: BatchRoutes, jobId: strin
 	const status = await pollUntilDone(async () => {
 		const answer = await dropboxRpc<Dict>(ctx, routes.check, { async_job_id: jobId }, { itemIndex });
 		return answer['.tag'] === 'in_progress' ? undefined : answer;
-	}, BATCH_JOB_POLL);
+	}, BATCH_JOB_POLL, async (ms) => await pause(ctx, ms, { route: routes.check, itemIndex }));
 	if (status === undefined) {
 		throw new NodeOperationError(
 			ctx.getNode(),
@@ -209,7 +209,7 @@ async function runChunk(
 		});
 		if (retry.length > 0) {
 			ctx.logger.debug(`Dropbox ${routes.launch}: ${retry.length} entries met write contention, resubmitting (round ${round})`);
-			await clock.sleep(WRITE_CONTENTION.firstDelayMs * 2 ** (round - 1));
+			await pause(ctx, WRITE_CONTENTION.firstDelayMs * 2 ** (round - 1), { route: routes.launch, itemIndex: pending[0].itemIndex });
 		}
 		pending = retry;
 	}

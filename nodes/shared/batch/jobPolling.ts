@@ -19,8 +19,13 @@ export const pollClock = {
 /**
  * Calls `check` until it returns a value (not undefined) or the time is up; returns
  * undefined on timeout. The last wait is shortened so the total stays within the timeout.
+ * Waits go through `wait` (the transport's `pause`, which ends at once when the user presses Stop).
  */
-export async function pollUntilDone<T>(check: () => Promise<T | undefined>, policy: PollPolicy): Promise<T | undefined> {
+export async function pollUntilDone<T>(
+	check: () => Promise<T | undefined>,
+	policy: PollPolicy,
+	wait: (ms: number) => Promise<void> = async (ms) => await clock.sleep(ms),
+): Promise<T | undefined> {
 	const deadline = pollClock.now() + policy.timeoutMs;
 	let interval = policy.initialIntervalMs;
 	for (;;) {
@@ -28,7 +33,7 @@ export async function pollUntilDone<T>(check: () => Promise<T | undefined>, poli
 		if (done !== undefined) return done;
 		const left = deadline - pollClock.now();
 		if (left <= 0) return undefined;
-		await clock.sleep(Math.min(interval, left));
+		await wait(Math.min(interval, left));
 		interval = Math.min(interval * 1.5, policy.maxIntervalMs);
 	}
 }

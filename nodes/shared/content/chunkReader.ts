@@ -19,6 +19,11 @@ export class ChunkReader {
 
 	private readonly source: AsyncIterator<unknown>;
 
+	/** What the bytes come from, to destroy on close when it is a stream. */
+	private readonly origin: unknown;
+
+	private closed = false;
+
 	private pending: Buffer[] = [];
 
 	private pendingBytes = 0;
@@ -36,29 +41,40 @@ export class ChunkReader {
 	/** The piece buffers this reader made, by their memory: what `release` takes back. */
 	private readonly owned = new WeakMap<ArrayBufferLike, Buffer>();
 
-	constructor(source: AsyncIterable<unknown> | Buffer, options: { reuse?: number } = {}) {
+	/** Told of the bytes of piece buffers this reader allocates and lets go of (the node run's memory budget). */
+	private readonly holding?: (deltaBytes: number) => void;
+
+	/** Bytes of the piece buffers this reader holds (in use or kept for reuse). */
+	private heldBytes = 0;
+
+	constructor(source: AsyncIterable<unknown> | Buffer, options: { reuse?: number; holding?: (deltaBytes: number) => void } = {}) {
+		this.origin = source;
 		this.source = Buffer.isBuffer(source) ? bufferPieces(source) : source[Symbol.asyncIterator]();
 		// A buffer is sliced without copying: nothing to reuse
 		this.reuse = Buffer.isBuffer(source) ? 0 : (options.reuse ?? 0);
+		this.holding = options.holding;
 	}
 
 	/** The next `size` bytes; fewer only at the end of the source, empty once it is exhausted. */
 	async read(size: number): Promise<Buffer> {
-		await this.fill(size);
-		const take = Math.min(size, this.pendingBytes);
 		let piece: Buffer;
-		if (this.reuse > 0 && take > 0) {
-			piece = this.gather(take, size);
-		} else if (this.pending.length > 0 && this.pending[0].length >= take) {
-			piece = this.pending[0].subarray(0, take);
-			this.pending[0] = this.pending[0].subarray(take);
-			if (this.pending[0].length === 0) this.pending.shift();
+		if (this.reuse > 0) {
+			piece = await this.gather(size);
 		} else {
-			const joined = Buffer.concat(this.pending, this.pendingBytes);
-			piece = joined.subarray(0, take);
-			this.pending = take < joined.length ? [joined.subarray(take)] : [];
+			await this.fill(size);
+			const take = Math.min(size, this.pendingBytes);
+			if (this.pending.length > 0 && this.pending[0].length >= take) {
+				piece = this.pending[0].subarray(0, take);
+				this.pending[0] = this.pending[0].subarray(take);
+				if (this.pending[0].length === 0) this.pending.shift();
+			} else {
+				const joined = Buffer.concat(this.pending, this.pendingBytes);
+				piece = joined.subarray(0, take);
+				this.pending = take < joined.length ? [joined.subarray(take)] : [];
+			}
+			this.pendingBytes -= take;
 		}
-		this.pendingBytes -= take;
+		const take = piece.length;
 		const aligned = this.position % CONTENT_HASH_BLOCK_SIZE === 0;
 		this.position += take;
 		const blocks: Buffer[] = [];
@@ -82,7 +98,9 @@ export class ChunkReader {
 	/** Hands back a piece `read` gave once nothing uses it any more: its buffer is filled again by a later read. */
 	release(piece: Buffer): void {
 		const whole = this.owned.get(piece.buffer);
-		if (whole && this.spare.length < this.reuse && !this.spare.includes(whole)) this.spare.push(whole);
+		if (!whole || this.spare.includes(whole)) return;
+		if (this.spare.length < this.reuse) this.spare.push(whole);
+		else this.let(whole);
 	}
 
 	/** Reads and discards `count` bytes (still hashed); returns how many there were. */
@@ -97,29 +115,79 @@ export class ChunkReader {
 		return skipped;
 	}
 
-	/** Copies the next `take` pending bytes into a reused (or new) piece buffer of `size` bytes. */
-	private gather(take: number, size: number): Buffer {
-		let target = this.spare.pop();
-		if (!target || target.length < take) {
-			target = Buffer.allocUnsafeSlow(size);
-			this.owned.set(target.buffer, target);
-		}
+	/**
+	 * The next `size` bytes (fewer at the end) copied into a reused (or new) piece buffer as
+	 * they come from the source: the piece is the only copy held, not the source's small pieces
+	 * and the piece besides.
+	 */
+	private async gather(size: number): Promise<Buffer> {
+		let target: Buffer | undefined;
 		let filled = 0;
-		while (filled < take) {
+		while (filled < size) {
+			if (this.pendingBytes === 0) await this.fill(1);
+			if (this.pendingBytes === 0) break;
+			target ??= this.pieceBuffer(size);
 			const head = this.pending[0];
-			const count = Math.min(head.length, take - filled);
+			const count = Math.min(head.length, size - filled);
 			head.copy(target, filled, 0, count);
 			filled += count;
+			this.pendingBytes -= count;
 			if (count === head.length) this.pending.shift();
 			else this.pending[0] = head.subarray(count);
 		}
-		return target.subarray(0, take);
+		return target ? target.subarray(0, filled) : Buffer.alloc(0);
+	}
+
+	/** A spare piece buffer of at least `size` bytes, else a new one. */
+	private pieceBuffer(size: number): Buffer {
+		let target = this.spare.pop();
+		if (target && target.length < size) {
+			this.let(target);
+			target = undefined;
+		}
+		if (!target) {
+			target = Buffer.allocUnsafeSlow(size);
+			this.owned.set(target.buffer, target);
+			this.heldBytes += size;
+			this.holding?.(size);
+		}
+		return target;
+	}
+
+	/** Forgets a piece buffer: its memory goes once nothing else uses it. */
+	private let(buffer: Buffer): void {
+		this.owned.delete(buffer.buffer);
+		this.heldBytes -= buffer.length;
+		this.holding?.(-buffer.length);
 	}
 
 	/** Whether the source has no more bytes. */
 	async atEnd(): Promise<boolean> {
 		await this.fill(1);
 		return this.pendingBytes === 0;
+	}
+
+	/**
+	 * Lets go of the source, whether it was read to its end or not: its iterator is ended and a
+	 * stream is destroyed (n8n's binary store hands out a file descriptor in filesystem mode,
+	 * a socket in S3 mode). Held bytes are dropped. Safe to call more than once.
+	 */
+	async close(): Promise<void> {
+		if (this.closed) return;
+		this.closed = true;
+		this.exhausted = true;
+		this.pending = [];
+		this.pendingBytes = 0;
+		this.spare.length = 0;
+		if (this.heldBytes > 0) this.holding?.(-this.heldBytes);
+		this.heldBytes = 0;
+		try {
+			await this.source.return?.();
+		} catch {
+			// a source that fails while closing is closed all the same
+		}
+		const stream = this.origin as { destroy?: () => void; destroyed?: boolean };
+		if (!Buffer.isBuffer(this.origin) && typeof stream.destroy === 'function' && stream.destroyed !== true) stream.destroy();
 	}
 
 	private async fill(size: number): Promise<void> {

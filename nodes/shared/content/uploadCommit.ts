@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { clock, dropboxRpc } from '../transport';
+import { dropboxRpc, pause } from '../transport';
 import { dropboxErrorTags } from '../transport/errors';
 import type { Outcome } from '../outcome';
 import { entryError, WRITE_CONTENTION } from '../batch/batchJobs';
@@ -74,7 +74,7 @@ export async function commitStaged(ctx: IExecuteFunctions, staged: StagedUpload[
 		}
 		if (retry.length > 0) {
 			ctx.logger.debug(`Dropbox ${ROUTE}: ${retry.length} uploads met write contention, committing them again (round ${round})`);
-			await clock.sleep(WRITE_CONTENTION.firstDelayMs * 2 ** (round - 1));
+			await pause(ctx, WRITE_CONTENTION.firstDelayMs * 2 ** (round - 1), { route: ROUTE, itemIndex: retry[0].itemIndex });
 		}
 		pending = retry;
 	}

@@ -1,6 +1,7 @@
 import { BINARY_ENCODING, NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { dropboxErrorInfo, dropboxRpc, dropboxUpload } from '../transport';
+import { cancelSignalOf, dropboxErrorInfo, dropboxRpc, dropboxUpload, stoppedError } from '../transport';
+import type { BufferBudget } from './bufferBudget';
 import { ChunkReader } from './chunkReader';
 import { checkChunkSize, checkDropboxTime, checkFileName, checkRevision, fieldError, required, type FieldCheck } from '../fieldChecks';
 import { requireValidPath, resolveLocator } from '../locator';
@@ -112,21 +113,54 @@ function checkParallelChunks(raw: unknown): FieldCheck<number> {
 /** The size of each read from n8n's binary store. */
 const STORE_READ_BYTES = 64 * 1024;
 
+/** An item's bytes being read, and how many chunks of them may be in flight at once. */
+interface OpenContent {
+	reader: ChunkReader;
+	parallelChunks: number;
+	/** Closes the reader and gives its chunk buffers back to the node run's budget. */
+	close(): Promise<void>;
+}
+
 /**
  * The bytes to upload: the text, or the binary field's file as a stream from n8n's binary
  * store (a decoded buffer when n8n keeps binaries in memory). A binary field must hold bytes.
+ * A streamed file's chunk buffers are reserved from `budget` (the node run's memory budget):
+ * as many as Parallel Chunks asks, fewer when the budget is short.
  */
-async function openContent(ctx: IExecuteFunctions, itemIndex: number, plan: UploadPlan): Promise<ChunkReader> {
+async function openContent(ctx: IExecuteFunctions, itemIndex: number, plan: UploadPlan, budget?: BufferBudget): Promise<OpenContent> {
 	if (ctx.getNodeParameter('content', itemIndex, 'binary') === 'text') {
-		return new ChunkReader(Buffer.from(String(ctx.getNodeParameter('text', itemIndex, '')), 'utf8'));
+		const reader = new ChunkReader(Buffer.from(String(ctx.getNodeParameter('text', itemIndex, '')), 'utf8'));
+		return { reader, parallelChunks: plan.parallelChunks, close: async () => await reader.close() };
 	}
 	const property = binaryProperty(ctx, itemIndex);
 	const binary = ctx.getInputData()[itemIndex].binary![property];
-	// From the store in 64 KiB reads, gathered into chunk buffers that are reused once sent
-	const reader = binary.id
-		? new ChunkReader(await ctx.helpers.getBinaryStream(binary.id, STORE_READ_BYTES), { reuse: plan.parallelChunks + 1 })
-		: new ChunkReader(Buffer.from(binary.data ?? '', BINARY_ENCODING));
-	if (await reader.atEnd()) {
+	let opened: OpenContent;
+	if (binary.id) {
+		// From the store in 64 KiB reads, gathered into chunk buffers that are reused once sent
+		const chunks = budget
+			? await budget.reserve(plan.chunkBytes, plan.parallelChunks, cancelSignalOf(ctx), () => stoppedError(ctx, { path: plan.path, itemIndex }))
+			: plan.parallelChunks;
+		let reader: ChunkReader | undefined;
+		try {
+			reader = new ChunkReader(await ctx.helpers.getBinaryStream(binary.id, STORE_READ_BYTES), { reuse: chunks, holding: (delta) => budget?.holding(delta) });
+		} finally {
+			// the store could not open the file: nothing will use the reserved buffers
+			if (!reader) budget?.giveBack(plan.chunkBytes, chunks);
+		}
+		opened = {
+			reader,
+			parallelChunks: chunks,
+			close: async () => {
+				await reader.close();
+				budget?.giveBack(plan.chunkBytes, chunks);
+			},
+		};
+	} else {
+		const reader = new ChunkReader(Buffer.from(binary.data ?? '', BINARY_ENCODING));
+		opened = { reader, parallelChunks: plan.parallelChunks, close: async () => await reader.close() };
+	}
+	if (await opened.reader.atEnd()) {
+		await opened.close();
 		throw fieldError(
 			ctx,
 			itemIndex,
@@ -135,7 +169,7 @@ async function openContent(ctx: IExecuteFunctions, itemIndex: number, plan: Uplo
 			'Check the step that produced the file. To save an empty file on purpose, set Content to Text and leave Text empty.',
 		);
 	}
-	return reader;
+	return opened;
 }
 
 /** Whether a failure says the session is closed already: what a resent close meets when the first one got through. */
@@ -180,7 +214,7 @@ function requestsFor(ctx: IExecuteFunctions, itemIndex: number, commit: IDataObj
 	};
 }
 
-function stoppedError(ctx: IExecuteFunctions, itemIndex: number, path: string, problem: UploadProblem): NodeOperationError {
+function outOfStepError(ctx: IExecuteFunctions, itemIndex: number, path: string, problem: UploadProblem): NodeOperationError {
 	const message =
 		problem.kind === 'rewind'
 			? `Dropbox lost part of the upload of "${path}": it asks to resume at byte ${problem.correctOffset}, before byte ${problem.oldestKept} which was already streamed past`
@@ -234,8 +268,16 @@ export function explainStaleRevision(plan: UploadPlan, error: unknown): unknown 
 }
 
 /** Saves one item's file, committed by itself: one request when it fits in a chunk, else an upload session, streamed. */
-export async function uploadFile(ctx: IExecuteFunctions, itemIndex: number, plan: UploadPlan): Promise<IDataObject> {
-	const reader = await openContent(ctx, itemIndex, plan);
+export async function uploadFile(ctx: IExecuteFunctions, itemIndex: number, plan: UploadPlan, budget?: BufferBudget): Promise<IDataObject> {
+	const content = await openContent(ctx, itemIndex, plan, budget);
+	try {
+		return await uploadFrom(ctx, itemIndex, plan, content);
+	} finally {
+		await content.close();
+	}
+}
+
+async function uploadFrom(ctx: IExecuteFunctions, itemIndex: number, plan: UploadPlan, { reader, parallelChunks }: OpenContent): Promise<IDataObject> {
 	let metadata: IDataObject | undefined;
 	let failure: unknown;
 	try {
@@ -243,8 +285,8 @@ export async function uploadFile(ctx: IExecuteFunctions, itemIndex: number, plan
 			reader,
 			plan.chunkBytes,
 			requestsFor(ctx, itemIndex, plan.commit),
-			(problem) => stoppedError(ctx, itemIndex, plan.path, problem),
-			plan.parallelChunks,
+			(problem) => outOfStepError(ctx, itemIndex, plan.path, problem),
+			parallelChunks,
 		);
 	} catch (error) {
 		failure = error;
@@ -261,14 +303,18 @@ export async function uploadFile(ctx: IExecuteFunctions, itemIndex: number, plan
 }
 
 /** Sends one item's file into an upload session and closes it, for a commit together with others. */
-export async function stageUpload(ctx: IExecuteFunctions, itemIndex: number, plan: UploadPlan): Promise<StagedUpload> {
-	const reader = await openContent(ctx, itemIndex, plan);
-	const session = await uploadToClosedSession(
-		reader,
-		plan.chunkBytes,
-		requestsFor(ctx, itemIndex, plan.commit),
-		(problem) => stoppedError(ctx, itemIndex, plan.path, problem),
-		plan.parallelChunks,
-	);
-	return { ...session, itemIndex, plan, localHash: reader.hasher.digest() };
+export async function stageUpload(ctx: IExecuteFunctions, itemIndex: number, plan: UploadPlan, budget?: BufferBudget): Promise<StagedUpload> {
+	const { reader, parallelChunks, close } = await openContent(ctx, itemIndex, plan, budget);
+	try {
+		const session = await uploadToClosedSession(
+			reader,
+			plan.chunkBytes,
+			requestsFor(ctx, itemIndex, plan.commit),
+			(problem) => outOfStepError(ctx, itemIndex, plan.path, problem),
+			parallelChunks,
+		);
+		return { ...session, itemIndex, plan, localHash: reader.hasher.digest() };
+	} finally {
+		await close();
+	}
 }

@@ -9,7 +9,7 @@ import {
 	type IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { dropboxErrorParts, type CallContext } from './errors';
 import { headerSafeJson } from './headerSafeJson';
@@ -62,12 +62,50 @@ export interface DownloadResult<T> {
 	statusCode: number;
 }
 
-/** Indirection so tests can observe waits without waiting. */
+/** Indirection so tests can observe waits without waiting. A signal ends the wait early. */
 export const clock = {
-	sleep: async (ms: number): Promise<void> => {
-		if (ms > 0) await sleep(ms);
+	sleep: async (ms: number, signal?: AbortSignal): Promise<void> => {
+		if (ms > 0) await sleep(ms, signal);
 	},
 };
+
+/** n8n's signal for the user's Stop, when the context has one (the action node's); none in triggers. */
+export function cancelSignalOf(ctx: DropboxFunctions): AbortSignal | undefined {
+	const probe = ctx as { getExecutionCancelSignal?: () => AbortSignal | undefined };
+	return typeof probe.getExecutionCancelSignal === 'function' ? probe.getExecutionCancelSignal() : undefined;
+}
+
+/** What a step stopped by the user ends with: nothing more is sent to Dropbox. */
+export function stoppedError(ctx: DropboxFunctions, call: { route?: string; path?: string; itemIndex?: number } = {}): NodeOperationError {
+	const during = call.route ? ` during ${call.route}${call.path ? ` for "${call.path}"` : ''}` : call.path ? ` at "${call.path}"` : '';
+	return new NodeOperationError(ctx.getNode(), `The execution was stopped${during}`, {
+		itemIndex: call.itemIndex,
+		description:
+			'Stop was pressed: nothing more is sent to Dropbox. What Dropbox finished before stays done (an unfinished upload session expires by itself); run the step again to finish the rest.',
+	});
+}
+
+/** Throws `stoppedError` once the user has pressed Stop. */
+export function checkNotStopped(ctx: DropboxFunctions, call: { route?: string; path?: string; itemIndex?: number } = {}): void {
+	if (cancelSignalOf(ctx)?.aborted) throw stoppedError(ctx, call);
+}
+
+/** Waits `ms` (through `clock`), ending at once with `stoppedError` when the user presses Stop. */
+export async function pause(ctx: DropboxFunctions, ms: number, call: { route?: string; path?: string; itemIndex?: number } = {}): Promise<void> {
+	const signal = cancelSignalOf(ctx);
+	checkNotStopped(ctx, call);
+	let onAbort: (() => void) | undefined;
+	const stopped = new Promise<void>((resolve) => {
+		onAbort = () => resolve();
+		signal?.addEventListener('abort', onAbort, { once: true });
+	});
+	try {
+		await Promise.race([clock.sleep(ms, signal).catch(() => undefined), stopped]);
+	} finally {
+		if (onAbort) signal?.removeEventListener('abort', onAbort);
+	}
+	checkNotStopped(ctx, call);
+}
 
 /**
  * The credential the node's `authentication` parameter picks, read with the signature of the
@@ -124,15 +162,17 @@ async function send<T>(
 		policy.maxRateLimitAttempts = options.retry.maxAttempts;
 	}
 	const call: CallContext = { route, path: options.path, itemIndex: options.itemIndex };
+	const signal = cancelSignalOf(ctx);
 	let uncertain = false;
 	for (let attempt = 1; ; attempt++) {
+		checkNotStopped(ctx, call);
 		try {
-			return (await ctx.helpers.httpRequestWithAuthentication.call(
-				ctx,
-				credentialType,
-				build({ ...headers }),
-			)) as T;
+			const request = build({ ...headers });
+			// n8n's HTTP stack ends the request in flight when the user presses Stop
+			if (signal) request.abortSignal = signal;
+			return (await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, request)) as T;
 		} catch (error) {
+			checkNotStopped(ctx, call);
 			const failure = await readHttpFailure(error);
 			const decision = decideRetry(failure, attempt, policy);
 			if (!decision.retry) {
@@ -150,7 +190,7 @@ async function send<T>(
 				uncertain = true;
 				options.onLostAnswer?.();
 			}
-			await clock.sleep(decision.delayMs);
+			await pause(ctx, decision.delayMs, call);
 		}
 	}
 }
@@ -240,9 +280,19 @@ export async function dropboxDownload<T = IDataObject>(
 	for (const [key, value] of Object.entries(response.headers ?? {})) {
 		if (value !== undefined && value !== null) headers[key.toLowerCase()] = String(value);
 	}
-	const resultHeader = headers['dropbox-api-result'];
+	let result: T;
+	try {
+		result = (headers['dropbox-api-result'] ? JSON.parse(headers['dropbox-api-result']) : {}) as T;
+	} catch {
+		// the bytes behind an unreadable header are of no use: let go of the connection
+		(response.body as { destroy?: () => void }).destroy?.();
+		throw new NodeOperationError(ctx.getNode(), `Dropbox answered ${route} for "${options.path ?? ''}" with a Dropbox-API-Result header that is not JSON`, {
+			itemIndex: options.itemIndex,
+			description: 'Something between n8n and Dropbox (a proxy) changed the answer. Run the step again; if it repeats, check the proxies on the way to content.dropboxapi.com.',
+		});
+	}
 	return {
-		result: (resultHeader ? JSON.parse(resultHeader) : {}) as T,
+		result,
 		stream: response.body,
 		headers,
 		statusCode: response.statusCode,

@@ -1,10 +1,11 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { dropboxDownload, dropboxRpc } from '../transport';
+import { dropboxRpc } from '../transport';
+import { downloadedItem } from '../content/binaryOutput';
+import { downloadToBinary } from '../content/download';
+import { mimeTypeFor } from '../content/mimeTypes';
 import { attempt } from './attempt';
 import type { DropboxEntry, EmittingFunctions, WatchSettings } from './types';
-
-type BinarySource = Parameters<EmittingFunctions['helpers']['prepareBinaryData']>[0];
 
 /**
  * The changed file's content as the user asked: its bytes as binary `data`, or a temporary
@@ -25,10 +26,12 @@ export async function attachContent(
 			? dropboxRpc<{ link: string }>(ctx, 'files/get_temporary_link', { path }, options).then(({ link }) => ({
 					json: { ...json, temporary_link: link },
 				}))
-			: dropboxDownload(ctx, 'files/download', { path }, options).then(async ({ stream }) => ({
-					json,
-					binary: { data: await ctx.helpers.prepareBinaryData(stream as unknown as BinarySource, entry.name) },
-				})),
+			: // the same pipeline as File → Download: resumed on the same revision, checked against its content_hash
+				downloadToBinary<IDataObject>(ctx, { route: 'files/download', args: { path }, path: entry.path_display ?? path, resume: 'revision' }, (answer) => ({
+					fileName: entry.name,
+					mimeType: mimeTypeFor(entry.name),
+					expectedHash: answer.content_hash as string | undefined,
+				})).then(({ binary }) => downloadedItem(undefined, json, 'data', binary)),
 	);
 	if (answer.ok) return answer.value;
 	if (!answer.tag.startsWith('path/not_found')) throw answer.error;

@@ -1,17 +1,10 @@
-import {
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeProperties,
-} from 'n8n-workflow';
+import { NodeOperationError, type IBinaryData, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { ContentHasher } from '../../../shared/contentHash';
-import { dropboxDownload, dropboxErrorInfo, dropboxRpc, type DownloadResult } from '../../../shared/transport';
+import { dropboxErrorInfo, dropboxRpc } from '../../../shared/transport';
 import { checkRevision, required } from '../../../shared/fieldChecks';
-import { hashingStream } from '../../../shared/content/gatheringStream';
 import { resolveLocator } from '../../../shared/locator';
-import { resumingPieces } from '../../../shared/content/resumingStream';
+import { downloadedItem, requireBinaryPropertyName } from '../../../shared/content/binaryOutput';
+import { downloadToBinary } from '../../../shared/content/download';
 import { mimeTypeFor } from '../../../shared/content/mimeTypes';
 import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
 import type { ItemOutput } from '../types';
@@ -78,29 +71,22 @@ interface DownloadOptions {
 interface Fetched {
 	/** The metadata to output. */
 	json: IDataObject;
-	fileName: string;
-	/** The content_hash Dropbox gives for exactly these bytes, when it gives one. */
-	expectedHash?: string;
-	/** The bytes as they arrive. */
-	pieces: AsyncIterable<Buffer | string>;
-	/** The response stream they come from (the Readable class the output is made of). */
-	stream: NodeJS.ReadableStream;
+	binary: IBinaryData;
 }
 
+/** The file's bytes, resumed on the same revision when the connection drops, checked against its content_hash. */
 async function download(ctx: IExecuteFunctions, itemIndex: number, path: string): Promise<Fetched> {
-	const { result, stream } = await dropboxDownload<IDataObject>(ctx, 'files/download', { path }, { path, itemIndex });
-	// A dropped connection resumes where it stopped, from the same revision
-	const size = typeof result.size === 'number' ? result.size : undefined;
-	const pinned = typeof result.rev === 'string' ? `rev:${result.rev}` : path;
-	const resume = async (offset: number) =>
-		(await dropboxDownload(ctx, 'files/download', { path: pinned }, { path, itemIndex, range: { start: offset } })).stream;
-	return {
-		json: result,
-		fileName: String(result.name),
-		expectedHash: result.content_hash as string | undefined,
-		pieces: resumingPieces(stream, size, resume),
-		stream,
-	};
+	const { result, binary } = await downloadToBinary<IDataObject>(
+		ctx,
+		{ route: 'files/download', args: { path }, path, itemIndex, resume: 'revision' },
+		(answer) => ({
+			fileName: String(answer.name),
+			mimeType: mimeTypeFor(String(answer.name)),
+			expectedHash: answer.content_hash as string | undefined,
+			shownPath: answer.path_display as string | undefined,
+		}),
+	);
+	return { json: result, binary };
 }
 
 type ExportResult = { export_metadata: IDataObject; file_metadata: IDataObject };
@@ -122,29 +108,25 @@ async function exportFile(ctx: IExecuteFunctions, itemIndex: number, path: strin
 	const args: IDataObject = { path };
 	if (format) args.export_format = format;
 	let failure: unknown;
-	let answer: DownloadResult<ExportResult> | undefined;
 	try {
-		answer = await dropboxDownload<ExportResult>(ctx, 'files/export', args, { path, itemIndex });
-	} catch (error) {
-		failure = error;
-	}
-	if (!answer) {
-		const tag = dropboxErrorInfo(failure)?.dropboxTag ?? '';
-		if (format && /(^|\/)(invalid_export_format|non_exportable)$/.test(tag)) throw await formatError(ctx, itemIndex, path, format);
-		throw failure;
-	}
-	const { result, stream } = answer;
-	const exported = result.export_metadata ?? {};
-	return {
-		json: { ...result.file_metadata, export_metadata: exported },
-		fileName: String(exported.name ?? result.file_metadata?.name),
 		// Not checked: files.stone calls ExportMetadata.export_hash only "similar to content hash",
 		// with no promise that it is the content_hash of these bytes (file_metadata.content_hash is
 		// the source file's, not the export's). It stays in export_metadata for the workflow.
-		expectedHash: undefined,
-		pieces: stream as AsyncIterable<Buffer | string>,
-		stream,
-	};
+		const { result, binary } = await downloadToBinary<ExportResult>(
+			ctx,
+			{ route: 'files/export', args, path, itemIndex, resume: 'none' },
+			(answer) => {
+				const fileName = String(answer.export_metadata?.name ?? answer.file_metadata?.name);
+				return { fileName, mimeType: mimeTypeFor(fileName) };
+			},
+		);
+		return { json: { ...result.file_metadata, export_metadata: result.export_metadata ?? {} }, binary };
+	} catch (error) {
+		failure = error;
+	}
+	const tag = dropboxErrorInfo(failure)?.dropboxTag ?? '';
+	if (format && /(^|\/)(invalid_export_format|non_exportable)$/.test(tag)) throw await formatError(ctx, itemIndex, path, format);
+	throw failure;
 }
 
 function isUnsupportedFile(error: unknown): boolean {
@@ -166,13 +148,7 @@ async function downloadOrExport(ctx: IExecuteFunctions, itemIndex: number, path:
 /** Downloads (or exports) a file into a binary field, streamed, and proves the bytes with content_hash. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<ItemOutput> {
 	const options = this.getNodeParameter('options', itemIndex, {}) as DownloadOptions;
-	const property = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim();
-	if (property === '') {
-		throw new NodeOperationError(this.getNode(), `The Put Output File in Field of item ${itemIndex} is empty`, {
-			itemIndex,
-			description: 'Give the name of the binary field to put the file in, such as data.',
-		});
-	}
+	const property = requireBinaryPropertyName(this, itemIndex);
 	let path = resolveLocator(this, 'file', itemIndex, 'File', { allowRevision: true });
 	if (options.revision !== undefined && String(options.revision).trim() !== '') {
 		path = `rev:${required(this, itemIndex, 'Revision option', checkRevision(options.revision))}`;
@@ -180,23 +156,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const fetched = options.exportFormat
 		? await exportFile(this, itemIndex, path, options.exportFormat)
 		: await downloadOrExport(this, itemIndex, path);
-	const hasher = new ContentHasher();
-	const binary = await this.helpers.prepareBinaryData(
-		hashingStream(fetched.pieces, hasher, fetched.stream) as unknown as Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0],
-		fetched.fileName,
-		mimeTypeFor(fetched.fileName),
-	);
-	const received = hasher.digest();
-	if (fetched.expectedHash && received !== fetched.expectedHash) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`The bytes downloaded from "${String(fetched.json.path_display ?? path)}" do not match Dropbox's content_hash (got ${received}, expected ${fetched.expectedHash})`,
-			{ itemIndex, description: 'The download was cut or changed on the way. Run the step again; if it repeats, check proxies between n8n and Dropbox.' },
-		);
-	}
-	const item: INodeExecutionData = {
-		json: fetched.json,
-		binary: { ...(this.getInputData()[itemIndex]?.binary ?? {}), [property]: binary },
-	};
-	return [item];
+	return [downloadedItem(this.getInputData()[itemIndex], fetched.json, property, fetched.binary)];
 }

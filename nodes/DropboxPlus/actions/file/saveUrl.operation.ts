@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { dropboxRpc } from '../../../shared/transport';
+import { dropboxRpc, pause } from '../../../shared/transport';
 import { dropboxErrorTags } from '../../../shared/transport/errors';
 import { DEFAULT_POLL_POLICY, pollUntilDone } from '../../../shared/batch/jobPolling';
 import { requireValidPath } from '../../../shared/locator';
@@ -132,6 +132,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 				return current['.tag'] === 'in_progress' ? undefined : current;
 			},
 			{ ...DEFAULT_POLL_POLICY, timeoutMs },
+			async (ms) => await pause(this, ms, { route: 'files/save_url/check_job_status', ...call }),
 		);
 	} else {
 		status = started;

@@ -4,7 +4,8 @@ import { chunk, MAX_BATCH_SIZE, readBatchSize, stoppedAt } from '../../../shared
 import { forEachLimited } from '../../../shared/pool';
 import { commitStaged } from '../../../shared/content/uploadCommit';
 import { planUpload, stageUpload, uploadFile, type StagedUpload, type UploadPlan } from '../../../shared/content/uploadItem';
-import { DEFAULT_CHUNK_MIB, DEFAULT_PARALLEL_CHUNKS, MAX_PARALLEL_CHUNKS } from '../../../shared/content/uploadSession';
+import { DEFAULT_CHUNK_MIB, DEFAULT_PARALLEL_CHUNKS, MAX_PARALLEL_CHUNKS, MIB } from '../../../shared/content/uploadSession';
+import { BufferBudget, DEFAULT_MEMORY_BUDGET_MIB, MAX_MEMORY_BUDGET_MIB, MIN_MEMORY_BUDGET_MIB } from '../../../shared/content/bufferBudget';
 import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
 import { itemOutcome, jsonItems, type ItemOutcome } from '../types';
 
@@ -135,7 +136,7 @@ export const description: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 4, maxValue: 148, numberPrecision: 0 },
 				default: DEFAULT_CHUNK_MIB,
-				description: 'Files up to this size go in one request; larger ones in pieces of this size. A multiple of 4, at most 148. Memory use stays near this size times Parallel Chunks, whatever the file size.',
+				description: 'Files up to this size go in one request; larger ones in pieces of this size. A multiple of 4, at most 148. Memory use stays near this size times Parallel Chunks per file, whatever the file size, and within Memory Budget for all files together.',
 			},
 			{
 				displayName: 'Client Modified',
@@ -143,6 +144,14 @@ export const description: INodeProperties[] = [
 				type: 'dateTime',
 				default: '',
 				description: 'The modification time to record for the file (shown by Dropbox as "modified"); a date or time without a time zone is read as UTC',
+			},
+			{
+				displayName: 'Memory Budget (MiB)',
+				name: 'memoryBudget',
+				type: 'number',
+				typeOptions: { minValue: MIN_MEMORY_BUDGET_MIB, maxValue: MAX_MEMORY_BUDGET_MIB, numberPrecision: 0 },
+				default: DEFAULT_MEMORY_BUDGET_MIB,
+				description: `The most memory the chunks of all files being sent may take together (default ${DEFAULT_MEMORY_BUDGET_MIB} MiB). When Parallel Uploads × Parallel Chunks × Chunk Size would need more, files send fewer chunks at once, or wait for another file to finish. One value for the whole step: it is read from the first item.`,
 			},
 			{
 				displayName: 'Mute Notifications',
@@ -157,7 +166,7 @@ export const description: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: MAX_PARALLEL_CHUNKS, numberPrecision: 0 },
 				default: DEFAULT_PARALLEL_CHUNKS,
-				description: `For a file larger than one chunk: how many of its chunks to send at the same time (1 to ${MAX_PARALLEL_CHUNKS}). Faster on fast links; memory use is up to this many chunks. 1 sends the chunks one after another.`,
+				description: `For a file larger than one chunk: how many of its chunks to send at the same time (1 to ${MAX_PARALLEL_CHUNKS}). Faster on fast links; memory use is up to this many chunks, fewer when Memory Budget is short. 1 sends the chunks one after another.`,
 			},
 			{
 				displayName: 'Parallel Uploads',
@@ -165,7 +174,7 @@ export const description: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: MAX_PARALLEL, numberPrecision: 0 },
 				default: DEFAULT_PARALLEL,
-				description: `How many items' files to send at the same time (1 to ${MAX_PARALLEL}). Memory use is up to this many chunks; 1 sends one file after another. One value for the whole step: it is read from the first item, so an expression here uses the first item's value.`,
+				description: `How many items' files to send at the same time (1 to ${MAX_PARALLEL}); together they stay within Memory Budget. 1 sends one file after another. One value for the whole step: it is read from the first item, so an expression here uses the first item's value.`,
 			},
 			{
 				displayName: 'Strict Conflict',
@@ -186,6 +195,17 @@ function readParallelUploads(ctx: IExecuteFunctions): number | NodeOperationErro
 		itemIndex: 0,
 		description: `Set Parallel Uploads to a number from 1 (one file after another) to ${MAX_PARALLEL}.`,
 	});
+}
+
+function readMemoryBudget(ctx: IExecuteFunctions): BufferBudget | NodeOperationError {
+	const raw = ctx.getNodeParameter('options.memoryBudget', 0, DEFAULT_MEMORY_BUDGET_MIB) as unknown;
+	const mib = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+	if (typeof mib === 'number' && Number.isInteger(mib) && mib >= MIN_MEMORY_BUDGET_MIB && mib <= MAX_MEMORY_BUDGET_MIB) return new BufferBudget(mib * MIB);
+	return new NodeOperationError(
+		ctx.getNode(),
+		`The Memory Budget option "${String(raw)}" is not a whole number of MiB from ${MIN_MEMORY_BUDGET_MIB} to ${MAX_MEMORY_BUDGET_MIB}`,
+		{ itemIndex: 0, description: `Set Memory Budget to the MiB the uploads may use together, such as ${DEFAULT_MEMORY_BUDGET_MIB}.` },
+	);
 }
 
 /** The first error among `outcomes`, in input order. */
@@ -210,6 +230,9 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 	const parallel = readParallelUploads(this);
 	if (batchSize instanceof Error) return itemIndexes.map(() => ({ error: batchSize }));
 	if (parallel instanceof Error) return itemIndexes.map(() => ({ error: parallel }));
+	// One budget for every file of this run: their chunk buffers together stay within it
+	const budget = readMemoryBudget(this);
+	if (budget instanceof Error) return itemIndexes.map(() => ({ error: budget }));
 	const outcomes = new Map<number, ItemOutcome>();
 	const plans: Array<[number, UploadPlan]> = [];
 	for (const itemIndex of itemIndexes) {
@@ -228,7 +251,7 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 			parallel,
 			async ([itemIndex, plan]) => {
 				try {
-					outcomes.set(itemIndex, { output: jsonItems(await uploadFile(this, itemIndex, plan)) });
+					outcomes.set(itemIndex, { output: jsonItems(await uploadFile(this, itemIndex, plan, budget)) });
 				} catch (error) {
 					failed(itemIndex, error);
 				}
@@ -243,7 +266,7 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 				parallel,
 				async ([itemIndex, plan]) => {
 					try {
-						staged.push(await stageUpload(this, itemIndex, plan));
+						staged.push(await stageUpload(this, itemIndex, plan, budget));
 					} catch (error) {
 						failed(itemIndex, error);
 					}

@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { dropboxDownload } from '../../../shared/transport';
 import { resolveLocator } from '../../../shared/locator';
 import { baseName } from '../../../shared/paths';
-import { requireBinaryPropertyName, storeDownload } from '../../../shared/content/binaryOutput';
+import { downloadedItem, requireBinaryPropertyName } from '../../../shared/content/binaryOutput';
+import { downloadToBinary } from '../../../shared/content/download';
 import type { DropboxEntry } from '../../../shared/simplify';
 import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
 import type { ItemOutput } from '../types';
@@ -30,17 +30,14 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** The whole folder as a ZIP, streamed from Dropbox into n8n's binary store. */
+/** The whole folder as a ZIP, streamed from Dropbox into n8n's binary store (not resumable: Dropbox makes the ZIP afresh for each request). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<ItemOutput> {
 	const path = resolveLocator(this, 'folder', itemIndex, 'Folder');
 	const binaryPropertyName = requireBinaryPropertyName(this, itemIndex);
-	const { result, stream } = await dropboxDownload<{ metadata: DropboxEntry }>(
+	const { result, binary } = await downloadToBinary<{ metadata: DropboxEntry }>(
 		this,
-		'files/download_zip',
-		{ path },
-		{ path, itemIndex },
+		{ route: 'files/download_zip', args: { path }, path, itemIndex, resume: 'none' },
+		(answer) => ({ fileName: `${answer.metadata?.name || baseName(path) || 'folder'}.zip`, mimeType: 'application/zip' }),
 	);
-	const folderName = result.metadata?.name || baseName(path) || 'folder';
-	const binary = await storeDownload(this, stream, `${folderName}.zip`, 'application/zip');
-	return [{ json: { ...result.metadata }, binary: { [binaryPropertyName]: binary } }];
+	return [downloadedItem(this.getInputData()[itemIndex], { ...result.metadata }, binaryPropertyName, binary)];
 }

@@ -1,7 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { dropboxDownload } from '../../../shared/transport';
-import { requireBinaryPropertyName, storeDownload } from '../../../shared/content/binaryOutput';
+import { downloadedItem, requireBinaryPropertyName } from '../../../shared/content/binaryOutput';
+import { downloadToBinary } from '../../../shared/content/download';
 import { checkPath } from '../../../shared/paths';
 import { readSharedLinkUrl } from './linkInput';
 import type { ItemOutput } from '../types';
@@ -52,11 +52,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const args: IDataObject = { url };
 	if (pathInLink) args.path = pathInLink;
 	if (linkPassword) args.link_password = linkPassword;
-	const { result, stream } = await dropboxDownload<IDataObject>(this, 'sharing/get_shared_link_file', args, {
-		path: url,
-		itemIndex,
-	});
-	const fileName = typeof result.name === 'string' && result.name ? result.name : 'file';
-	const binary = await storeDownload(this, stream, fileName);
-	return [{ json: result, binary: { [binaryPropertyName]: binary } }];
+	// Resumed with Range while Dropbox still answers with the same revision; shared links give no content_hash
+	const { result, binary } = await downloadToBinary<IDataObject>(
+		this,
+		{ route: 'sharing/get_shared_link_file', args, path: url, itemIndex, resume: 'sameRevision' },
+		(answer) => ({ fileName: typeof answer.name === 'string' && answer.name ? answer.name : 'file' }),
+	);
+	return [downloadedItem(this.getInputData()[itemIndex], result, binaryPropertyName, binary)];
 }
