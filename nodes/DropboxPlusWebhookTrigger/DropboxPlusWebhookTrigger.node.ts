@@ -10,7 +10,7 @@ import {
 
 import { searchFolders } from '../shared/listSearch';
 import { credentialTypeFor, dropboxRpc, type AuthenticationMethod } from '../shared/transport';
-import { cursorAfter, forget, oneAtATime, recordStep } from '../shared/watch/deliveries';
+import { coalesced, cursorAfter, forget, recordStep } from '../shared/watch/deliveries';
 import { triggerCredentials, watchProperties } from '../shared/descriptions/watchFields';
 import { readSettings, watchKey } from '../shared/watch/settings';
 import { isDropboxSignature } from '../shared/watch/signature';
@@ -134,12 +134,14 @@ export class DropboxPlusWebhookTrigger implements INodeType {
 
 		const key = deliveryKey(this);
 		try {
-			const items = await oneAtATime(key, async () => {
+			// One delivery reads at a time and one waits; a further one would find nothing the waiting one will not read
+			const delivery = await coalesced(key, async () => {
 				const stored = readState(staticData).cursor ?? '';
 				const taken = await takeChanges(this, settings, staticData, { from: cursorAfter(key, stored) });
 				if (taken.from && taken.to) recordStep(key, taken.from, taken.to);
 				return taken.items;
 			});
+			const items = delivery.ran ? delivery.value : [];
 			return items.length > 0 ? { noWebhookResponse: true, workflowData: [items] } : { noWebhookResponse: true };
 		} catch (error) {
 			// Dropbox already has its answer; the cursor did not move, so the next notification reads these changes again

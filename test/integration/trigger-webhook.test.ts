@@ -101,6 +101,30 @@ describe('Dropbox Plus Instant Trigger against the emulator', () => {
 		expect([...one.paths, ...two.paths]).toEqual(['fileCreated /Inbox/b.txt']);
 	});
 
+	it('coalesces notifications while Dropbox is slow: one reads, one waits, the rest read nothing, every change emitted once', async () => {
+		const harness = await instantTrigger('slow-node');
+		await emu.seedFile('/Inbox/first.txt', 'x');
+		const body = notification([emu.accountId]);
+		emu.setFaults({ latencyMs: 300 });
+		const readsBefore = harness.routes.filter((route) => route === 'files/list_folder/continue').length;
+		try {
+			const running = deliver(harness, body, signBody(body, SECRET));
+			// Dropbox notifies again while the first delivery is still reading
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			await emu.seedFile('/Inbox/second.txt', 'x');
+			const others = Array.from({ length: 5 }, async () => await deliver(harness, body, signBody(body, SECRET)));
+			const all = await Promise.all([running, ...others]);
+			expect(all.every(({ response }) => response.statusCode === 200)).toBe(true);
+			expect(all.flatMap(({ paths }) => paths).sort()).toEqual(['fileCreated /Inbox/first.txt', 'fileCreated /Inbox/second.txt']);
+			// Today every notification waits its turn and reads: six reads, four finding nothing
+			expect(harness.routes.filter((route) => route === 'files/list_folder/continue').length - readsBefore).toBe(2);
+			// The four that came while one was waiting return at once, starting nothing
+			expect(all.slice(2).every(({ result }) => result.workflowData === undefined)).toBe(true);
+		} finally {
+			emu.setFaults({ latencyMs: 0 });
+		}
+	});
+
 	it.each([
 		['missing', undefined],
 		['wrong', signBody('another body', SECRET)],
