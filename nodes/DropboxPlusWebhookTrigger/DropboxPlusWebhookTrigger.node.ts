@@ -1,5 +1,7 @@
 import {
+	NodeApiError,
 	NodeConnectionTypes,
+	NodeOperationError,
 	type IDataObject,
 	type IHookFunctions,
 	type INodeType,
@@ -144,9 +146,17 @@ export class DropboxPlusWebhookTrigger implements INodeType {
 			const items = delivery.ran ? delivery.value : [];
 			return items.length > 0 ? { noWebhookResponse: true, workflowData: [items] } : { noWebhookResponse: true };
 		} catch (error) {
-			// Dropbox already has its answer; the cursor did not move, so the next notification reads these changes again
+			// Dropbox already has its answer; the cursor did not move, so the next notification reads these changes again.
+			// Thrown, not only logged: n8n records a failed execution of the workflow (and runs its error workflow),
+			// as it does for a failing poll, so a revoked token does not silently stop the trigger.
 			this.logger.error(`Dropbox Plus Instant Trigger "${this.getNode().name}" could not read the changes: ${(error as Error).message}`);
-			return { noWebhookResponse: true };
+			const failure =
+				error instanceof NodeApiError || error instanceof NodeOperationError
+					? error
+					: new NodeOperationError(this.getNode(), `Could not read the Dropbox changes: ${(error as Error).message}`, {
+							description: 'Nothing was lost: the cursor did not move, so the next notification reads these changes again.',
+						});
+			throw failure;
 		}
 	}
 }

@@ -18,10 +18,10 @@ beforeEach(() => {
 	emu.seedFolder('/Inbox');
 });
 
-async function instantTrigger(nodeId = 'instant-node'): Promise<TriggerHarness> {
+async function instantTrigger(nodeId = 'instant-node', accessToken = TOKEN): Promise<TriggerHarness> {
 	const harness = await createTriggerHarness({
 		emulatorUrl: emu.url,
-		accessToken: TOKEN,
+		accessToken,
 		appSecret: SECRET,
 		nodeId,
 		parameters: {
@@ -123,6 +123,30 @@ describe('Dropbox Plus Instant Trigger against the emulator', () => {
 		} finally {
 			emu.setFaults({ latencyMs: 0 });
 		}
+	});
+
+	it('fails the execution with the fix when it cannot read the changes (token revoked), after answering Dropbox 200, and keeps the cursor', async () => {
+		const { accessToken } = emu.issueToken();
+		const harness = await instantTrigger('revoked-node', accessToken);
+		await emu.seedFile('/Inbox/unread.txt', 'x');
+		const cursor = harness.staticData.cursor;
+		const revoked = await fetch(`${emu.url}/2/auth/token/revoke`, { method: 'POST', headers: { Authorization: `Bearer ${accessToken}` } });
+		expect(revoked.ok).toBe(true);
+		const body = notification([emu.accountId]);
+		const { ctx, response } = harness.webhook({
+			method: 'POST',
+			rawBody: body,
+			headers: { 'content-type': 'application/json', 'x-dropbox-signature': signBody(body, SECRET) },
+		});
+		// Thrown, n8n records a failed execution of the workflow (and runs its error workflow); a log line alone was silent
+		const failure = await node.webhook.call(ctx).then(
+			() => undefined,
+			(error: Error & { description?: string }) => error,
+		);
+		expect(failure?.message).toMatch(/Dropbox rejected the credential/);
+		expect(failure?.description).toMatch(/Reconnect the credential/);
+		expect(response).toMatchObject({ statusCode: 200, ended: true });
+		expect(harness.staticData.cursor).toBe(cursor);
 	});
 
 	it.each([
