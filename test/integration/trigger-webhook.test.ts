@@ -18,7 +18,7 @@ beforeEach(() => {
 	emu.seedFolder('/Inbox');
 });
 
-async function instantTrigger(nodeId = 'instant-node', accessToken = TOKEN): Promise<TriggerHarness> {
+async function instantTrigger(nodeId = 'instant-node', accessToken = TOKEN, extra: IDataObject = {}): Promise<TriggerHarness> {
 	const harness = await createTriggerHarness({
 		emulatorUrl: emu.url,
 		accessToken,
@@ -31,6 +31,7 @@ async function instantTrigger(nodeId = 'instant-node', accessToken = TOKEN): Pro
 			includeSubfolders: false,
 			attachContent: 'none',
 			filters: {},
+			...extra,
 		},
 	});
 	expect(await node.webhookMethods.default.checkExists.call(harness.hook())).toBe(false);
@@ -147,6 +148,16 @@ describe('Dropbox Plus Instant Trigger against the emulator', () => {
 		expect(failure?.description).toMatch(/Reconnect the credential/);
 		expect(response).toMatchObject({ statusCode: 200, ended: true });
 		expect(harness.staticData.cursor).toBe(cursor);
+	});
+
+	it('bounds a delivery by Max Changes per Run: the rest comes with the next notification, each change once', async () => {
+		const harness = await instantTrigger('bounded-node', TOKEN, { maxChangesPerRun: 2 });
+		for (let i = 0; i < 5; i++) await emu.seedFile(`/Inbox/n${i}.txt`, `change ${i}`);
+		const body = notification([emu.accountId]);
+		const runs: string[][] = [];
+		for (let i = 0; i < 4; i++) runs.push((await deliver(harness, body, signBody(body, SECRET))).paths);
+		expect(runs.map((paths) => paths.length)).toEqual([2, 2, 1, 0]);
+		expect(runs.flat().sort()).toEqual(Array.from({ length: 5 }, (_, i) => `fileCreated /Inbox/n${i}.txt`));
 	});
 
 	it.each([

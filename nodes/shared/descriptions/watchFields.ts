@@ -84,4 +84,13 @@ export const watchProperties: INodeProperties[] = [
 			},
 		],
 	},
+	{
+		displayName: 'Max Changes per Run',
+		name: 'maxChangesPerRun',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 10000 },
+		default: 500,
+		description:
+			'At most this many changes are read, so at most this many items emitted, per run; the rest come with the next run (next poll, or next notification), from where this one stopped: none lost, none twice',
+	},
 ];

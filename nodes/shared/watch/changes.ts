@@ -9,8 +9,12 @@ interface ListPage {
 }
 
 export type ChangeRead =
-	| { reset: false; entries: DropboxEntry[]; cursor: string }
+	/** `more`: Dropbox has changes after `cursor` this read left for the next one. */
+	| { reset: false; entries: DropboxEntry[]; cursor: string; more: boolean }
 	| { reset: true };
+
+/** Dropbox's largest listing page. */
+const MAX_PAGE = 2000;
 
 function listArguments(settings: WatchSettings, includeDeleted: boolean) {
 	return {
@@ -22,21 +26,33 @@ function listArguments(settings: WatchSettings, includeDeleted: boolean) {
 	};
 }
 
-/** A cursor that points at "now": changes after it are what the trigger reports. One call. */
+/**
+ * A cursor that points at "now": changes after it are what the trigger reports. One call.
+ * Its pages hold about Max Changes per Run entries (Dropbox keeps the page size in the cursor),
+ * so a run can stop at that count on a page boundary.
+ */
 export async function latestCursor(ctx: TriggerFunctions, settings: WatchSettings): Promise<string> {
-	const answer = await dropboxRpc<{ cursor: string }>(ctx, 'files/list_folder/get_latest_cursor', listArguments(settings, true), {
+	const args = { ...listArguments(settings, true), limit: Math.min(settings.maxChanges, MAX_PAGE) };
+	const answer = await dropboxRpc<{ cursor: string }>(ctx, 'files/list_folder/get_latest_cursor', args, {
 		path: settings.folder || '/',
 	});
 	return answer.cursor;
 }
 
 /**
- * Every change after `cursor`, page by page until Dropbox says there is no more. A folder
- * with nothing new costs one call whatever its size. Stops early, with the cursor reached,
- * once `deadline` (epoch ms) has passed: the next read continues from there.
+ * The changes after `cursor`, page by page, bounded: stops once Dropbox has no more, once
+ * `maxEntries` were read, or once `deadline` (epoch ms) has passed, with the cursor after the
+ * last page kept; the next read continues from there, so nothing is lost or read twice.
+ * A page that would take the read past `maxEntries` is left whole for the next read (a
+ * cursor marks only page boundaries), unless it is the first: a read always moves on.
+ * A folder with nothing new costs one call whatever its size.
  * A `reset` answer (the cursor expired) is returned, not thrown.
  */
-export async function readChanges(ctx: TriggerFunctions, cursor: string, deadline = Infinity): Promise<ChangeRead> {
+export async function readChanges(
+	ctx: TriggerFunctions,
+	cursor: string,
+	bounds: { deadline: number; maxEntries: number },
+): Promise<ChangeRead> {
 	const entries: DropboxEntry[] = [];
 	let position = cursor;
 	for (;;) {
@@ -46,9 +62,15 @@ export async function readChanges(ctx: TriggerFunctions, cursor: string, deadlin
 			throw answer.error;
 		}
 		const page = answer.value;
+		if (entries.length > 0 && entries.length + page.entries.length > bounds.maxEntries) {
+			return { reset: false, entries, cursor: position, more: true };
+		}
 		entries.push(...page.entries);
 		position = page.cursor;
-		if (!page.has_more || Date.now() >= deadline) return { reset: false, entries, cursor: position };
+		if (!page.has_more) return { reset: false, entries, cursor: position, more: false };
+		if (entries.length >= bounds.maxEntries || Date.now() >= bounds.deadline) {
+			return { reset: false, entries, cursor: position, more: true };
+		}
 	}
 }
 

@@ -1,11 +1,16 @@
 import { NodeOperationError } from 'n8n-workflow';
 
 import { checkLocatorValue } from '../locator';
+import { wholeNumberIn } from '../wholeNumber';
 import { globMatcher } from './glob';
 import type { TriggerEvent, TriggerFunctions, WatchSettings } from './types';
 
 const EVENTS: TriggerEvent[] = ['fileCreated', 'fileUpdated', 'fileDeleted', 'folderCreated', 'folderDeleted'];
 const ATTACH = ['none', 'binary', 'link'] as const;
+
+/** Changes one run reads at most, by default and at the very most. */
+export const DEFAULT_MAX_CHANGES = 500;
+export const MAX_CHANGES = 10_000;
 
 function parameter(ctx: TriggerFunctions, name: string, fallback: unknown): unknown {
 	return (ctx.getNodeParameter as (name: string, fallback: unknown) => unknown).call(ctx, name, fallback);
@@ -60,6 +65,12 @@ export function readSettings(ctx: TriggerFunctions): WatchSettings {
 		fail(ctx, `The name pattern "${pattern}" contains "/"`, 'It matches names only: use "Include Subfolders" and the watched folder to pick places.');
 	}
 
+	const rawMax = parameter(ctx, 'maxChangesPerRun', DEFAULT_MAX_CHANGES);
+	const maxChanges = wholeNumberIn(rawMax, 1, MAX_CHANGES);
+	if (maxChanges === undefined) {
+		fail(ctx, `"Max Changes per Run" is "${String(rawMax)}"`, `Use a whole number from 1 to ${MAX_CHANGES}; the rest of the changes come with the next run.`);
+	}
+
 	return {
 		folder: watchedFolder(ctx),
 		recursive: parameter(ctx, 'includeSubfolders', false) === true,
@@ -67,6 +78,7 @@ export function readSettings(ctx: TriggerFunctions): WatchSettings {
 		extensions: extensions(ctx, filters.fileExtensions),
 		namePattern: pattern === '' ? undefined : globMatcher(pattern),
 		attach,
+		maxChanges,
 	};
 }
 

@@ -35,4 +35,6 @@ export interface WatchSettings {
 	extensions: string[];
 	namePattern?: NamePattern;
 	attach: 'none' | 'binary' | 'link';
+	/** At most this many changes are read (so emitted) per run; the rest follow from the saved cursor. */
+	maxChanges: number;
 }
