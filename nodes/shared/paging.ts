@@ -1,5 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
+import { wholeNumberIn } from './wholeNumber';
+
 /** One page of a Dropbox listing, whatever the route calls its entries. */
 export interface Page<T> {
 	entries: T[];
@@ -13,9 +15,11 @@ export interface Page<T> {
  */
 export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
 	if (ctx.getNodeParameter('returnAll', itemIndex, false) as boolean) return Infinity;
-	const limit = ctx.getNodeParameter('limit', itemIndex, 50) as unknown;
-	if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
-		throw new NodeOperationError(ctx.getNode(), `The Limit "${String(limit)}" is not a whole number of at least 1`, {
+	const raw = ctx.getNodeParameter('limit', itemIndex, 50) as unknown;
+	// A number only: text such as "5" is refused, as before
+	const limit = typeof raw === 'number' ? wholeNumberIn(raw, 1) : undefined;
+	if (limit === undefined) {
+		throw new NodeOperationError(ctx.getNode(), `The Limit "${String(raw)}" is not a whole number of at least 1`, {
 			itemIndex,
 			description: 'Set Limit to 1 or more, or turn on Return All.',
 		});

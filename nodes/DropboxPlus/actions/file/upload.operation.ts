@@ -6,6 +6,7 @@ import { commitStaged } from '../../../shared/content/uploadCommit';
 import { planUpload, stageUpload, uploadFile, type StagedUpload, type UploadPlan } from '../../../shared/content/uploadItem';
 import { DEFAULT_CHUNK_MIB, DEFAULT_PARALLEL_CHUNKS, MAX_PARALLEL_CHUNKS } from '../../../shared/content/uploadSession';
 import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
+import { wholeNumberIn } from '../../../shared/wholeNumber';
 import { itemOutcome, jsonItems, type ItemOutcome } from '../types';
 
 const show = { resource: ['file'], operation: ['upload'] };
@@ -180,8 +181,8 @@ export const description: INodeProperties[] = [
 
 function readParallelUploads(ctx: IExecuteFunctions): number | NodeOperationError {
 	const raw = ctx.getNodeParameter('options.parallelUploads', 0, DEFAULT_PARALLEL) as unknown;
-	const count = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-	if (typeof count === 'number' && Number.isInteger(count) && count >= 1 && count <= MAX_PARALLEL) return count;
+	const count = wholeNumberIn(raw, 1, MAX_PARALLEL);
+	if (count !== undefined) return count;
 	return new NodeOperationError(ctx.getNode(), `The Parallel Uploads option "${String(raw)}" is not a whole number from 1 to ${MAX_PARALLEL}`, {
 		itemIndex: 0,
 		description: `Set Parallel Uploads to a number from 1 (one file after another) to ${MAX_PARALLEL}.`,
