@@ -1,5 +1,6 @@
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
+import { EXTENSION_LIST_HINT } from '../extensions';
 import { dropboxLocator } from './locatorFields';
 
 export const triggerCredentials: INodeTypeDescription['credentials'] = [
@@ -72,7 +73,7 @@ export const watchProperties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'pdf, docx',
-				description: 'Only files with one of these extensions (comma-separated, case ignored). Folder events are not affected.',
+				description: `Only files with one of these extensions: ${EXTENSION_LIST_HINT}. Folder events are not affected.`,
 			},
 			{
 				displayName: 'Name Pattern',

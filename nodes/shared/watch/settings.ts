@@ -2,6 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { checkLocatorValue } from '../locator';
 import { wholeNumberIn } from '../wholeNumber';
+import { EXTENSION_LIST_HINT, parseExtensionList } from '../extensions';
 import { globMatcher } from './glob';
 import type { TriggerEvent, TriggerFunctions, WatchSettings } from './types';
 
@@ -29,19 +30,6 @@ function watchedFolder(ctx: TriggerFunctions): string {
 	return check.path;
 }
 
-function extensions(ctx: TriggerFunctions, raw: unknown): string[] {
-	const list = String(raw ?? '')
-		.split(/[\s,]+/)
-		.map((extension) => extension.replace(/^\*?\./, '').toLowerCase())
-		.filter((extension) => extension !== '');
-	for (const extension of list) {
-		if (!/^[^/\\*?]+$/.test(extension)) {
-			fail(ctx, `The file extension "${extension}" is not valid`, 'List extensions such as "pdf, docx" without paths or wildcards.');
-		}
-	}
-	return list;
-}
-
 /** Reads and checks every parameter; throws before any call when one is unusable. */
 export function readSettings(ctx: TriggerFunctions): WatchSettings {
 	const rawEvents = parameter(ctx, 'events', []);
@@ -65,6 +53,11 @@ export function readSettings(ctx: TriggerFunctions): WatchSettings {
 		fail(ctx, `The name pattern "${pattern}" contains "/"`, 'It matches names only: use "Include Subfolders" and the watched folder to pick places.');
 	}
 
+	const extensionList = parseExtensionList(filters.fileExtensions);
+	if ('invalid' in extensionList) {
+		fail(ctx, `The file extension "${extensionList.invalid}" is not valid`, `List extensions ${EXTENSION_LIST_HINT}, without paths or wildcards.`);
+	}
+
 	const rawMax = parameter(ctx, 'maxChangesPerRun', DEFAULT_MAX_CHANGES);
 	const maxChanges = wholeNumberIn(rawMax, 1, MAX_CHANGES);
 	if (maxChanges === undefined) {
@@ -75,7 +68,7 @@ export function readSettings(ctx: TriggerFunctions): WatchSettings {
 		folder: watchedFolder(ctx),
 		recursive: parameter(ctx, 'includeSubfolders', false) === true,
 		events,
-		extensions: extensions(ctx, filters.fileExtensions),
+		extensions: extensionList.extensions,
 		namePattern: pattern === '' ? undefined : globMatcher(pattern),
 		attach,
 		maxChanges,
