@@ -2,6 +2,7 @@ import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 import { dropboxTimestamp, parseDateTime } from './dates';
 import { MAX_CHUNK_MIB, MIB } from './content/uploadSession';
+import { isRevision } from './paths';
 import { wholeNumberIn } from './wholeNumber';
 
 /**
@@ -40,7 +41,7 @@ export function checkChunkSize(raw: unknown): FieldCheck<number> {
 export function checkRevision(raw: unknown): FieldCheck<string> {
 	const text = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
 	const rev = text.startsWith('rev:') ? text.slice(4) : text;
-	if (/^[0-9a-f]{9,}$/.test(rev)) return { value: rev };
+	if (isRevision(rev)) return { value: rev };
 	return {
 		problem: text === '' ? 'is empty' : `"${text}" is not a Dropbox revision`,
 		fix: 'A revision is 9 or more lowercase hex digits, such as a1c10ce0dd78: take it from the "rev" of the file metadata or from List Revisions.',

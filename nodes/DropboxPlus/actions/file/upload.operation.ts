@@ -7,6 +7,7 @@ import { planUpload, stageUpload, uploadFile, type StagedUpload, type UploadPlan
 import { DEFAULT_CHUNK_MIB, DEFAULT_PARALLEL_CHUNKS, MAX_PARALLEL_CHUNKS } from '../../../shared/content/uploadSession';
 import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
 import { wholeNumberIn } from '../../../shared/wholeNumber';
+import { batchSizeOption } from '../shared/batchOperation';
 import { itemOutcome, jsonItems, type ItemOutcome } from '../types';
 
 const show = { resource: ['file'], operation: ['upload'] };
@@ -122,14 +123,9 @@ export const description: INodeProperties[] = [
 				default: false,
 				description: 'Whether to save under a new name such as "report (1).pdf" instead of failing on a conflict',
 			},
-			{
-				displayName: 'Batch Size',
-				name: 'batchSize',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: MAX_BATCH_SIZE },
-				default: MAX_BATCH_SIZE,
-				description: `How many files to commit to Dropbox in one request when the step gets many items (at most ${MAX_BATCH_SIZE}): fewer calls and fewer "too many write operations" refusals. 1 commits each file by itself. One value for the whole step: it is read from the first item, so an expression here uses the first item's value.`,
-			},
+			batchSizeOption(
+				`How many files to commit to Dropbox in one request when the step gets many items (at most ${MAX_BATCH_SIZE}): fewer calls and fewer "too many write operations" refusals. 1 commits each file by itself.`,
+			),
 			{
 				displayName: 'Chunk Size (MiB)',
 				name: 'chunkSize',
