@@ -1,25 +1,14 @@
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
 import { EXTENSION_LIST_HINT } from '../extensions';
+import { authenticationProperty, dropboxCredentials } from './authentication';
 import { dropboxLocator } from './locatorFields';
 
-export const triggerCredentials: INodeTypeDescription['credentials'] = [
-	{ name: 'dropboxPlusOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
-	{ name: 'dropboxPlusApi', required: true, displayOptions: { show: { authentication: ['refreshToken'] } } },
-];
+export const triggerCredentials: INodeTypeDescription['credentials'] = dropboxCredentials;
 
 /** The parameters both triggers share: what to watch and what each item carries. */
 export const watchProperties: INodeProperties[] = [
-	{
-		displayName: 'Authentication',
-		name: 'authentication',
-		type: 'options',
-		options: [
-			{ name: 'OAuth2 (Recommended)', value: 'oAuth2' },
-			{ name: 'Refresh Token (Headless)', value: 'refreshToken' },
-		],
-		default: 'oAuth2',
-	},
+	authenticationProperty,
 	{
 		displayName: 'Trigger On',
 		name: 'events',
