@@ -1,4 +1,6 @@
 import { parseExtensionList } from '../../nodes/shared/extensions';
+import { isRevision } from '../../nodes/shared/paths';
+import { forEachLimited, mapLimited } from '../../nodes/shared/pool';
 import { wholeNumberIn } from '../../nodes/shared/wholeNumber';
 
 /** The one-of-each-idea pieces of nodes/shared (issue 16): each used by every field or node that needs it. */
@@ -33,4 +35,35 @@ describe('one file-extension list format, for Search and both triggers', () => {
 	it.each([['docs/pdf', 'docs/pdf'], ['pd*f', 'pd*f'], ['pdf a\\b', 'a\\b'], ['?', '?']])('refuses %p', (raw, invalid) => {
 		expect(parseExtensionList(raw)).toEqual({ invalid });
 	});
+});
+
+describe('one worker pool, for uploads and the triggers', () => {
+	it('maps with at most `limit` running at once and keeps the input order, whatever finishes first', async () => {
+		let running = 0;
+		let most = 0;
+		const results = await mapLimited([50, 10, 30, 0, 20, 5], 3, async (ms) => {
+			running++;
+			most = Math.max(most, running);
+			await new Promise((resolve) => setTimeout(resolve, ms));
+			running--;
+			return ms * 2;
+		});
+		expect(results).toEqual([100, 20, 60, 0, 40, 10]);
+		expect(most).toBe(3);
+	});
+
+	it('starts nothing more once told to stop', async () => {
+		const started: number[] = [];
+		await forEachLimited([1, 2, 3, 4, 5], 1, async (n) => void started.push(n), () => started.length >= 2);
+		expect(started).toEqual([1, 2]);
+	});
+});
+
+describe('one revision check', () => {
+	it.each([['a1c10ce0dd78', true], ['015f9ba7b0a64d0000000019f1e4c40', true], ['a1c10ce0', false], ['A1C10CE0DD78', false], ['rev:a1c10ce0dd78', false], ['', false]])(
+		'%p is a revision: %p',
+		(text, expected) => {
+			expect(isRevision(text)).toBe(expected);
+		},
+	);
 });
