@@ -28,26 +28,40 @@ export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
 }
 
 /**
+ * The pages of a listing, the one paging loop: `first`, then `next` from each page's cursor
+ * while Dropbox has more. Lazy: a consumer that stops (has enough, or ran out of time) leaves
+ * the next page unrequested.
+ */
+export async function* pagesOf<T>(
+	first: () => Promise<Page<T>>,
+	next: (cursor: string) => Promise<Page<T>>,
+): AsyncGenerator<Page<T>, void, undefined> {
+	let page = await first();
+	for (;;) {
+		yield page;
+		if (!page.hasMore || !page.cursor) return;
+		page = await next(page.cursor);
+	}
+}
+
+/**
  * Reads pages until `limit` outputs are collected or Dropbox has no more: each page's entries
  * are turned into outputs as they arrive (`toOutput` may drop one by returning undefined), and
  * no page beyond the one that reaches the limit is requested.
  */
 export async function collectPages<T>(
 	limit: number,
-	first: () => Promise<Page<T>>,
-	next: (cursor: string) => Promise<Page<T>>,
+	pages: AsyncIterable<Page<T>>,
 	toOutput: (entry: T) => IDataObject | undefined,
 ): Promise<IDataObject[]> {
 	const output: IDataObject[] = [];
-	let page = await first();
-	for (;;) {
+	for await (const page of pages) {
 		for (const entry of page.entries) {
 			const item = toOutput(entry);
 			if (item === undefined) continue;
 			output.push(item);
 			if (output.length >= limit) return output;
 		}
-		if (!page.hasMore || !page.cursor) return output;
-		page = await next(page.cursor);
 	}
+	return output;
 }

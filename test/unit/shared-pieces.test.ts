@@ -1,4 +1,5 @@
 import { parseExtensionList } from '../../nodes/shared/extensions';
+import { collectPages, pagesOf } from '../../nodes/shared/paging';
 import { isRevision } from '../../nodes/shared/paths';
 import { forEachLimited, mapLimited } from '../../nodes/shared/pool';
 import { wholeNumberIn } from '../../nodes/shared/wholeNumber';
@@ -66,4 +67,31 @@ describe('one revision check', () => {
 			expect(isRevision(text)).toBe(expected);
 		},
 	);
+});
+
+describe('one paging iterator, for every listing', () => {
+	const pageSource = () => {
+		const requested: string[] = [];
+		const page = (n: number) => ({ entries: [n * 2, n * 2 + 1], cursor: `c${n + 1}`, hasMore: n < 4 });
+		const pages = pagesOf(
+			async () => (requested.push('first'), page(0)),
+			async (cursor) => (requested.push(cursor), page(Number(cursor.slice(1)))),
+		);
+		return { pages, requested };
+	};
+
+	it('follows the cursor until Dropbox has no more', async () => {
+		const { pages, requested } = pageSource();
+		const seen: number[] = [];
+		for await (const page of pages) seen.push(...page.entries);
+		expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+		expect(requested).toEqual(['first', 'c1', 'c2', 'c3', 'c4']);
+	});
+
+	it('requests no page beyond the one that reaches the limit', async () => {
+		const { pages, requested } = pageSource();
+		const out = await collectPages(3, pages, (n) => ({ n }));
+		expect(out).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }]);
+		expect(requested).toEqual(['first', 'c1']);
+	});
 });

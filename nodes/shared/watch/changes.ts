@@ -1,20 +1,15 @@
 import { dropboxRpc } from '../transport';
+import { listFolderPages, MAX_LIST_PAGE } from '../listFolder';
 import { attempt } from './attempt';
-import type { DropboxEntry, TriggerFunctions, WatchSettings } from './types';
-
-interface ListPage {
-	entries: DropboxEntry[];
-	cursor: string;
-	has_more: boolean;
-}
+import type { DropboxEntry } from '../dropboxEntry';
+import type { TriggerFunctions, WatchSettings } from './types';
 
 export type ChangeRead =
 	/** `more`: Dropbox has changes after `cursor` this read left for the next one. */
 	| { reset: false; entries: DropboxEntry[]; cursor: string; more: boolean }
 	| { reset: true };
 
-/** Dropbox's largest listing page. */
-const MAX_PAGE = 2000;
+
 
 function listArguments(settings: WatchSettings, includeDeleted: boolean) {
 	return {
@@ -32,7 +27,7 @@ function listArguments(settings: WatchSettings, includeDeleted: boolean) {
  * so a run can stop at that count on a page boundary.
  */
 export async function latestCursor(ctx: TriggerFunctions, settings: WatchSettings): Promise<string> {
-	const args = { ...listArguments(settings, true), limit: Math.min(settings.maxChanges, MAX_PAGE) };
+	const args = { ...listArguments(settings, true), limit: Math.min(settings.maxChanges, MAX_LIST_PAGE) };
 	const answer = await dropboxRpc<{ cursor: string }>(ctx, 'files/list_folder/get_latest_cursor', args, {
 		path: settings.folder || '/',
 	});
@@ -55,19 +50,21 @@ export async function readChanges(
 ): Promise<ChangeRead> {
 	const entries: DropboxEntry[] = [];
 	let position = cursor;
+	const pages = listFolderPages(ctx, { cursor });
 	for (;;) {
-		const answer = await attempt(dropboxRpc<ListPage>(ctx, 'files/list_folder/continue', { cursor: position }));
+		const answer = await attempt(pages.next());
 		if (!answer.ok) {
 			if (answer.tag === 'reset') return { reset: true };
 			throw answer.error;
 		}
-		const page = answer.value;
+		if (answer.value.done) return { reset: false, entries, cursor: position, more: false };
+		const page = answer.value.value;
 		if (entries.length > 0 && entries.length + page.entries.length > bounds.maxEntries) {
 			return { reset: false, entries, cursor: position, more: true };
 		}
 		entries.push(...page.entries);
-		position = page.cursor;
-		if (!page.has_more) return { reset: false, entries, cursor: position, more: false };
+		position = page.cursor ?? position;
+		if (!page.hasMore) return { reset: false, entries, cursor: position, more: false };
 		if (entries.length >= bounds.maxEntries || Date.now() >= bounds.deadline) {
 			return { reset: false, entries, cursor: position, more: true };
 		}
@@ -76,9 +73,9 @@ export async function readChanges(
 
 /** The first page of the folder's listing: for samples, never paged further. */
 export async function firstListingPage(ctx: TriggerFunctions, settings: WatchSettings): Promise<DropboxEntry[]> {
-	const args = { ...listArguments(settings, false), limit: 2000 };
-	const page = await dropboxRpc<ListPage>(ctx, 'files/list_folder', args, { path: settings.folder || '/' });
-	return page.entries;
+	const args = { ...listArguments(settings, false), limit: MAX_LIST_PAGE };
+	const first = await listFolderPages(ctx, { args }, { path: settings.folder || '/' }).next();
+	return first.done ? [] : first.value.entries;
 }
 
 /**
@@ -95,15 +92,12 @@ export async function filesModifiedBetween(
 	until: number,
 ): Promise<DropboxEntry[]> {
 	const found: DropboxEntry[] = [];
-	let page = await dropboxRpc<ListPage>(ctx, 'files/list_folder', { ...listArguments(settings, false), limit: 2000 }, {
-		path: settings.folder || '/',
-	});
-	for (;;) {
+	const args = { ...listArguments(settings, false), limit: MAX_LIST_PAGE };
+	for await (const page of listFolderPages(ctx, { args }, { path: settings.folder || '/' })) {
 		for (const entry of page.entries) {
 			const modified = entry['.tag'] === 'file' ? Date.parse(String(entry.server_modified)) : NaN;
 			if (modified >= since && modified + 1000 <= until) found.push(entry);
 		}
-		if (!page.has_more) return found;
-		page = await dropboxRpc<ListPage>(ctx, 'files/list_folder/continue', { cursor: page.cursor });
 	}
+	return found;
 }

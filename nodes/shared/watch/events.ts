@@ -3,7 +3,8 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { mapLimited } from '../pool';
 import { deletedKind, fileChange } from './classify';
 import { attachContent } from './content';
-import type { DropboxEntry, EmittingFunctions, TriggerEvent, WatchSettings } from './types';
+import type { DropboxEntry } from '../dropboxEntry';
+import type { EmittingFunctions, TriggerEvent, WatchSettings } from './types';
 
 /** Calls for classification and content run this many at a time. */
 const PARALLEL_CALLS = 4;

@@ -4,7 +4,7 @@ import { dropboxDownload } from '../../../shared/transport';
 import { resolveLocator } from '../../../shared/locator';
 import { baseName } from '../../../shared/paths';
 import { requireBinaryPropertyName, storeDownload } from '../../../shared/content/binaryOutput';
-import type { DropboxEntry } from '../../../shared/simplify';
+import type { DropboxEntry } from '../../../shared/dropboxEntry';
 import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
 import type { ItemOutput } from '../types';
 

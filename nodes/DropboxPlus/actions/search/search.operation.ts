@@ -2,8 +2,9 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 
 import { dropboxRpc } from '../../../shared/transport';
 import { resolveLocator } from '../../../shared/locator';
-import { collectPages, readLimit, type Page } from '../../../shared/paging';
-import { simplifyEntry, type DropboxEntry } from '../../../shared/simplify';
+import { collectPages, pagesOf, readLimit, type Page } from '../../../shared/paging';
+import type { DropboxEntry } from '../../../shared/dropboxEntry';
+import { simplifyEntry } from '../../../shared/simplify';
 import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
 import { EXTENSION_LIST_HINT, parseExtensionList } from '../../../shared/extensions';
 import { fieldError } from '../../../shared/fieldChecks';
@@ -177,8 +178,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const call = { path: path || '/', itemIndex };
 	return jsonItems(await collectPages<SearchMatch>(
 		limit,
-		async () => toPage(await dropboxRpc<SearchPage>(this, 'files/search_v2', { query, options: searchOptions }, call)),
-		async (cursor) => toPage(await dropboxRpc<SearchPage>(this, 'files/search/continue_v2', { cursor }, call)),
+		pagesOf(
+			async () => toPage(await dropboxRpc<SearchPage>(this, 'files/search_v2', { query, options: searchOptions }, call)),
+			async (cursor) => toPage(await dropboxRpc<SearchPage>(this, 'files/search/continue_v2', { cursor }, call)),
+		),
 		(match) => (simplify ? simplifyEntry(match.metadata.metadata) : match),
 	));
 }
