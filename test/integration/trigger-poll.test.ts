@@ -220,6 +220,20 @@ describe('Dropbox Plus Trigger (polling) against the emulator', () => {
 		expect(await poll(harness)).toBeNull();
 	});
 
+	it('loses nothing of a backlog left for the next run when Dropbox expires the cursor in between', async () => {
+		const harness = await trigger({ events: ['fileCreated'], maxChangesPerRun: 2 });
+		expect(await poll(harness)).toBeNull();
+		// Dropbox's times have whole seconds: keep the changes clear of the checks
+		await new Promise((resolve) => setTimeout(resolve, 1100));
+		for (let i = 0; i < 5; i++) await emu.seedFile(`/Inbox/pending-${i}.txt`, `change ${i}`);
+		await new Promise((resolve) => setTimeout(resolve, 1100));
+		const first = seen(await poll(harness));
+		expect(first).toHaveLength(2);
+		emu.state.epoch = 'expired-while-pending';
+		const recovered = seen(await poll(harness));
+		expect(new Set([...first, ...recovered])).toEqual(new Set(Array.from({ length: 5 }, (_, i) => `fileCreated /Inbox/pending-${i}.txt`)));
+	});
+
 	it('refuses an unusable Max Changes per Run before any call', async () => {
 		emu.resetCalls();
 		const harness = await trigger({ maxChangesPerRun: 0 });

@@ -46,7 +46,9 @@ export async function takeChanges(
 	const read = await readChanges(ctx, from, { deadline, maxEntries: settings.maxChanges });
 	if (read.reset) return await recoverFromReset(ctx, settings, staticData, state.checkedAt);
 	const items = await changesToItems(ctx, settings, read.entries);
-	writeState(staticData, { ...state, cursor: read.cursor, checkedAt: readStartedAt });
+	// A read that left changes for the next run keeps the earlier check time: should Dropbox expire the
+	// cursor before they are read, the reset recovery then still finds them (at worst reporting some again)
+	writeState(staticData, { ...state, cursor: read.cursor, checkedAt: read.more ? state.checkedAt : readStartedAt });
 	return { items, from, to: read.cursor, more: read.more };
 }
 
