@@ -13,6 +13,7 @@ import { route } from './actions/router';
 import * as search from './actions/search/Search.resource';
 import * as sharedLink from './actions/sharedLink/SharedLink.resource';
 import { searchEntries, searchFiles, searchFolders } from '../shared/listSearch';
+import { authenticationProperty, dropboxCredentials } from '../shared/descriptions/authentication';
 
 export class DropboxPlus implements INodeType {
 	description: INodeTypeDescription = {
@@ -27,29 +28,9 @@ export class DropboxPlus implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'dropboxPlusOAuth2Api',
-				required: true,
-				displayOptions: { show: { authentication: ['oAuth2'] } },
-			},
-			{
-				name: 'dropboxPlusApi',
-				required: true,
-				displayOptions: { show: { authentication: ['refreshToken'] } },
-			},
-		],
+		credentials: dropboxCredentials,
 		properties: [
-			{
-				displayName: 'Authentication',
-				name: 'authentication',
-				type: 'options',
-				options: [
-					{ name: 'OAuth2 (Recommended)', value: 'oAuth2' },
-					{ name: 'Refresh Token (Headless)', value: 'refreshToken' },
-				],
-				default: 'oAuth2',
-			},
+			authenticationProperty,
 			{
 				displayName: 'Resource',
 				name: 'resource',

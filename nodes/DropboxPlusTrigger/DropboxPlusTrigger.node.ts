@@ -11,7 +11,7 @@ import { firstListingPage } from '../shared/watch/changes';
 import { triggerCredentials, watchProperties } from '../shared/descriptions/watchFields';
 import { sampleItems } from '../shared/watch/events';
 import { readSettings } from '../shared/watch/settings';
-import { takeChanges } from '../shared/watch/watch';
+import { DEFAULT_READ_MS, takeChanges } from '../shared/watch/watch';
 
 /** Manual runs show this many recent entries. */
 const SAMPLE_SIZE = 5;
@@ -47,10 +47,9 @@ export class DropboxPlusTrigger implements INodeType {
 			const items = await sampleItems(this, settings, await firstListingPage(this, settings), SAMPLE_SIZE);
 			return items.length > 0 ? [items] : null;
 		}
-		const budget = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : Infinity;
-		const { items } = await takeChanges(this, settings, this.getWorkflowStaticData('node'), {
-			deadline: Date.now() + budget * READ_BUDGET_SHARE,
-		});
+		// n8n 1.x has no poll budget: the same bound as the Instant Trigger's, never none
+		const readMs = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() * READ_BUDGET_SHARE : DEFAULT_READ_MS;
+		const { items } = await takeChanges(this, settings, this.getWorkflowStaticData('node'), { deadline: Date.now() + readMs });
 		return items.length > 0 ? [items] : null;
 	}
 }

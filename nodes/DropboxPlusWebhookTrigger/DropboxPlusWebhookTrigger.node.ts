@@ -1,5 +1,7 @@
 import {
+	NodeApiError,
 	NodeConnectionTypes,
+	NodeOperationError,
 	type IDataObject,
 	type IHookFunctions,
 	type INodeType,
@@ -10,7 +12,7 @@ import {
 
 import { searchFolders } from '../shared/listSearch';
 import { credentialTypeFor, dropboxRpc, type AuthenticationMethod } from '../shared/transport';
-import { cursorAfter, forget, oneAtATime, recordStep } from '../shared/watch/deliveries';
+import { coalesced, cursorAfter, forget, recordStep } from '../shared/watch/deliveries';
 import { triggerCredentials, watchProperties } from '../shared/descriptions/watchFields';
 import { readSettings, watchKey } from '../shared/watch/settings';
 import { isDropboxSignature } from '../shared/watch/signature';
@@ -134,17 +136,27 @@ export class DropboxPlusWebhookTrigger implements INodeType {
 
 		const key = deliveryKey(this);
 		try {
-			const items = await oneAtATime(key, async () => {
+			// One delivery reads at a time and one waits; a further one would find nothing the waiting one will not read
+			const delivery = await coalesced(key, async () => {
 				const stored = readState(staticData).cursor ?? '';
 				const taken = await takeChanges(this, settings, staticData, { from: cursorAfter(key, stored) });
 				if (taken.from && taken.to) recordStep(key, taken.from, taken.to);
 				return taken.items;
 			});
+			const items = delivery.ran ? delivery.value : [];
 			return items.length > 0 ? { noWebhookResponse: true, workflowData: [items] } : { noWebhookResponse: true };
 		} catch (error) {
-			// Dropbox already has its answer; the cursor did not move, so the next notification reads these changes again
+			// Dropbox already has its answer; the cursor did not move, so the next notification reads these changes again.
+			// Thrown, not only logged: n8n records a failed execution of the workflow (and runs its error workflow),
+			// as it does for a failing poll, so a revoked token does not silently stop the trigger.
 			this.logger.error(`Dropbox Plus Instant Trigger "${this.getNode().name}" could not read the changes: ${(error as Error).message}`);
-			return { noWebhookResponse: true };
+			const failure =
+				error instanceof NodeApiError || error instanceof NodeOperationError
+					? error
+					: new NodeOperationError(this.getNode(), `Could not read the Dropbox changes: ${(error as Error).message}`, {
+							description: 'Nothing was lost: the cursor did not move, so the next notification reads these changes again.',
+						});
+			throw failure;
 		}
 	}
 }

@@ -2,6 +2,8 @@ import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 import { dropboxTimestamp, parseDateTime } from './dates';
 import { MAX_CHUNK_MIB, MIB } from './content/uploadSession';
+import { isRevision } from './paths';
+import { wholeNumberIn } from './wholeNumber';
 
 /**
  * Checks of the File operations' own fields (chunk size, revision, time, name), made before
@@ -22,8 +24,8 @@ export function required<T>(ctx: IExecuteFunctions, itemIndex: number, field: st
 
 /** Chunk size in MiB → bytes: a whole multiple of 4 MiB, at most 148 MiB (Dropbox takes ≤ 150 MiB per request). */
 export function checkChunkSize(raw: unknown): FieldCheck<number> {
-	const mib = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-	if (typeof mib !== 'number' || !Number.isInteger(mib) || mib <= 0) {
+	const mib = wholeNumberIn(raw, 1);
+	if (mib === undefined) {
 		return { problem: `"${String(raw)}" is not a whole number of MiB`, fix: 'Use 4, 8, 16… up to 148.' };
 	}
 	if (mib % 4 !== 0) {
@@ -39,7 +41,7 @@ export function checkChunkSize(raw: unknown): FieldCheck<number> {
 export function checkRevision(raw: unknown): FieldCheck<string> {
 	const text = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
 	const rev = text.startsWith('rev:') ? text.slice(4) : text;
-	if (/^[0-9a-f]{9,}$/.test(rev)) return { value: rev };
+	if (isRevision(rev)) return { value: rev };
 	return {
 		problem: text === '' ? 'is empty' : `"${text}" is not a Dropbox revision`,
 		fix: 'A revision is 9 or more lowercase hex digits, such as a1c10ce0dd78: take it from the "rev" of the file metadata or from List Revisions.',

@@ -1,29 +1,23 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
+import type { DropboxEntry } from './dropboxEntry';
 import { dropboxRpc } from './transport';
 
-interface Entry {
-	'.tag': 'file' | 'folder' | 'deleted';
-	name: string;
-	path_display?: string;
-	id?: string;
-}
-
 interface ListPage {
-	entries: Entry[];
+	entries: DropboxEntry[];
 	cursor: string;
 	has_more: boolean;
 }
 
 interface SearchPage {
-	matches: Array<{ metadata: { metadata: Entry } }>;
+	matches: Array<{ metadata: { metadata: DropboxEntry } }>;
 	cursor?: string;
 	has_more: boolean;
 }
 
 const PAGE_SIZE = 100;
 
-function toResult(entry: Entry): INodeListSearchItems {
+function toResult(entry: DropboxEntry): INodeListSearchItems {
 	const path = entry.path_display ?? entry.name;
 	return { name: path, value: path, url: `https://www.dropbox.com/home${encodeURI(path)}` };
 }
@@ -38,7 +32,7 @@ async function browse(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	let entries: Entry[];
+	let entries: DropboxEntry[];
 	let next: string | undefined;
 	if (filter) {
 		const page = paginationToken

@@ -13,7 +13,12 @@ export type PathCheck = { path: string } | { problem: string; fix: string };
 export const MAX_NAME_LENGTH = 255;
 
 const ID_REFERENCE = /^id:[A-Za-z0-9_-]+(\/.*)?$/;
-const REV_REFERENCE = /^rev:[0-9a-f]{9,}$/;
+const REVISION = /^[0-9a-f]{9,}$/;
+
+/** A file revision as Dropbox writes it: 9 or more lowercase hex digits. The one revision check. */
+export function isRevision(text: string): boolean {
+	return REVISION.test(text);
+}
 const NS_REFERENCE = /^ns:\d+(\/.*)?$/;
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 /** Half of a UTF-16 surrogate pair without its other half: not a character, cannot be sent as UTF-8. */
@@ -65,7 +70,7 @@ export function checkPath(raw: unknown, rules: PathRules = {}): PathCheck {
 			const rest = path.indexOf('/');
 			return rest === -1 ? { path } : (checkSegments(path.slice(rest)) ?? { path });
 		}
-		if (REV_REFERENCE.test(path)) {
+		if (isRevision(path.slice(4))) {
 			return rules.allowRevision
 				? { path }
 				: { problem: 'is a revision reference', fix: 'Give a path or an ID here; revisions go in the Revision field.' };

@@ -17,3 +17,16 @@ export async function forEachLimited<T>(
 	};
 	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
+
+/** `work` on every item, at most `limit` at once; the results in input order. */
+export async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+	const results: R[] = new Array(items.length);
+	await forEachLimited(
+		items.map((_, index) => index),
+		limit,
+		async (index) => {
+			results[index] = await work(items[index]);
+		},
+	);
+	return results;
+}

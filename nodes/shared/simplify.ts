@@ -1,18 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-/** A Dropbox metadata entry as files/list_folder, search_v2 and get_metadata return it. */
-export interface DropboxEntry extends IDataObject {
-	'.tag': 'file' | 'folder' | 'deleted';
-	name: string;
-	path_lower?: string;
-	path_display?: string;
-	id?: string;
-	rev?: string;
-	size?: number;
-	client_modified?: string;
-	server_modified?: string;
-	content_hash?: string;
-}
+import type { DropboxEntry } from './dropboxEntry';
 
 export type FileCategory =
 	| 'image'

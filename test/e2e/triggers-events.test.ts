@@ -184,4 +184,29 @@ describe('Dropbox Plus triggers in real n8n: every event kind by polling, signed
 		},
 		240_000,
 	);
+
+	it(
+		'the Instant Trigger that cannot read the changes (the account suspended) answers Dropbox 200 and shows a failed execution with the fix, not silence',
+		async () => {
+			const accountId = (await h.emulator.admin<{ defaultAccountId: string }>('GET', 'info')).defaultAccountId;
+			const before = (await server.executions(instantId)).length;
+			await h.emulator.seed({ files: [{ path: '/Hooks/unread.txt', content: 'not readable now' }] });
+			await h.emulator.admin('POST', 'accounts/suspend', { suspended: true });
+			try {
+				const notified = signedNotification(accountId, h.emulator.appSecret);
+				const answer = await fetch(hookUrl, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json', 'x-dropbox-signature': notified.signature },
+					body: notified.body,
+				});
+				expect(answer.status).toBe(200);
+				const runs = await server.waitForExecutions(instantId, before + 1, 60_000);
+				const failed = runs.find((r) => r.status === 'error');
+				expect(failed?.error?.message).toMatch(/The Dropbox account is suspended/);
+			} finally {
+				await h.emulator.admin('POST', 'accounts/suspend', { suspended: false });
+			}
+		},
+		120_000,
+	);
 });

@@ -51,6 +51,16 @@ describe('Search', () => {
 		expect(folders.items.map((item) => item.json)).toEqual([expect.objectContaining({ name: 'Invoices', type: 'folder' })]);
 	});
 
+	it('reads File Extensions as the triggers do: spaces or commas, with or without "." or "*."; refuses a path or wildcard before any call', async () => {
+		const spaced = await run(emu, search('invoice', { options: { fileExtensions: '*.PDF xlsx' } }));
+		expect(names(spaced.items)).toEqual(['invoice-2019.pdf', 'invoice-2024.pdf', 'invoice-2024.xlsx']);
+		emu.resetCalls();
+		const bad = await failure(run(emu, search('invoice', { options: { fileExtensions: 'pdf, docs/x' } })));
+		expect(bad.message).toBe('The File Extensions option of item 0 holds "docs/x", which is not a file extension');
+		expect(bad.description).toMatch(/separated by commas or spaces/);
+		expect(emu.calls().total).toBe(0);
+	});
+
 	it('refuses File Extensions or Categories with File Status Deleted before any call (Dropbox filters only active files)', async () => {
 		const byExtension = await failure(run(emu, search('invoice', { options: { fileStatus: 'deleted', fileExtensions: 'docx' } })));
 		expect(byExtension.message).toBe('The File Extensions option cannot be combined with File Status "Deleted"');

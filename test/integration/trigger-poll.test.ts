@@ -1,4 +1,4 @@
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import { DropboxPlusTrigger } from '../../nodes/DropboxPlusTrigger/DropboxPlusTrigger.node';
 import { startEmulator, type Emulator } from '../../sandbox/emulator';
@@ -208,6 +208,66 @@ describe('Dropbox Plus Trigger (polling) against the emulator', () => {
 		const noEvents = await trigger({ events: [] });
 		await expect(poll(noEvents)).rejects.toThrow(/No event is selected/);
 		expect(emu.calls().total).toBe(0);
+	});
+
+	it('bounds a run by Max Changes per Run: a backlog of 7 with a bound of 3 comes as 3, 3, then 1, each change once', async () => {
+		const harness = await trigger({ events: ['fileCreated'], maxChangesPerRun: 3 });
+		expect(await poll(harness)).toBeNull();
+		for (let i = 0; i < 7; i++) await emu.seedFile(`/Inbox/backlog-${i}.txt`, `change ${i}`);
+		const runs = [seen(await poll(harness)), seen(await poll(harness)), seen(await poll(harness))];
+		expect(runs.map((run) => run.length)).toEqual([3, 3, 1]);
+		expect(runs.flat().sort()).toEqual(Array.from({ length: 7 }, (_, i) => `fileCreated /Inbox/backlog-${i}.txt`));
+		expect(await poll(harness)).toBeNull();
+	});
+
+	it('loses nothing of a backlog left for the next run when Dropbox expires the cursor in between', async () => {
+		const harness = await trigger({ events: ['fileCreated'], maxChangesPerRun: 2 });
+		expect(await poll(harness)).toBeNull();
+		// Dropbox's times have whole seconds: keep the changes clear of the checks
+		await new Promise((resolve) => setTimeout(resolve, 1100));
+		for (let i = 0; i < 5; i++) await emu.seedFile(`/Inbox/pending-${i}.txt`, `change ${i}`);
+		await new Promise((resolve) => setTimeout(resolve, 1100));
+		const first = seen(await poll(harness));
+		expect(first).toHaveLength(2);
+		emu.state.epoch = 'expired-while-pending';
+		const recovered = seen(await poll(harness));
+		expect(new Set([...first, ...recovered])).toEqual(new Set(Array.from({ length: 5 }, (_, i) => `fileCreated /Inbox/pending-${i}.txt`)));
+	});
+
+	it('refuses an unusable Max Changes per Run before any call', async () => {
+		emu.resetCalls();
+		const harness = await trigger({ maxChangesPerRun: 0 });
+		await expect(poll(harness)).rejects.toThrow(/"Max Changes per Run" is "0"/);
+		expect(emu.calls().total).toBe(0);
+	});
+
+	it('without a poll budget from n8n (1.x) a poll still stops reading at a deadline; the rest comes with the next poll, none lost or twice', async () => {
+		// Pages of 2 changes (the cursor keeps the page size it was taken with), then a larger bound
+		const harness = await trigger({ events: ['fileCreated'], maxChangesPerRun: 2 });
+		expect(await poll(harness)).toBeNull();
+		(harness.poll().getNode().parameters as IDataObject).maxChangesPerRun = 100;
+		for (let i = 0; i < 10; i++) await emu.seedFile(`/Inbox/slow-${i}.txt`, `change ${i}`);
+		// Dropbox answers each call 20 s later (a clock moved on per request)
+		let offset = 0;
+		const realNow = Date.now.bind(Date);
+		const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
+		const ctx = { ...harness.poll(), getPollBudgetMs: undefined } as unknown as IPollFunctions;
+		const send = ctx.helpers.httpRequestWithAuthentication;
+		ctx.helpers.httpRequestWithAuthentication = async function (this: unknown, ...args: Parameters<typeof send>) {
+			offset += 20_000;
+			return await send.apply(this, args);
+		} as typeof send;
+		let first: string[];
+		try {
+			first = seen((await new DropboxPlusTrigger().poll.call(ctx))?.[0] ?? null);
+		} finally {
+			clock.mockRestore();
+		}
+		// Two pages within the 30 s read deadline, not all five
+		expect(first).toHaveLength(4);
+		const rest = seen(await poll(harness));
+		expect([...first, ...rest].sort()).toEqual(Array.from({ length: 10 }, (_, i) => `fileCreated /Inbox/slow-${i}.txt`).sort());
+		expect(await poll(harness)).toBeNull();
 	});
 
 	it('costs one API call per poll with nothing new, even in a folder of 100,000 entries', async () => {

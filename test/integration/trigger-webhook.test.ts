@@ -18,10 +18,10 @@ beforeEach(() => {
 	emu.seedFolder('/Inbox');
 });
 
-async function instantTrigger(nodeId = 'instant-node'): Promise<TriggerHarness> {
+async function instantTrigger(nodeId = 'instant-node', accessToken = TOKEN, extra: IDataObject = {}): Promise<TriggerHarness> {
 	const harness = await createTriggerHarness({
 		emulatorUrl: emu.url,
-		accessToken: TOKEN,
+		accessToken,
 		appSecret: SECRET,
 		nodeId,
 		parameters: {
@@ -31,6 +31,7 @@ async function instantTrigger(nodeId = 'instant-node'): Promise<TriggerHarness> 
 			includeSubfolders: false,
 			attachContent: 'none',
 			filters: {},
+			...extra,
 		},
 	});
 	expect(await node.webhookMethods.default.checkExists.call(harness.hook())).toBe(false);
@@ -99,6 +100,64 @@ describe('Dropbox Plus Instant Trigger against the emulator', () => {
 		});
 		const [one, two] = await Promise.all([deliver(harness, body, signBody(body, SECRET)), deliver(twin, body, signBody(body, SECRET))]);
 		expect([...one.paths, ...two.paths]).toEqual(['fileCreated /Inbox/b.txt']);
+	});
+
+	it('coalesces notifications while Dropbox is slow: one reads, one waits, the rest read nothing, every change emitted once', async () => {
+		const harness = await instantTrigger('slow-node');
+		await emu.seedFile('/Inbox/first.txt', 'x');
+		const body = notification([emu.accountId]);
+		emu.setFaults({ latencyMs: 300 });
+		const readsBefore = harness.routes.filter((route) => route === 'files/list_folder/continue').length;
+		try {
+			const running = deliver(harness, body, signBody(body, SECRET));
+			// Dropbox notifies again while the first delivery is still reading
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			await emu.seedFile('/Inbox/second.txt', 'x');
+			const others = Array.from({ length: 5 }, async () => await deliver(harness, body, signBody(body, SECRET)));
+			const all = await Promise.all([running, ...others]);
+			expect(all.every(({ response }) => response.statusCode === 200)).toBe(true);
+			expect(all.flatMap(({ paths }) => paths).sort()).toEqual(['fileCreated /Inbox/first.txt', 'fileCreated /Inbox/second.txt']);
+			// Today every notification waits its turn and reads: six reads, four finding nothing
+			expect(harness.routes.filter((route) => route === 'files/list_folder/continue').length - readsBefore).toBe(2);
+			// The four that came while one was waiting return at once, starting nothing
+			expect(all.slice(2).every(({ result }) => result.workflowData === undefined)).toBe(true);
+		} finally {
+			emu.setFaults({ latencyMs: 0 });
+		}
+	});
+
+	it('fails the execution with the fix when it cannot read the changes (token revoked), after answering Dropbox 200, and keeps the cursor', async () => {
+		const { accessToken } = emu.issueToken();
+		const harness = await instantTrigger('revoked-node', accessToken);
+		await emu.seedFile('/Inbox/unread.txt', 'x');
+		const cursor = harness.staticData.cursor;
+		const revoked = await fetch(`${emu.url}/2/auth/token/revoke`, { method: 'POST', headers: { Authorization: `Bearer ${accessToken}` } });
+		expect(revoked.ok).toBe(true);
+		const body = notification([emu.accountId]);
+		const { ctx, response } = harness.webhook({
+			method: 'POST',
+			rawBody: body,
+			headers: { 'content-type': 'application/json', 'x-dropbox-signature': signBody(body, SECRET) },
+		});
+		// Thrown, n8n records a failed execution of the workflow (and runs its error workflow); a log line alone was silent
+		const failure = await node.webhook.call(ctx).then(
+			() => undefined,
+			(error: Error & { description?: string }) => error,
+		);
+		expect(failure?.message).toMatch(/Dropbox rejected the credential/);
+		expect(failure?.description).toMatch(/Reconnect the credential/);
+		expect(response).toMatchObject({ statusCode: 200, ended: true });
+		expect(harness.staticData.cursor).toBe(cursor);
+	});
+
+	it('bounds a delivery by Max Changes per Run: the rest comes with the next notification, each change once', async () => {
+		const harness = await instantTrigger('bounded-node', TOKEN, { maxChangesPerRun: 2 });
+		for (let i = 0; i < 5; i++) await emu.seedFile(`/Inbox/n${i}.txt`, `change ${i}`);
+		const body = notification([emu.accountId]);
+		const runs: string[][] = [];
+		for (let i = 0; i < 4; i++) runs.push((await deliver(harness, body, signBody(body, SECRET))).paths);
+		expect(runs.map((paths) => paths.length)).toEqual([2, 2, 1, 0]);
+		expect(runs.flat().sort()).toEqual(Array.from({ length: 5 }, (_, i) => `fileCreated /Inbox/n${i}.txt`));
 	});
 
 	it.each([

@@ -3,6 +3,7 @@ import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFuncti
 import { dropboxErrorInfo, dropboxRpc, pause } from '../transport';
 import { dropboxErrorParts, dropboxErrorTags } from '../transport/errors';
 import type { Outcome } from '../outcome';
+import { wholeNumberIn } from '../wholeNumber';
 import { pollUntilDone, type PollPolicy } from './jobPolling';
 
 /**
@@ -73,8 +74,8 @@ export function groupByShared(entries: BatchEntry[]): BatchEntry[][] {
 /** The "Batch Size" option, checked: 1..1000, 1 meaning one call per item. */
 export function readBatchSize(ctx: IExecuteFunctions): number | NodeOperationError {
 	const raw = ctx.getNodeParameter('options.batchSize', 0, MAX_BATCH_SIZE) as unknown;
-	const size = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-	if (typeof size === 'number' && Number.isInteger(size) && size >= 1 && size <= MAX_BATCH_SIZE) return size;
+	const size = wholeNumberIn(raw, 1, MAX_BATCH_SIZE);
+	if (size !== undefined) return size;
 	return new NodeOperationError(ctx.getNode(), `The Batch Size "${String(raw)}" is not a whole number from 1 to ${MAX_BATCH_SIZE}`, {
 		itemIndex: 0,
 		description: `Set Batch Size to a number from 1 (one call per item) to ${MAX_BATCH_SIZE} (the most Dropbox takes in one call).`,

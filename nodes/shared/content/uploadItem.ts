@@ -6,6 +6,7 @@ import { ChunkReader } from './chunkReader';
 import { checkChunkSize, checkDropboxTime, checkFileName, checkRevision, fieldError, required, type FieldCheck } from '../fieldChecks';
 import { requireValidPath, resolveLocator } from '../locator';
 import { checkPath, joinPath } from '../paths';
+import { wholeNumberIn } from '../wholeNumber';
 import { DEFAULT_CHUNK_MIB, DEFAULT_PARALLEL_CHUNKS, MAX_PARALLEL_CHUNKS, uploadChunks, uploadToClosedSession, type ClosedSession, type UploadProblem, type UploadRequests } from './uploadSession';
 
 /**
@@ -105,8 +106,8 @@ export function planUpload(ctx: IExecuteFunctions, itemIndex: number): UploadPla
 }
 
 function checkParallelChunks(raw: unknown): FieldCheck<number> {
-	const count = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-	if (typeof count === 'number' && Number.isInteger(count) && count >= 1 && count <= MAX_PARALLEL_CHUNKS) return { value: count };
+	const count = wholeNumberIn(raw, 1, MAX_PARALLEL_CHUNKS);
+	if (count !== undefined) return { value: count };
 	return { problem: `"${String(raw)}" is not a whole number from 1 to ${MAX_PARALLEL_CHUNKS}`, fix: `Use 1 (one chunk after another) to ${MAX_PARALLEL_CHUNKS}.` };
 }
 

@@ -1,24 +1,14 @@
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
+import { EXTENSION_LIST_HINT } from '../extensions';
+import { authenticationProperty, dropboxCredentials } from './authentication';
 import { dropboxLocator } from './locatorFields';
 
-export const triggerCredentials: INodeTypeDescription['credentials'] = [
-	{ name: 'dropboxPlusOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
-	{ name: 'dropboxPlusApi', required: true, displayOptions: { show: { authentication: ['refreshToken'] } } },
-];
+export const triggerCredentials: INodeTypeDescription['credentials'] = dropboxCredentials;
 
 /** The parameters both triggers share: what to watch and what each item carries. */
 export const watchProperties: INodeProperties[] = [
-	{
-		displayName: 'Authentication',
-		name: 'authentication',
-		type: 'options',
-		options: [
-			{ name: 'OAuth2 (Recommended)', value: 'oAuth2' },
-			{ name: 'Refresh Token (Headless)', value: 'refreshToken' },
-		],
-		default: 'oAuth2',
-	},
+	authenticationProperty,
 	{
 		displayName: 'Trigger On',
 		name: 'events',
@@ -72,7 +62,7 @@ export const watchProperties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'pdf, docx',
-				description: 'Only files with one of these extensions (comma-separated, case ignored). Folder events are not affected.',
+				description: `Only files with one of these extensions: ${EXTENSION_LIST_HINT}. Folder events are not affected.`,
 			},
 			{
 				displayName: 'Name Pattern',
@@ -83,5 +73,14 @@ export const watchProperties: INodeProperties[] = [
 				description: 'Only names matching this pattern: * stands for any characters, ? for one; case ignored',
 			},
 		],
+	},
+	{
+		displayName: 'Max Changes per Run',
+		name: 'maxChangesPerRun',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 10000 },
+		default: 500,
+		description:
+			'At most this many changes are read, so at most this many items emitted, per run; the rest come with the next run (next poll, or next notification), from where this one stopped: none lost, none twice',
 	},
 ];

@@ -1,16 +1,15 @@
 import { dropboxRpc } from '../transport';
+import { listFolderPages, MAX_LIST_PAGE } from '../listFolder';
 import { attempt } from './attempt';
-import type { DropboxEntry, TriggerFunctions, WatchSettings } from './types';
-
-interface ListPage {
-	entries: DropboxEntry[];
-	cursor: string;
-	has_more: boolean;
-}
+import type { DropboxEntry } from '../dropboxEntry';
+import type { TriggerFunctions, WatchSettings } from './types';
 
 export type ChangeRead =
-	| { reset: false; entries: DropboxEntry[]; cursor: string }
+	/** `more`: Dropbox has changes after `cursor` this read left for the next one. */
+	| { reset: false; entries: DropboxEntry[]; cursor: string; more: boolean }
 	| { reset: true };
+
+
 
 function listArguments(settings: WatchSettings, includeDeleted: boolean) {
 	return {
@@ -22,41 +21,61 @@ function listArguments(settings: WatchSettings, includeDeleted: boolean) {
 	};
 }
 
-/** A cursor that points at "now": changes after it are what the trigger reports. One call. */
+/**
+ * A cursor that points at "now": changes after it are what the trigger reports. One call.
+ * Its pages hold about Max Changes per Run entries (Dropbox keeps the page size in the cursor),
+ * so a run can stop at that count on a page boundary.
+ */
 export async function latestCursor(ctx: TriggerFunctions, settings: WatchSettings): Promise<string> {
-	const answer = await dropboxRpc<{ cursor: string }>(ctx, 'files/list_folder/get_latest_cursor', listArguments(settings, true), {
+	const args = { ...listArguments(settings, true), limit: Math.min(settings.maxChanges, MAX_LIST_PAGE) };
+	const answer = await dropboxRpc<{ cursor: string }>(ctx, 'files/list_folder/get_latest_cursor', args, {
 		path: settings.folder || '/',
 	});
 	return answer.cursor;
 }
 
 /**
- * Every change after `cursor`, page by page until Dropbox says there is no more. A folder
- * with nothing new costs one call whatever its size. Stops early, with the cursor reached,
- * once `deadline` (epoch ms) has passed: the next read continues from there.
+ * The changes after `cursor`, page by page, bounded: stops once Dropbox has no more, once
+ * `maxEntries` were read, or once `deadline` (epoch ms) has passed, with the cursor after the
+ * last page kept; the next read continues from there, so nothing is lost or read twice.
+ * A page that would take the read past `maxEntries` is left whole for the next read (a
+ * cursor marks only page boundaries), unless it is the first: a read always moves on.
+ * A folder with nothing new costs one call whatever its size.
  * A `reset` answer (the cursor expired) is returned, not thrown.
  */
-export async function readChanges(ctx: TriggerFunctions, cursor: string, deadline = Infinity): Promise<ChangeRead> {
+export async function readChanges(
+	ctx: TriggerFunctions,
+	cursor: string,
+	bounds: { deadline: number; maxEntries: number },
+): Promise<ChangeRead> {
 	const entries: DropboxEntry[] = [];
 	let position = cursor;
+	const pages = listFolderPages(ctx, { cursor });
 	for (;;) {
-		const answer = await attempt(dropboxRpc<ListPage>(ctx, 'files/list_folder/continue', { cursor: position }));
+		const answer = await attempt(pages.next());
 		if (!answer.ok) {
 			if (answer.tag === 'reset') return { reset: true };
 			throw answer.error;
 		}
-		const page = answer.value;
+		if (answer.value.done) return { reset: false, entries, cursor: position, more: false };
+		const page = answer.value.value;
+		if (entries.length > 0 && entries.length + page.entries.length > bounds.maxEntries) {
+			return { reset: false, entries, cursor: position, more: true };
+		}
 		entries.push(...page.entries);
-		position = page.cursor;
-		if (!page.has_more || Date.now() >= deadline) return { reset: false, entries, cursor: position };
+		position = page.cursor ?? position;
+		if (!page.hasMore) return { reset: false, entries, cursor: position, more: false };
+		if (entries.length >= bounds.maxEntries || Date.now() >= bounds.deadline) {
+			return { reset: false, entries, cursor: position, more: true };
+		}
 	}
 }
 
 /** The first page of the folder's listing: for samples, never paged further. */
 export async function firstListingPage(ctx: TriggerFunctions, settings: WatchSettings): Promise<DropboxEntry[]> {
-	const args = { ...listArguments(settings, false), limit: 2000 };
-	const page = await dropboxRpc<ListPage>(ctx, 'files/list_folder', args, { path: settings.folder || '/' });
-	return page.entries;
+	const args = { ...listArguments(settings, false), limit: MAX_LIST_PAGE };
+	const first = await listFolderPages(ctx, { args }, { path: settings.folder || '/' }).next();
+	return first.done ? [] : first.value.entries;
 }
 
 /**
@@ -73,15 +92,12 @@ export async function filesModifiedBetween(
 	until: number,
 ): Promise<DropboxEntry[]> {
 	const found: DropboxEntry[] = [];
-	let page = await dropboxRpc<ListPage>(ctx, 'files/list_folder', { ...listArguments(settings, false), limit: 2000 }, {
-		path: settings.folder || '/',
-	});
-	for (;;) {
+	const args = { ...listArguments(settings, false), limit: MAX_LIST_PAGE };
+	for await (const page of listFolderPages(ctx, { args }, { path: settings.folder || '/' })) {
 		for (const entry of page.entries) {
 			const modified = entry['.tag'] === 'file' ? Date.parse(String(entry.server_modified)) : NaN;
 			if (modified >= since && modified + 1000 <= until) found.push(entry);
 		}
-		if (!page.has_more) return found;
-		page = await dropboxRpc<ListPage>(ctx, 'files/list_folder/continue', { cursor: page.cursor });
 	}
+	return found;
 }

@@ -1,6 +1,7 @@
 import { dropboxRpc } from '../transport';
 import { attempt } from './attempt';
-import type { DropboxEntry, TriggerFunctions } from './types';
+import type { DropboxEntry } from '../dropboxEntry';
+import type { TriggerFunctions } from './types';
 
 interface Revision {
 	rev: string;

@@ -1,26 +1,45 @@
 /**
- * Notifications that reach one n8n process at the same time run one after the other per
- * trigger node, and a delivery whose stored cursor (loaded before the previous delivery
- * saved its own) was already read from continues where that one stopped. Small: a few
- * cursor steps per node. Static data stays the source of truth across processes and restarts.
+ * Notifications that reach one n8n process for one trigger node are coalesced: one delivery
+ * reads at a time, at most one more waits for it, and every further one returns at once,
+ * reading nothing, because the waiting one will read its changes too (it starts after the
+ * running one saved its cursor, and reads everything after it). While Dropbox is slow, memory
+ * holds at most two deliveries per node, and no delivery reads only to find nothing.
+ * A delivery whose stored cursor (loaded before the previous delivery saved its own) was
+ * already read from continues where that one stopped. Small: a few cursor steps per node.
+ * Static data stays the source of truth across processes and restarts.
  */
-const queues = new Map<string, Promise<unknown>>();
+interface Lane {
+	/** Settles when the last admitted delivery has finished; never rejects. */
+	tail: Promise<void>;
+	/** Deliveries admitted and not finished: the running one and at most one waiting. */
+	admitted: number;
+}
+
+const lanes = new Map<string, Lane>();
 const steps = new Map<string, Array<{ from: string; to: string }>>();
 const STEPS_KEPT = 8;
 
-export async function oneAtATime<T>(key: string, run: () => Promise<T>): Promise<T> {
-	const previous = queues.get(key) ?? Promise.resolve();
-	const current = previous.then(run, run);
-	const settled = current.then(
-		() => undefined,
-		() => undefined,
-	);
-	queues.set(key, settled);
-	try {
-		return await current;
-	} finally {
-		if (queues.get(key) === settled) queues.delete(key);
+/** Runs `run` after the running delivery, or skips it (`ran: false`) when one is already waiting. */
+export async function coalesced<T>(key: string, run: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }> {
+	let lane = lanes.get(key);
+	if (lane && lane.admitted >= 2) return { ran: false };
+	if (!lane) {
+		lane = { tail: Promise.resolve(), admitted: 0 };
+		lanes.set(key, lane);
 	}
+	const admittedTo = lane;
+	admittedTo.admitted++;
+	const current = admittedTo.tail.then(run);
+	admittedTo.tail = current
+		.then(
+			() => undefined,
+			() => undefined,
+		)
+		.then(() => {
+			admittedTo.admitted--;
+			if (admittedTo.admitted === 0 && lanes.get(key) === admittedTo) lanes.delete(key);
+		});
+	return { ran: true, value: await current };
 }
 
 /** The newest cursor this process already read up to from `stored`, or undefined. */

@@ -1,8 +1,10 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { mapLimited } from '../pool';
 import { deletedKind, fileChange } from './classify';
 import { attachContent } from './content';
-import type { DropboxEntry, EmittingFunctions, TriggerEvent, WatchSettings } from './types';
+import type { DropboxEntry } from '../dropboxEntry';
+import type { EmittingFunctions, TriggerEvent, WatchSettings } from './types';
 
 /** Calls for classification and content run this many at a time. */
 const PARALLEL_CALLS = 4;
@@ -48,27 +50,13 @@ async function itemOf(ctx: EmittingFunctions, settings: WatchSettings, entry: Dr
 	return { json };
 }
 
-/** Runs `work` on every entry, a few at a time, keeping the order. */
-async function inOrder<T, R>(values: T[], work: (value: T) => Promise<R>): Promise<R[]> {
-	const results: R[] = new Array(values.length);
-	let next = 0;
-	const worker = async () => {
-		while (next < values.length) {
-			const index = next++;
-			results[index] = await work(values[index]);
-		}
-	};
-	await Promise.all(Array.from({ length: Math.min(PARALLEL_CALLS, values.length) }, worker));
-	return results;
-}
-
 /** The items a batch of changed entries becomes: classified, filtered, with content if asked. */
 export async function changesToItems(
 	ctx: EmittingFunctions,
 	settings: WatchSettings,
 	entries: DropboxEntry[],
 ): Promise<INodeExecutionData[]> {
-	const items = await inOrder(entries, async (entry) => await itemOf(ctx, settings, entry));
+	const items = await mapLimited(entries, PARALLEL_CALLS, async (entry) => await itemOf(ctx, settings, entry));
 	return items.filter((item): item is INodeExecutionData => item !== undefined);
 }
 
@@ -90,7 +78,7 @@ export async function sampleItems(
 		.filter((entry) => kind === 'folder' || extensionMatches(settings, entry.name))
 		.sort((a, b) => String(b.server_modified ?? '').localeCompare(String(a.server_modified ?? '')))
 		.slice(0, count);
-	return await inOrder(newest, async (entry) => {
+	return await mapLimited(newest, PARALLEL_CALLS, async (entry) => {
 		const json: IDataObject = { event, sample: true, ...entry };
 		return kind === 'file' ? await attachContent(ctx, settings, entry, json) : { json };
 	});

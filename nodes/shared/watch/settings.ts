@@ -1,11 +1,17 @@
 import { NodeOperationError } from 'n8n-workflow';
 
 import { checkLocatorValue } from '../locator';
+import { wholeNumberIn } from '../wholeNumber';
+import { EXTENSION_LIST_HINT, parseExtensionList } from '../extensions';
 import { globMatcher } from './glob';
 import type { TriggerEvent, TriggerFunctions, WatchSettings } from './types';
 
 const EVENTS: TriggerEvent[] = ['fileCreated', 'fileUpdated', 'fileDeleted', 'folderCreated', 'folderDeleted'];
 const ATTACH = ['none', 'binary', 'link'] as const;
+
+/** Changes one run reads at most, by default and at the very most. */
+export const DEFAULT_MAX_CHANGES = 500;
+export const MAX_CHANGES = 10_000;
 
 function parameter(ctx: TriggerFunctions, name: string, fallback: unknown): unknown {
 	return (ctx.getNodeParameter as (name: string, fallback: unknown) => unknown).call(ctx, name, fallback);
@@ -22,19 +28,6 @@ function watchedFolder(ctx: TriggerFunctions): string {
 		fail(ctx, `The watched folder${typeof raw === 'string' ? ` "${raw}"` : ''} ${check.problem}`, check.fix);
 	}
 	return check.path;
-}
-
-function extensions(ctx: TriggerFunctions, raw: unknown): string[] {
-	const list = String(raw ?? '')
-		.split(/[\s,]+/)
-		.map((extension) => extension.replace(/^\*?\./, '').toLowerCase())
-		.filter((extension) => extension !== '');
-	for (const extension of list) {
-		if (!/^[^/\\*?]+$/.test(extension)) {
-			fail(ctx, `The file extension "${extension}" is not valid`, 'List extensions such as "pdf, docx" without paths or wildcards.');
-		}
-	}
-	return list;
 }
 
 /** Reads and checks every parameter; throws before any call when one is unusable. */
@@ -60,13 +53,25 @@ export function readSettings(ctx: TriggerFunctions): WatchSettings {
 		fail(ctx, `The name pattern "${pattern}" contains "/"`, 'It matches names only: use "Include Subfolders" and the watched folder to pick places.');
 	}
 
+	const extensionList = parseExtensionList(filters.fileExtensions);
+	if ('invalid' in extensionList) {
+		fail(ctx, `The file extension "${extensionList.invalid}" is not valid`, `List extensions ${EXTENSION_LIST_HINT}, without paths or wildcards.`);
+	}
+
+	const rawMax = parameter(ctx, 'maxChangesPerRun', DEFAULT_MAX_CHANGES);
+	const maxChanges = wholeNumberIn(rawMax, 1, MAX_CHANGES);
+	if (maxChanges === undefined) {
+		fail(ctx, `"Max Changes per Run" is "${String(rawMax)}"`, `Use a whole number from 1 to ${MAX_CHANGES}; the rest of the changes come with the next run.`);
+	}
+
 	return {
 		folder: watchedFolder(ctx),
 		recursive: parameter(ctx, 'includeSubfolders', false) === true,
 		events,
-		extensions: extensions(ctx, filters.fileExtensions),
+		extensions: extensionList.extensions,
 		namePattern: pattern === '' ? undefined : globMatcher(pattern),
 		attach,
+		maxChanges,
 	};
 }
 

@@ -8,22 +8,11 @@ export type TriggerFunctions = IPollFunctions | IHookFunctions | IWebhookFunctio
 /** The contexts that start workflows, so can hold binary data. */
 export type EmittingFunctions = IPollFunctions | IWebhookFunctions;
 
+/** The one entry type (nodes/shared/dropboxEntry.ts), here for the watch modules that name it from ./types. */
+export type { DropboxEntry } from '../dropboxEntry';
+
 export type TriggerEvent = 'fileCreated' | 'fileUpdated' | 'fileDeleted' | 'folderCreated' | 'folderDeleted';
 
-/** One entry of list_folder / list_folder/continue, as Dropbox sends it. */
-export interface DropboxEntry {
-	'.tag': 'file' | 'folder' | 'deleted';
-	name: string;
-	path_lower?: string;
-	path_display?: string;
-	id?: string;
-	rev?: string;
-	size?: number;
-	content_hash?: string;
-	client_modified?: string;
-	server_modified?: string;
-	[key: string]: unknown;
-}
 
 /** What the user asked to watch, checked before any call. */
 export interface WatchSettings {
@@ -35,4 +24,6 @@ export interface WatchSettings {
 	extensions: string[];
 	namePattern?: NamePattern;
 	attach: 'none' | 'binary' | 'link';
+	/** At most this many changes are read (so emitted) per run; the rest follow from the saved cursor. */
+	maxChanges: number;
 }

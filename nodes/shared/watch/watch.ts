@@ -6,6 +6,12 @@ import { watchKey } from './settings';
 import { readState, writeState } from './state';
 import type { EmittingFunctions, TriggerFunctions, WatchSettings } from './types';
 
+/**
+ * How long one run may read changes when n8n gives no budget (the Instant Trigger; polls in
+ * n8n 1.x, which has no getPollBudgetMs): the rest follows in the next run.
+ */
+export const DEFAULT_READ_MS = 30_000;
+
 /** Starts watching from now: stores the latest cursor for the folder. One call. Returns when "now" was. */
 export async function baseline(ctx: TriggerFunctions, settings: WatchSettings, staticData: IDataObject): Promise<number> {
 	const checkedAt = Date.now();
@@ -20,13 +26,15 @@ export async function baseline(ctx: TriggerFunctions, settings: WatchSettings, s
  * folder: takes a baseline and reports nothing. An expired cursor (`reset`): takes a new
  * baseline and says so in the log instead of reporting the whole folder as new.
  * `from` overrides the stored cursor (a concurrent delivery already moved past it).
+ * Bounded: reads at most Max Changes per Run changes and stops reading at `deadline`
+ * (default: DEFAULT_READ_MS from now); `more` says changes were left for the next run.
  */
 export async function takeChanges(
 	ctx: EmittingFunctions,
 	settings: WatchSettings,
 	staticData: IDataObject,
 	options: { deadline?: number; from?: string } = {},
-): Promise<{ items: INodeExecutionData[]; from?: string; to?: string }> {
+): Promise<{ items: INodeExecutionData[]; from?: string; to?: string; more?: boolean }> {
 	const state = readState(staticData);
 	if (!state.cursor || state.watch !== watchKey(settings)) {
 		await baseline(ctx, settings, staticData);
@@ -34,11 +42,14 @@ export async function takeChanges(
 	}
 	const from = options.from ?? state.cursor;
 	const readStartedAt = Date.now();
-	const read = await readChanges(ctx, from, options.deadline);
+	const deadline = options.deadline ?? readStartedAt + DEFAULT_READ_MS;
+	const read = await readChanges(ctx, from, { deadline, maxEntries: settings.maxChanges });
 	if (read.reset) return await recoverFromReset(ctx, settings, staticData, state.checkedAt);
 	const items = await changesToItems(ctx, settings, read.entries);
-	writeState(staticData, { ...state, cursor: read.cursor, checkedAt: readStartedAt });
-	return { items, from, to: read.cursor };
+	// A read that left changes for the next run keeps the earlier check time: should Dropbox expire the
+	// cursor before they are read, the reset recovery then still finds them (at worst reporting some again)
+	writeState(staticData, { ...state, cursor: read.cursor, checkedAt: read.more ? state.checkedAt : readStartedAt });
+	return { items, from, to: read.cursor, more: read.more };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { dropboxRpc } from '../../../shared/transport';
+import { listFolderPages, MAX_LIST_PAGE } from '../../../shared/listFolder';
 import { checkFileName, required } from '../../../shared/fieldChecks';
 import { resolveLocator } from '../../../shared/locator';
 import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
@@ -59,12 +59,6 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-interface ListPage {
-	entries: IDataObject[];
-	cursor: string;
-	has_more: boolean;
-}
-
 /** Finds files by exact name in a folder (and its subfolders), page by page. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<ItemOutput> {
 	const folder = resolveLocator(this, 'folder', itemIndex, 'Folder', { allowRoot: true });
@@ -75,21 +69,18 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const shownFolder = folder === '' ? '/' : folder;
 	const call = { path: shownFolder, itemIndex };
 	const matches: IDataObject[] = [];
-	let page = await dropboxRpc<ListPage>(
+	const pages = listFolderPages(
 		this,
-		'files/list_folder',
-		{ path: folder, recursive, include_non_downloadable_files: true, limit: 2000 },
+		{ args: { path: folder, recursive, include_non_downloadable_files: true, limit: MAX_LIST_PAGE } },
 		call,
 	);
-	for (;;) {
+	for await (const page of pages) {
 		for (const entry of page.entries) {
 			if (entry['.tag'] === 'file' && String(entry.name).toLowerCase() === wanted) {
 				matches.push(entry);
 				if (firstOnly) return jsonItems(entry);
 			}
 		}
-		if (!page.has_more) break;
-		page = await dropboxRpc<ListPage>(this, 'files/list_folder/continue', { cursor: page.cursor }, call);
 	}
 	if (matches.length === 0 && this.getNodeParameter('ifNotFound', itemIndex, 'error') === 'error') {
 		throw new NodeOperationError(

@@ -4,6 +4,7 @@ import { dropboxRpc } from '../../../shared/transport';
 import { fieldError } from '../../../shared/fieldChecks';
 import { resolveLocator } from '../../../shared/locator';
 import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
+import { wholeNumberIn } from '../../../shared/wholeNumber';
 import { jsonItems, type ItemOutput } from '../types';
 
 const show = { resource: ['file'], operation: ['listRevisions'] };
@@ -50,9 +51,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (mode === 'id' && !path.startsWith('id:')) {
 		throw fieldError(this, itemIndex, 'File', `"${path}" is not a file ID`, 'With Follow set to File ID, give the File by ID (id:…), or set Follow to Path.');
 	}
-	const limit = Number(this.getNodeParameter('limit', itemIndex, 50));
-	if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-		throw fieldError(this, itemIndex, 'Limit', `${String(limit)} is out of range`, 'Dropbox returns 1 to 100 revisions: use a whole number in that range.');
+	const raw = this.getNodeParameter('limit', itemIndex, 50) as unknown;
+	const limit = wholeNumberIn(raw, 1, 100);
+	if (limit === undefined) {
+		throw fieldError(this, itemIndex, 'Limit', `${String(raw)} is out of range`, 'Dropbox returns 1 to 100 revisions: use a whole number in that range.');
 	}
 	const result = await dropboxRpc<Revisions>(this, 'files/list_revisions', { path, mode, limit }, { path, itemIndex });
 	const deleted: IDataObject = { is_deleted: result.is_deleted };

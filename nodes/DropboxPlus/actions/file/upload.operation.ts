@@ -7,6 +7,8 @@ import { planUpload, stageUpload, uploadFile, type StagedUpload, type UploadPlan
 import { DEFAULT_CHUNK_MIB, DEFAULT_PARALLEL_CHUNKS, MAX_PARALLEL_CHUNKS, MIB } from '../../../shared/content/uploadSession';
 import { BufferBudget, DEFAULT_MEMORY_BUDGET_MIB, MAX_MEMORY_BUDGET_MIB, MIN_MEMORY_BUDGET_MIB } from '../../../shared/content/bufferBudget';
 import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
+import { wholeNumberIn } from '../../../shared/wholeNumber';
+import { batchSizeOption } from '../shared/batchOperation';
 import { itemOutcome, jsonItems, type ItemOutcome } from '../types';
 
 const show = { resource: ['file'], operation: ['upload'] };
@@ -122,14 +124,9 @@ export const description: INodeProperties[] = [
 				default: false,
 				description: 'Whether to save under a new name such as "report (1).pdf" instead of failing on a conflict',
 			},
-			{
-				displayName: 'Batch Size',
-				name: 'batchSize',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: MAX_BATCH_SIZE },
-				default: MAX_BATCH_SIZE,
-				description: `How many files to commit to Dropbox in one request when the step gets many items (at most ${MAX_BATCH_SIZE}): fewer calls and fewer "too many write operations" refusals. 1 commits each file by itself. One value for the whole step: it is read from the first item, so an expression here uses the first item's value.`,
-			},
+			batchSizeOption(
+				`How many files to commit to Dropbox in one request when the step gets many items (at most ${MAX_BATCH_SIZE}): fewer calls and fewer "too many write operations" refusals. 1 commits each file by itself.`,
+			),
 			{
 				displayName: 'Chunk Size (MiB)',
 				name: 'chunkSize',
@@ -189,8 +186,8 @@ export const description: INodeProperties[] = [
 
 function readParallelUploads(ctx: IExecuteFunctions): number | NodeOperationError {
 	const raw = ctx.getNodeParameter('options.parallelUploads', 0, DEFAULT_PARALLEL) as unknown;
-	const count = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-	if (typeof count === 'number' && Number.isInteger(count) && count >= 1 && count <= MAX_PARALLEL) return count;
+	const count = wholeNumberIn(raw, 1, MAX_PARALLEL);
+	if (count !== undefined) return count;
 	return new NodeOperationError(ctx.getNode(), `The Parallel Uploads option "${String(raw)}" is not a whole number from 1 to ${MAX_PARALLEL}`, {
 		itemIndex: 0,
 		description: `Set Parallel Uploads to a number from 1 (one file after another) to ${MAX_PARALLEL}.`,

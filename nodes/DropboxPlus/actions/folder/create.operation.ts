@@ -55,7 +55,7 @@ export const description: INodeProperties[] = [
 				default: false,
 				description: 'Whether to create "Reports (1)" when "Reports" already exists, instead of failing or returning it',
 			},
-			batchSizeOption,
+			batchSizeOption(),
 		],
 	},
 ];

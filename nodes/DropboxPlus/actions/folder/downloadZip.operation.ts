@@ -4,7 +4,7 @@ import { resolveLocator } from '../../../shared/locator';
 import { baseName } from '../../../shared/paths';
 import { downloadedItem, requireBinaryPropertyName } from '../../../shared/content/binaryOutput';
 import { downloadToBinary } from '../../../shared/content/download';
-import type { DropboxEntry } from '../../../shared/simplify';
+import type { DropboxEntry } from '../../../shared/dropboxEntry';
 import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
 import type { ItemOutput } from '../types';
 

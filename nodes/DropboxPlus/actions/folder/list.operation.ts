@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { dropboxRpc } from '../../../shared/transport';
 import { resolveLocator } from '../../../shared/locator';
-import { collectPages, readLimit, type Page } from '../../../shared/paging';
-import { simplifyEntry, type DropboxEntry } from '../../../shared/simplify';
+import { listFolderPages, MAX_LIST_PAGE } from '../../../shared/listFolder';
+import { collectPages, readLimit } from '../../../shared/paging';
+import type { DropboxEntry } from '../../../shared/dropboxEntry';
+import { simplifyEntry } from '../../../shared/simplify';
 import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
 import { listingFields } from '../listing.descriptions';
 import { jsonItems, type ItemOutput } from '../types';
@@ -11,7 +12,7 @@ import { jsonItems, type ItemOutput } from '../types';
 const show = { resource: ['folder'], operation: ['list'] };
 
 /** Dropbox's largest list_folder page. */
-export const MAX_PAGE_SIZE = 2000;
+export const MAX_PAGE_SIZE = MAX_LIST_PAGE;
 
 export const description: INodeProperties[] = [
 	dropboxLocator('folder', {
@@ -78,18 +79,6 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-interface ListFolderPage {
-	entries: DropboxEntry[];
-	cursor: string;
-	has_more: boolean;
-}
-
-const toPage = (page: ListFolderPage): Page<DropboxEntry> => ({
-	entries: page.entries,
-	cursor: page.cursor,
-	hasMore: page.has_more,
-});
-
 /** A recursive listing starts with the listed folder itself: not one of its contents. */
 function isListedFolder(entry: DropboxEntry, path: string): boolean {
 	if (entry['.tag'] !== 'folder') return false;
@@ -108,23 +97,20 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	return jsonItems(await collectPages<DropboxEntry>(
 		limit,
-		async () =>
-			toPage(
-				await dropboxRpc<ListFolderPage>(
-					this,
-					'files/list_folder',
-					{
-						path,
-						recursive,
-						include_deleted: options.includeDeleted === true,
-						include_mounted_folders: options.includeMountedFolders !== false,
-						include_non_downloadable_files: options.includeNonDownloadableFiles !== false,
-						limit: Math.min(limit, MAX_PAGE_SIZE),
-					},
-					call,
-				),
-			),
-		async (cursor) => toPage(await dropboxRpc<ListFolderPage>(this, 'files/list_folder/continue', { cursor }, call)),
+		listFolderPages(
+			this,
+			{
+				args: {
+					path,
+					recursive,
+					include_deleted: options.includeDeleted === true,
+					include_mounted_folders: options.includeMountedFolders !== false,
+					include_non_downloadable_files: options.includeNonDownloadableFiles !== false,
+					limit: Math.min(limit, MAX_PAGE_SIZE),
+				},
+			},
+			call,
+		),
 		(entry) => {
 			if (recursive && path !== '' && isListedFolder(entry, path)) return undefined;
 			if (entryType !== 'all' && entry['.tag'] !== 'deleted' && entry['.tag'] !== entryType) return undefined;

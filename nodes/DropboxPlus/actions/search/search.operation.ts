@@ -2,9 +2,12 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 
 import { dropboxRpc } from '../../../shared/transport';
 import { resolveLocator } from '../../../shared/locator';
-import { collectPages, readLimit, type Page } from '../../../shared/paging';
-import { simplifyEntry, type DropboxEntry } from '../../../shared/simplify';
+import { collectPages, pagesOf, readLimit, type Page } from '../../../shared/paging';
+import type { DropboxEntry } from '../../../shared/dropboxEntry';
+import { simplifyEntry } from '../../../shared/simplify';
 import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
+import { EXTENSION_LIST_HINT, parseExtensionList } from '../../../shared/extensions';
+import { fieldError } from '../../../shared/fieldChecks';
 import { listingFields } from '../listing.descriptions';
 import { jsonItems, type ItemOutput } from '../types';
 
@@ -68,7 +71,7 @@ export const description: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'pdf, docx',
-				description: 'Comma-separated extensions; only files with one of them are returned. Active files only: Dropbox does not filter deleted ones by extension.',
+				description: `Only files with one of these extensions are returned: ${EXTENSION_LIST_HINT}. Active files only: Dropbox does not filter deleted ones by extension.`,
 			},
 			{
 				displayName: 'File Status',
@@ -140,15 +143,6 @@ function readQuery(ctx: IExecuteFunctions, itemIndex: number): string {
 	return query;
 }
 
-/** "pdf, .DOCX ,txt" → ["pdf", "docx", "txt"]. */
-export function parseExtensions(raw: unknown): string[] {
-	if (Array.isArray(raw)) return raw.flatMap(parseExtensions);
-	return String(raw ?? '')
-		.split(',')
-		.map((extension) => extension.trim().replace(/^\./, '').toLowerCase())
-		.filter((extension) => extension !== '');
-}
-
 /** Search names (and optionally content), one item per match, across as many pages as the limit needs. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<ItemOutput> {
 	const query = readQuery(this, itemIndex);
@@ -164,7 +158,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		order_by: (options.orderBy as string) || 'relevance',
 	};
 	if (path !== '') searchOptions.path = path;
-	const extensions = parseExtensions(options.fileExtensions);
+	const extensionList = parseExtensionList(options.fileExtensions);
+	if ('invalid' in extensionList) {
+		throw fieldError(this, itemIndex, 'File Extensions option', `holds "${extensionList.invalid}", which is not a file extension`, `List extensions ${EXTENSION_LIST_HINT}, without paths or wildcards.`);
+	}
+	const { extensions } = extensionList;
 	if (extensions.length) searchOptions.file_extensions = extensions;
 	const categories = (options.categories as string[] | undefined) ?? [];
 	if (categories.length) searchOptions.file_categories = categories;
@@ -180,8 +178,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const call = { path: path || '/', itemIndex };
 	return jsonItems(await collectPages<SearchMatch>(
 		limit,
-		async () => toPage(await dropboxRpc<SearchPage>(this, 'files/search_v2', { query, options: searchOptions }, call)),
-		async (cursor) => toPage(await dropboxRpc<SearchPage>(this, 'files/search/continue_v2', { cursor }, call)),
+		pagesOf(
+			async () => toPage(await dropboxRpc<SearchPage>(this, 'files/search_v2', { query, options: searchOptions }, call)),
+			async (cursor) => toPage(await dropboxRpc<SearchPage>(this, 'files/search/continue_v2', { cursor }, call)),
+		),
 		(match) => (simplify ? simplifyEntry(match.metadata.metadata) : match),
 	));
 }

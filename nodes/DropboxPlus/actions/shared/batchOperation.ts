@@ -21,14 +21,22 @@ export interface BatchPlan<Plan> {
 }
 
 /** The "Batch Size" option, shared by every batchable operation. */
-export const batchSizeOption: INodeProperties = {
-	displayName: 'Batch Size',
-	name: 'batchSize',
-	type: 'number',
-	typeOptions: { minValue: 1, maxValue: MAX_BATCH_SIZE },
-	default: MAX_BATCH_SIZE,
-	description: `How many items to send to Dropbox in one request (at most ${MAX_BATCH_SIZE}). 1 sends one request per item. One value for the whole step: it is read from the first item, so an expression here uses the first item's value.`,
-};
+/**
+ * The one Batch Size option of every batched operation (copy, move, delete, create folder,
+ * upload), read by `readBatchSize`. `purpose` says what one request carries and what 1 means.
+ */
+export function batchSizeOption(
+	purpose = `How many items to send to Dropbox in one request (at most ${MAX_BATCH_SIZE}). 1 sends one request per item.`,
+): INodeProperties {
+	return {
+		displayName: 'Batch Size',
+		name: 'batchSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_BATCH_SIZE },
+		default: MAX_BATCH_SIZE,
+		description: `${purpose} One value for the whole step: it is read from the first item, so an expression here uses the first item's value`,
+	};
+}
 
 /**
  * A BatchOperation: every item is checked before any call (a bad item becomes that item's

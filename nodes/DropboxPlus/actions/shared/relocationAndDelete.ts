@@ -7,6 +7,7 @@ import { COPY_ROUTES, DELETE_ROUTES, MOVE_ROUTES } from '../../../shared/batch/b
 import { requireValidPath, resolveLocator } from '../../../shared/locator';
 import { baseName, checkPath, joinPath, MAX_NAME_LENGTH, type PathCheck } from '../../../shared/paths';
 import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
+import { checkRevision } from '../../../shared/fieldChecks';
 import type { Outcome } from '../../../shared/outcome';
 import type { BatchOperation } from '../types';
 import { batchOperation, batchSizeOption } from './batchOperation';
@@ -19,8 +20,6 @@ import { batchOperation, batchSizeOption } from './batchOperation';
 export type Resource = 'file' | 'folder';
 
 const NOUN: Record<Resource, string> = { file: 'File', folder: 'Folder' };
-
-const REVISION = /^[0-9a-f]{9,}$/;
 
 function show(resource: Resource, operation: string, extra: IDataObject = {}) {
 	return { show: { resource: [resource], operation: [operation], ...extra } };
@@ -163,7 +162,7 @@ function relocationDescription(resource: Resource, kind: 'copy' | 'move'): INode
 					default: false,
 					description: `Whether to pick a free name (e.g. "${example.replace(/(\.[a-z]+)?$/, ' (1)$1')}") when something already exists at the destination, instead of failing`,
 				},
-				batchSizeOption,
+				batchSizeOption(),
 			],
 		},
 	];
@@ -287,7 +286,7 @@ function deleteDescription(resource: Resource): INodeProperties[] {
 			default: {},
 			displayOptions: show(resource, 'delete'),
 			options: [
-				batchSizeOption,
+				batchSizeOption(),
 				...(resource === 'file'
 					? [
 							{
@@ -319,15 +318,15 @@ export function deleteOperation(resource: Resource): BatchOperation {
 			const path = resolveLocator(this, resource, itemIndex, `${NOUN[resource]} to Delete`);
 			if (resource === 'folder') return { path };
 			const raw = this.getNodeParameter('options.parentRev', itemIndex, '') as unknown;
-			const parentRev = typeof raw === 'string' ? raw.trim() : raw;
-			if (parentRev === '') return { path };
-			if (typeof parentRev !== 'string' || !REVISION.test(parentRev)) {
+			if (typeof raw === 'string' && raw.trim() === '') return { path };
+			const parentRev = typeof raw === 'string' ? checkRevision(raw) : undefined;
+			if (parentRev === undefined || 'problem' in parentRev) {
 				throw new NodeOperationError(this.getNode(), `The Only If Revision Is "${String(raw)}" is not a Dropbox revision`, {
 					itemIndex,
 					description: 'A revision is 9 or more lowercase hex characters, like a1c10ce0dd78: take it from the file\'s "rev" field, or leave the field empty.',
 				});
 			}
-			return { path, parentRev };
+			return { path, parentRev: parentRev.value };
 		},
 		entryOf(plan, itemIndex) {
 			const args = plan.parentRev === undefined ? { path: plan.path } : { path: plan.path, parent_rev: plan.parentRev };

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { dropboxRpc } from '../../../shared/transport';
 import { resolveLocator } from '../../../shared/locator';
-import { collectPages, readLimit, type Page } from '../../../shared/paging';
+import { collectPages, pagesOf, readLimit, type Page } from '../../../shared/paging';
 import { listingFields } from '../listing.descriptions';
 import { jsonItems, type ItemOutput } from '../types';
 import { fileOrFolderLocator } from './fields';
@@ -62,9 +62,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	});
 	return jsonItems(await collectPages<IDataObject>(
 		limit,
-		async () => toPage(await dropboxRpc<LinksPage>(this, 'sharing/list_shared_links', args, { path, itemIndex })),
-		async (cursor) =>
-			toPage(await dropboxRpc<LinksPage>(this, 'sharing/list_shared_links', { ...args, cursor }, { path, itemIndex })),
+		pagesOf(
+			async () => toPage(await dropboxRpc<LinksPage>(this, 'sharing/list_shared_links', args, { path, itemIndex })),
+			async (cursor) =>
+				toPage(await dropboxRpc<LinksPage>(this, 'sharing/list_shared_links', { ...args, cursor }, { path, itemIndex })),
+		),
 		(link) => link,
 	));
 }
