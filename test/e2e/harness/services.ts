@@ -30,7 +30,8 @@ export function ensureQueueServices(): { pgBin: string; redisServer: string } {
 
 /** Why the queue services cannot be had here (undefined: they can, or are there). */
 export function queueServicesUnobtainable(): string | undefined {
-	const pg = fs.existsSync('/usr/lib/postgresql') || !!process.env.PG_BIN;
+	const versions = fs.existsSync('/usr/lib/postgresql') ? fs.readdirSync('/usr/lib/postgresql') : [];
+	const pg = !!process.env.PG_BIN || versions.some((v) => fs.existsSync(path.join('/usr/lib/postgresql', v, 'bin', 'initdb')));
 	const redis = fs.existsSync('/usr/bin/redis-server') || !!process.env.REDIS_SERVER;
 	if (pg && redis) return undefined;
 	const root = process.getuid?.() === 0;
