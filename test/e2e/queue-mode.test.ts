@@ -9,7 +9,8 @@
  *   the downloaded bytes in n8n's database binary store), a recursive list, a batched delete;
  * - the polling trigger (polled by the main only) emits N bulk changes once each, executions on
  *   workers; a main restart re-emits nothing, and polling goes on;
- * - the Instant Trigger through the webhook processor: a burst of 20 notifications, each change once.
+ * - the Instant Trigger through the webhook processor: a burst of 20 notifications, each change once
+ *   (test.failing: the trigger emits repeats, see the test).
  */
 import { randomUUID } from 'node:crypto';
 
@@ -304,16 +305,17 @@ suite('n8n queue mode: main + 2 workers + webhook processor, PostgreSQL and Redi
 		// them one at a time and maps C0 to the cursor the first one reached (cursorAfter), but keeps
 		// only 8 cursor steps, and every later (empty) read records one more step: after 8, the C0 step
 		// is gone and the next queued request reads from C0 again (requests 1, ~10, ~19). Not specific
-		// to queue mode: any process receiving more than 8 deliveries at once. Flip to `it` when fixed.
-		test.failing(`a burst of ${BURST} notifications to the webhook processor, one per change: each change emitted once, executions on workers`, async () => {
+		// to queue mode: a probe against a regular-mode main emitted one change twice for 12 copies of
+		// its notification at once (once for 8). Flip to `it` when fixed.
+		test.failing(`a burst of ${BURST} notifications at once to the webhook processor, one per change: each change emitted once, executions on workers`, async () => {
 			const accountId = (await q.emulator.admin<{ defaultAccountId: string }>('GET', 'info')).defaultAccountId;
 			const { body, signature } = signedNotification(accountId, q.emulator.appSecret);
-			const deliveries: Array<Promise<number>> = [];
-			for (let i = 0; i < BURST; i++) {
-				await q.emulator.seed({ files: [{ path: `/Inbox/burst ${String(i).padStart(2, '0')} 😀.txt`, content: `change ${i}` }] });
-				deliveries.push(fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-dropbox-signature': signature }, body }).then((r) => r.status));
-			}
-			expect(await Promise.all(deliveries)).toEqual(Array(BURST).fill(200));
+			// one change each, then their notifications all at once (as Dropbox sends them after a bulk change)
+			for (let i = 0; i < BURST; i++) await q.emulator.seed({ files: [{ path: `/Inbox/burst ${String(i).padStart(2, '0')} 😀.txt`, content: `change ${i}` }] });
+			const deliveries = await Promise.all(
+				Array.from({ length: BURST }, async () => (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-dropbox-signature': signature }, body })).status),
+			);
+			expect(deliveries).toEqual(Array(BURST).fill(200));
 			await waitFor(`${BURST} emitted items`, async () => (await emitted()).length >= BURST, { timeoutMs: 120_000, intervalMs: 1000 }).catch(async (e: Error) => {
 				throw new Error(`${e.message}; emitted ${JSON.stringify(await emitted())}\nwebhook processor log:\n${q.webhook.log.slice(-3000)}`);
 			});
