@@ -298,16 +298,10 @@ suite('n8n queue mode: main + 2 workers + webhook processor, PostgreSQL and Redi
 			});
 		}, 120_000);
 
-		// test.failing — BUG in nodes/ (Instant Trigger: webhook() + nodes/shared/watch/deliveries.ts):
-		// 20 notifications at once → 3 executions, each with all 20 changes (60 items). n8n loads the
-		// workflow's static data from the database for every request and saves it after webhook()
-		// returns, so all 20 requests start from the same stored cursor C0. The in-process guard runs
-		// them one at a time and maps C0 to the cursor the first one reached (cursorAfter), but keeps
-		// only 8 cursor steps, and every later (empty) read records one more step: after 8, the C0 step
-		// is gone and the next queued request reads from C0 again (requests 1, ~10, ~19). Not specific
-		// to queue mode: a probe against a regular-mode main emitted one change twice for 12 copies of
-		// its notification at once (once for 8). Flip to `it` when fixed.
-		test.failing(`a burst of ${BURST} notifications at once to the webhook processor, one per change: each change emitted once, executions on workers`, async () => {
+		// Found by this test before the Instant Trigger coalesced its deliveries: n8n loads the stored
+		// cursor per request and saves it after webhook() returns, so 20 requests at once all started
+		// from the same cursor and emitted every change 3 times. Now one reads, one waits, the rest read nothing.
+		it(`a burst of ${BURST} notifications at once to the webhook processor, one per change: each change emitted once, executions on workers`, async () => {
 			const accountId = (await q.emulator.admin<{ defaultAccountId: string }>('GET', 'info')).defaultAccountId;
 			const { body, signature } = signedNotification(accountId, q.emulator.appSecret);
 			// one change each, then their notifications all at once (as Dropbox sends them after a bulk change)
