@@ -53,16 +53,24 @@ export function fileCategory(name: string): FileCategory {
 	return CATEGORY_BY_EXTENSION.get(fileExtension(name)) ?? 'other';
 }
 
+/** The fields of a simplified item, as the Simplify option's description lists them. */
+export const SIMPLIFIED_FIELDS =
+	'name, path_display, path_lower, id, type, size, client_modified, server_modified, content_hash, rev, extension, category';
+
 /**
- * The flat, same-shaped item a workflow wants from a Dropbox entry: name, path, type, size,
- * modified times, content hash, ID, revision, extension and category. Fields a kind of entry
- * lacks (a folder's size, a deleted entry's ID) are null, so every item has the same columns.
+ * The flat, same-shaped item a workflow wants from a Dropbox entry: name, path_display and
+ * path_lower (Dropbox's own names, so {{ $json.path_display }} works after any Dropbox step;
+ * `path` is kept as the same value as path_display), type, size, modified times, content hash,
+ * ID, revision, extension and category. Fields a kind of entry lacks (a folder's size, a deleted
+ * entry's ID) are null, so every item has the same columns.
  */
 export function simplifyEntry(entry: DropboxEntry): IDataObject {
 	const type = entry['.tag'];
 	const isFile = type === 'file';
 	return {
 		name: entry.name,
+		path_display: entry.path_display ?? entry.path_lower ?? null,
+		path_lower: entry.path_lower ?? entry.path_display?.toLowerCase() ?? null,
 		path: entry.path_display ?? entry.path_lower ?? null,
 		type,
 		size: isFile ? (entry.size ?? null) : null,

@@ -3,7 +3,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 import { dropboxRpc } from '../../../shared/transport';
 import { resolveLocator } from '../../../shared/locator';
 import { collectPages, readLimit, type Page } from '../../../shared/paging';
-import { simplifyEntry, type DropboxEntry } from '../../../shared/simplify';
+import { SIMPLIFIED_FIELDS, simplifyEntry, type DropboxEntry } from '../../../shared/simplify';
 import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
 import { listingFields } from '../listing.descriptions';
 import { jsonItems, type ItemOutput } from '../types';
@@ -33,7 +33,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	}),
 	...listingFields('search', 'search', {
-		simplify: 'name, path, type, size, modified times, content hash, ID, revision, extension and file category',
+		simplify: SIMPLIFIED_FIELDS,
 	}),
 	{
 		displayName: 'Options',
