@@ -43,7 +43,7 @@ export interface StagedUpload extends ClosedSession {
 function destinationPath(ctx: IExecuteFunctions, itemIndex: number): string {
 	if (ctx.getNodeParameter('destination', itemIndex, 'folder') === 'path') {
 		const raw = ctx.getNodeParameter('filePath', itemIndex, '');
-		return requireValidPath(ctx, checkPath(raw), 'File Path', itemIndex, raw);
+		return requireValidPath(ctx, checkPath(raw), 'File Path', itemIndex, raw, 'filePath');
 	}
 	const folder = resolveLocator(ctx, 'folder', itemIndex, 'Folder', { allowRoot: true });
 	const name = required(ctx, itemIndex, 'File Name', checkFileName(ctx.getNodeParameter('fileName', itemIndex, '')));
