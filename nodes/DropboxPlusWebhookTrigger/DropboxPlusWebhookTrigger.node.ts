@@ -43,7 +43,9 @@ export class DropboxPlusWebhookTrigger implements INodeType {
 		name: 'dropboxPlusWebhookTrigger',
 		icon: { light: 'file:../../icons/dropboxPlus.svg', dark: 'file:../../icons/dropboxPlus.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 1.1: Include Subfolders on by default (version 1 keeps it off)
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["events"].join(", ").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()}}',
 		description: 'Starts the workflow as soon as Dropbox notifies a change (webhook)',
 		defaults: { name: 'Dropbox Plus Instant Trigger' },

@@ -38,14 +38,27 @@ export const watchProperties: INodeProperties[] = [
 		displayName: 'Folder',
 		name: 'folder',
 		default: { mode: 'path', value: '/' },
-		description: 'The folder to watch: pick it, or give its path ("/" watches the whole Dropbox), its ID or its Dropbox address',
+		description:
+			'The folder to watch: pick it, or give its path ("/" is the root: with Include Subfolders on, the whole Dropbox), its ID or its Dropbox address',
 	}),
+	// Version 1 kept Include Subfolders off by default, and n8n does not save a default value:
+	// a saved version-1 trigger keeps watching only the folder's direct content.
 	{
 		displayName: 'Include Subfolders',
 		name: 'includeSubfolders',
 		type: 'boolean',
 		default: false,
 		description: 'Whether changes anywhere below the folder count too, not only its direct content',
+		displayOptions: { show: { '@version': [1] } },
+	},
+	{
+		displayName: 'Include Subfolders',
+		name: 'includeSubfolders',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether changes anywhere below the folder count too (with Folder "/": the whole Dropbox); off: only files and folders directly in it',
+		displayOptions: { hide: { '@version': [1] } },
 	},
 	{
 		displayName: 'Attach Content',

@@ -284,6 +284,14 @@ suite('the Dropbox Plus nodes in n8n’s editor (Chromium)', () => {
 		await shot('trigger-events');
 		await page.keyboard.press('Escape');
 		await options.first().waitFor({ state: 'hidden' });
+		// the defaults find things: Folder "/" with Include Subfolders on watches the whole Dropbox,
+		// so "Fetch Test Event" shows the demo Dropbox's files (all of them are in subfolders)
+		await expect(page.locator('[data-test-id="parameter-input-includeSubfolders"] .is-checked').count()).resolves.toBe(1);
+		await expect(byTestId('node-execute-button').innerText()).resolves.toMatch(/Fetch Test Event/i);
+		await byTestId('node-execute-button').click();
+		await expect(page.locator('[data-test-id="ndv-items-count"]').innerText({ timeout: 60_000 })).resolves.toMatch(/[1-5] items?/);
+		await byTestId('output-panel').getByText('fileCreated', { exact: true }).first().waitFor();
+		await shot('trigger-test-event');
 		expect(errorsSince(mark)).toEqual([]);
 		await byTestId('ndv-close-button').click();
 		// the canvas names the chosen events in words under the node's name
