@@ -42,6 +42,26 @@ export function emptyExpressionError(
 	});
 }
 
+/**
+ * An expression typed while the field is in Fixed mode ("{{ $binary.data.fileName }}" saved as
+ * text) would name a file literally so: refused, with the switch to make.
+ */
+export function fixedExpressionError(
+	ctx: IExecuteFunctions,
+	parameter: string,
+	field: string,
+	itemIndex: number,
+): NodeOperationError | undefined {
+	const saved = ctx.getNode().parameters[parameter] as unknown;
+	const text =
+		saved !== null && typeof saved === 'object' && '__rl' in saved ? (saved as INodeParameterResourceLocator).value : saved;
+	if (typeof text !== 'string' || text.startsWith('=') || !/\{\{.*\}\}/s.test(text)) return undefined;
+	return new NodeOperationError(ctx.getNode(), `The ${field} "${text}" looks like an expression, but the field is set to Fixed`, {
+		itemIndex,
+		description: `Switch the field to Expression (hover over it, then "Expression"), so ${text.trim()} is worked out instead of becoming part of a name.`,
+	});
+}
+
 /** Throws the NodeOperationError for a refused path: it names the item, the field and the fix. */
 export function requireValidPath(
 	ctx: IExecuteFunctions,
@@ -52,8 +72,8 @@ export function requireValidPath(
 	parameter?: string,
 ): string {
 	if (parameter !== undefined) {
-		const empty = emptyExpressionError(ctx, parameter, field, itemIndex, raw);
-		if (empty) throw empty;
+		const refused = emptyExpressionError(ctx, parameter, field, itemIndex, raw) ?? fixedExpressionError(ctx, parameter, field, itemIndex);
+		if (refused) throw refused;
 	}
 	if ('path' in check) return check.path;
 	const shown = typeof raw === 'string' ? ` "${raw}"` : '';

@@ -3,7 +3,7 @@ import { BINARY_ENCODING, NodeOperationError, type IDataObject, type IExecuteFun
 import { dropboxErrorInfo, dropboxRpc, dropboxUpload } from '../transport';
 import { ChunkReader } from './chunkReader';
 import { checkChunkSize, checkDropboxTime, checkFileName, checkRevision, fieldError, required, type FieldCheck } from '../fieldChecks';
-import { requireValidPath, resolveLocator } from '../locator';
+import { fixedExpressionError, requireValidPath, resolveLocator } from '../locator';
 import { checkPath, joinPath } from '../paths';
 import { DEFAULT_CHUNK_MIB, DEFAULT_PARALLEL_CHUNKS, MAX_PARALLEL_CHUNKS, uploadChunks, uploadToClosedSession, type ClosedSession, type UploadProblem, type UploadRequests } from './uploadSession';
 
@@ -46,9 +46,33 @@ function destinationPath(ctx: IExecuteFunctions, itemIndex: number): string {
 		return requireValidPath(ctx, checkPath(raw), 'File Path', itemIndex, raw, 'filePath');
 	}
 	const folder = resolveLocator(ctx, 'folder', itemIndex, 'Folder', { allowRoot: true });
-	const name = required(ctx, itemIndex, 'File Name', checkFileName(ctx.getNodeParameter('fileName', itemIndex, '')));
+	const name = required(ctx, itemIndex, 'File Name', checkFileName(fileNameOrBinaryName(ctx, itemIndex)));
 	const path = joinPath(folder, name);
-	return requireValidPath(ctx, checkPath(path), 'File Name', itemIndex, name);
+	return requireValidPath(ctx, checkPath(path), 'File Name', itemIndex, name, 'fileName');
+}
+
+/** The File Name, or when it is blank (as in n8n's Google Drive node) the name of the binary file being saved. */
+function fileNameOrBinaryName(ctx: IExecuteFunctions, itemIndex: number): unknown {
+	const typed = ctx.getNodeParameter('fileName', itemIndex, '');
+	const blank = typed === undefined || typed === null || (typeof typed === 'string' && typed.trim() === '');
+	if (!blank) {
+		const fixed = fixedExpressionError(ctx, 'fileName', 'File Name', itemIndex);
+		if (fixed) throw fixed;
+		return typed;
+	}
+	if (ctx.getNodeParameter('content', itemIndex, 'binary') === 'text') {
+		throw fieldError(ctx, itemIndex, 'File Name', 'is empty', 'Give the name the file gets in Dropbox, such as notes.txt (text has no file name of its own).');
+	}
+	checkBinaryField(ctx, itemIndex);
+	const binaryName = ctx.getInputData()[itemIndex]?.binary?.[binaryProperty(ctx, itemIndex)]?.fileName;
+	if (binaryName) return binaryName;
+	throw fieldError(
+		ctx,
+		itemIndex,
+		'File Name',
+		`is empty and the Input Binary Field "${binaryProperty(ctx, itemIndex)}" has no file name`,
+		'Give the name the file gets in Dropbox, such as report.pdf.',
+	);
 }
 
 function commitInfo(ctx: IExecuteFunctions, itemIndex: number, path: string, options: UploadOptions): IDataObject {

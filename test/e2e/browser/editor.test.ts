@@ -192,7 +192,14 @@ suite('the Dropbox Plus nodes in n8n’s editor (Chromium)', () => {
 		await byTestId('parameter-input-operation').waitFor();
 		// the sandbox's credential is picked by itself
 		await expect(byTestId('node-credentials-select').locator('input').first().inputValue()).resolves.toBe(sandbox.CREDENTIAL_NAME);
-		expect(await shownParameters()).toEqual(expect.arrayContaining(['resource', 'operation', 'binaryPropertyName']));
+		const uploadFields = await shownParameters();
+		expect(uploadFields).toEqual(expect.arrayContaining(['resource', 'operation', 'binaryPropertyName', 'folder', 'fileName']));
+		// the file first, then where it goes; a blank File Name keeps the binary file's name (not required)
+		expect(uploadFields.indexOf('binaryPropertyName')).toBeLessThan(uploadFields.indexOf('folder'));
+		await byTestId('ndv').getByText("Blank: the binary file's own name").waitFor();
+		await expect(
+			page.locator('[data-test-id="node-parameters"] [data-test-id="parameter-item"]:visible', { has: page.locator('label[for="fileName"]') }).innerText(),
+		).resolves.not.toMatch(/\*/);
 		await shot('upload-fields');
 		expect(errorsSince(mark)).toEqual([]);
 	}, STEP_MS);
