@@ -339,6 +339,23 @@ suite('the Dropbox Plus nodes in n8n’s editor (Chromium)', () => {
 	it('creates a Dropbox Plus Refresh Token API credential and tests the connection', async () => {
 		const mark = consoleErrors.length;
 		await openNewCredential('Dropbox Plus Refresh Token API');
+		// the setup as numbered steps, each command on a line of its own to copy, in the names the screen shows
+		const dialog = byTestId('editCredential-modal');
+		const steps = await dialog.innerText();
+		expect(steps).toMatch(/1\. In a browser, open this address[\s\S]*2\. In a terminal[\s\S]*3\. Below, put the App key in Client ID/);
+		// the address and the command each in a box of their own, to copy whole
+		const notices = (await dialog.locator('[role="alert"], .n8n-notice, [class*="notice"]').allInnerTexts()).map((t) => t.trim());
+		expect(notices).toEqual(
+			expect.arrayContaining([
+				'https://www.dropbox.com/oauth2/authorize?client_id=APP_KEY&response_type=code&token_access_type=offline',
+				'curl https://api.dropboxapi.com/oauth2/token -d code=CODE -d grant_type=authorization_code -u APP_KEY:APP_SECRET',
+			]),
+		);
+		for (const label of ['Client ID', 'Client Secret', 'Refresh Token']) {
+			await dialog.locator('label', { hasText: new RegExp(`^${label}`) }).first().waitFor();
+		}
+		expect(steps).not.toMatch(/App Key|App Secret/); // the field names the screen shows are Client ID and Client Secret
+		await shot('credential-refresh-token-steps');
 		const token = await h.emulator.issueToken({ refreshToken: true });
 		await page.fill('[data-test-id="parameter-input-clientId"] input', h.emulator.appKey);
 		await page.fill('[data-test-id="parameter-input-clientSecret"] input', h.emulator.appSecret);
@@ -359,6 +376,9 @@ suite('the Dropbox Plus nodes in n8n’s editor (Chromium)', () => {
 		await page.fill('[data-test-id="parameter-input-clientSecret"] input', h.emulator.appSecret);
 		const modal = await byTestId('editCredential-modal').innerText();
 		expect(modal).toContain(`${server.url}/rest/oauth2-credential/callback`); // the redirect URL to register
+		// and where it goes in the App Console, in the Console's words
+		expect(modal).toMatch(/Settings tab → OAuth 2 → Redirect URIs: paste the OAuth Redirect URL/);
+		expect(modal).toMatch(/App key into Client ID and the App secret into Client Secret/);
 		const popup = context.waitForEvent('page');
 		await page
 			.locator('[data-test-id="editCredential-modal"]')
