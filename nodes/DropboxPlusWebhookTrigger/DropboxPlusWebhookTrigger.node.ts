@@ -56,10 +56,21 @@ export class DropboxPlusWebhookTrigger implements INodeType {
 			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },
 			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
 		],
+		triggerPanel: {
+			header: 'Paste this node\'s URL into your Dropbox app: App Console → your app → Settings → Webhooks → Add',
+			executionsHelp: {
+				inactive:
+					'Dropbox calls one URL per app: first a GET to check it (this node answers the challenge), then a POST for every change. To try it now, press "Listen for test event", put the Test URL (Webhook URLs above) in the App Console and change something in the watched folder. For good, put the Production URL there and publish the workflow: every change then starts an execution, listed under Executions.',
+				active:
+					'This workflow is published: Dropbox\'s POSTs to the Production URL start executions, listed under Executions. Dropbox calls one URL per app: a GET to check it, then a POST for every change.',
+			},
+			activationHint:
+				'Once the Production URL is in the App Console (Settings → Webhooks → Add), publish the workflow: every change in the watched folder then starts it.',
+		},
 		properties: [
 			{
 				displayName:
-					'Dropbox webhooks are set by hand: copy the Production URL above into your app in the Dropbox App Console (Webhooks, Add), then activate this workflow. Dropbox checks the URL, then notifies every change; this node reads the changes and starts the workflow.',
+					'Dropbox webhooks are set by hand, one URL per app: open <b>Webhook URLs</b> above, choose <b>Production URL</b>, copy it into your app in the Dropbox App Console (Settings → Webhooks → Add), then <b>Publish</b> this workflow. Dropbox checks the URL with a GET, then POSTs a notification for every change; this node reads the changes and starts the workflow.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',

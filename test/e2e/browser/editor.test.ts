@@ -323,7 +323,15 @@ suite('the Dropbox Plus nodes in n8n’s editor (Chromium)', () => {
 		const panel = await byTestId('ndv').innerText();
 		expect(panel).toMatch(new RegExp(`${escapeRe(server.url)}/webhook/[\\w-]+/webhook`));
 		expect(panel).toContain('App Console');
+		// the setup notice in n8n 2.x's words: Publish, not activate
+		expect(panel).toMatch(/choose Production URL, copy it into your app in the Dropbox App Console \(Settings → Webhooks → Add\), then Publish this workflow/);
+		expect(panel).not.toMatch(/activate this workflow/i);
 		await shot('instant-trigger');
+		// n8n's trigger panel: its own text, not n8n's generic "go to … and create an event"
+		await byTestId('node-execute-button').click();
+		await byTestId('ndv').getByText("Paste this node's URL into your Dropbox app: App Console → your app → Settings → Webhooks → Add").first().waitFor({ timeout: 30_000 });
+		expect(await byTestId('ndv').innerText()).not.toMatch(/create an event/i);
+		await shot('instant-trigger-panel');
 		expect(errorsSince(mark)).toEqual([]);
 		await byTestId('ndv-close-button').click();
 	}, STEP_MS);
