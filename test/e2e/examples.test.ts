@@ -111,4 +111,25 @@ describe('example workflows (npm start) in real n8n', () => {
 		},
 		240_000,
 	);
+
+	it('example 3\'s note says what "Execute workflow" really does: it copies the newest PDF in /Inbox, it is no dry run', async () => {
+		const wf = example('03-archive-new-pdfs.json');
+		const note = String(wf.nodes.find((n) => n.type === 'n8n-nodes-base.stickyNote')!.parameters.content);
+		expect(note).toMatch(/not a dry run/);
+		expect(note).not.toMatch(/shows a sample/);
+		// the way it gives to put a PDF in /Inbox starts from a PDF the sandbox really has
+		const suggested = note.match(/`(\/Documents\/[^`]+\.pdf)`/)?.[1];
+		expect(demo.files.map((f) => f.path)).toContain(suggested);
+		const id = await h.n8n.importWorkflow(wf);
+		const server = await h.n8n.start();
+		try {
+			const run = await server.runManually(id);
+			expect(run.status).toBe('success');
+			const copied = run.json('Copy to /Archive')[0].path_display as string;
+			expect(copied).toMatch(/^\/Archive\/(Contract-draft|new-order)( \(\d+\))?\.pdf$/);
+			expect((await h.emulator.files()).map((f) => f.path_display)).toContain(copied);
+		} finally {
+			await h.n8n.stopServer();
+		}
+	}, 240_000);
 });
