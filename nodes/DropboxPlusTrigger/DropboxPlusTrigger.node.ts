@@ -9,7 +9,9 @@ import {
 
 import { searchFolders } from '../shared/listSearch';
 import { firstListingPage } from '../shared/watch/changes';
-import { triggerCredentials, watchProperties } from '../shared/descriptions/watchFields';
+import { simplifiedEvents, triggerCredentials, watchProperties } from '../shared/descriptions/watchFields';
+
+type SimplifyContext = Parameters<typeof simplifiedEvents>[0];
 import { sampleItems } from '../shared/watch/events';
 import { readSettings } from '../shared/watch/settings';
 import type { WatchSettings } from '../shared/watch/types';
@@ -71,7 +73,7 @@ export class DropboxPlusTrigger implements INodeType {
 		if (this.getMode() === 'manual') {
 			const entries = await firstListingPage(this, settings);
 			const items = await sampleItems(this, settings, entries, SAMPLE_SIZE);
-			if (items.length > 0) return [items];
+			if (items.length > 0) return [simplifiedEvents(this as SimplifyContext, items)];
 			const { message, description } = emptySampleExplained(settings, entries.length);
 			throw new NodeOperationError(this.getNode(), message, { description });
 		}
@@ -79,6 +81,6 @@ export class DropboxPlusTrigger implements INodeType {
 		const { items } = await takeChanges(this, settings, this.getWorkflowStaticData('node'), {
 			deadline: Date.now() + budget * READ_BUDGET_SHARE,
 		});
-		return items.length > 0 ? [items] : null;
+		return items.length > 0 ? [simplifiedEvents(this as SimplifyContext, items)] : null;
 	}
 }

@@ -11,7 +11,9 @@ import {
 import { searchFolders } from '../shared/listSearch';
 import { credentialTypeFor, dropboxRpc, type AuthenticationMethod } from '../shared/transport';
 import { cursorAfter, forget, oneAtATime, recordStep } from '../shared/watch/deliveries';
-import { triggerCredentials, watchProperties } from '../shared/descriptions/watchFields';
+import { simplifiedEvents, triggerCredentials, watchProperties } from '../shared/descriptions/watchFields';
+
+type SimplifyContext = Parameters<typeof simplifiedEvents>[0];
 import { readSettings, watchKey } from '../shared/watch/settings';
 import { isDropboxSignature } from '../shared/watch/signature';
 import { readState, writeState } from '../shared/watch/state';
@@ -153,7 +155,9 @@ export class DropboxPlusWebhookTrigger implements INodeType {
 				if (taken.from && taken.to) recordStep(key, taken.from, taken.to);
 				return taken.items;
 			});
-			return items.length > 0 ? { noWebhookResponse: true, workflowData: [items] } : { noWebhookResponse: true };
+			return items.length > 0
+				? { noWebhookResponse: true, workflowData: [simplifiedEvents(this as SimplifyContext, items)] }
+				: { noWebhookResponse: true };
 		} catch (error) {
 			// Dropbox already has its answer; the cursor did not move, so the next notification reads these changes again
 			this.logger.error(`Dropbox Plus Instant Trigger "${this.getNode().name}" could not read the changes: ${(error as Error).message}`);

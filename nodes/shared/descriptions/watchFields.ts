@@ -1,5 +1,6 @@
-import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
+import type { INodeExecutionData, INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
+import { SIMPLIFIED_FIELDS, simplifyMetadataItem } from '../simplify';
 import { dropboxLocator } from './locatorFields';
 
 export const triggerCredentials: INodeTypeDescription['credentials'] = [
@@ -60,6 +61,23 @@ export const watchProperties: INodeProperties[] = [
 			'Whether changes anywhere below the folder count too (with Folder "/": the whole Dropbox); off: only files and folders directly in it',
 		displayOptions: { hide: { '@version': [1] } },
 	},
+	// Simplify: version 1 gave Dropbox's raw metadata (kept for saved triggers, off); 1.1 flattens it by default
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description: `Whether to return a simplified version of the response instead of the raw data (event, ${SIMPLIFIED_FIELDS})`,
+		displayOptions: { show: { '@version': [1] } },
+	},
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: true,
+		description: `Whether to return a simplified version of the response instead of the raw data (event, ${SIMPLIFIED_FIELDS})`,
+		displayOptions: { hide: { '@version': [1] } },
+	},
 	{
 		displayName: 'Attach Content',
 		name: 'attachContent',
@@ -98,3 +116,12 @@ export const watchProperties: INodeProperties[] = [
 		],
 	},
 ];
+
+/** A trigger's items as its Simplify option asks: the event, then the same columns as List's items. */
+export function simplifiedEvents(
+	ctx: { getNodeParameter(name: string, fallback: unknown): unknown },
+	items: INodeExecutionData[],
+): INodeExecutionData[] {
+	if (ctx.getNodeParameter('simplify', false) !== true) return items;
+	return items.map((item) => ({ ...item, json: simplifyMetadataItem(item.json) }));
+}

@@ -197,6 +197,9 @@ suite('the Dropbox Plus nodes in n8n’s editor (Chromium)', () => {
 		// the file first, then where it goes; a blank File Name keeps the binary file's name (not required)
 		expect(uploadFields.indexOf('binaryPropertyName')).toBeLessThan(uploadFields.indexOf('folder'));
 		await byTestId('ndv').getByText("Blank: the binary file's own name").waitFor();
+		// one Simplify option, on for a new node, as on List and Search
+		expect(uploadFields).toContain('simplify');
+		await expect(page.locator('[data-test-id="parameter-input-simplify"] .is-checked').count()).resolves.toBe(1);
 		await expect(
 			page.locator('[data-test-id="node-parameters"] [data-test-id="parameter-item"]:visible', { has: page.locator('label[for="fileName"]') }).innerText(),
 		).resolves.not.toMatch(/\*/);
