@@ -44,7 +44,7 @@ export class DropboxPlusApi implements ICredentialType {
 	icon: Icon = { light: 'file:../icons/dropboxPlus.svg', dark: 'file:../icons/dropboxPlus.dark.svg' };
 
 	documentationUrl =
-		'https://github.com/n8n-nodes-dropbox-plus/n8n-nodes-dropbox-plus#refresh-token-credential';
+		'https://github.com/n8n-nodes-dropbox-plus/n8n-nodes-dropbox-plus/blob/main/docs/credentials.md';
 
 	properties: INodeProperties[] = [
 		// one notice per step and per line to copy; the first keeps the name it always had

@@ -30,7 +30,7 @@ export class DropboxPlusOAuth2Api implements ICredentialType {
 	icon: Icon = { light: 'file:../icons/dropboxPlus.svg', dark: 'file:../icons/dropboxPlus.dark.svg' };
 
 	documentationUrl =
-		'https://github.com/n8n-nodes-dropbox-plus/n8n-nodes-dropbox-plus#oauth2-credential';
+		'https://github.com/n8n-nodes-dropbox-plus/n8n-nodes-dropbox-plus/blob/main/docs/credentials.md';
 
 	properties: INodeProperties[] = [
 		...OAUTH2_STEPS.map(
