@@ -227,7 +227,10 @@ function minimalPdf(text) {
 /** Both credential types, with tokens this emulator issued (re-imported on every start). */
 async function sandboxCredentials(info) {
 	const token = await adminCall(info, 'tokens', { refreshToken: true, appKey: info.appKey });
-	const oauth = await adminCall(info, 'tokens', { refreshToken: true, appKey: info.appKey });
+	// the OAuth2 credential asks for exactly the scopes the node's credential lists (and the README's
+	// permission list names), not every scope the emulator knows
+	const { DROPBOX_PLUS_SCOPES } = require(path.join(REPO_ROOT, 'dist', 'credentials', 'DropboxPlusOAuth2Api.credentials.js'));
+	const oauth = await adminCall(info, 'tokens', { refreshToken: true, appKey: info.appKey, scopes: DROPBOX_PLUS_SCOPES.split(' ') });
 	return [
 		{
 			id: CREDENTIAL_ID,
@@ -430,7 +433,7 @@ async function pointWebhookAt(info, url, { touch = true } = {}) {
 	return result;
 }
 
-module.exports = { demoDropbox, pointWebhookAt, CREDENTIAL_ID, CREDENTIAL_NAME, EMULATOR_FILE };
+module.exports = { demoDropbox, pointWebhookAt, sandboxCredentials, CREDENTIAL_ID, CREDENTIAL_NAME, EMULATOR_FILE };
 
 if (require.main === module) {
 	process.on('SIGINT', () => void shutdown(0));

@@ -7,11 +7,13 @@ import { createHmac } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { DROPBOX_PLUS_SCOPES } from '../../credentials/DropboxPlusOAuth2Api.credentials';
 import { startEmulator, type EmulatorHandle } from './harness/emulator';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const sandbox = require('../../scripts/sandbox.js') as {
 	pointWebhookAt(info: { port: number; caFile: string; appKey: string }, url: string): Promise<{ verified?: boolean; added?: string }>;
+	sandboxCredentials(info: { port: number; caFile: string; appKey: string; appSecret: string }): Promise<Array<{ type: string; data: { scope?: string } }>>;
 };
 
 interface Received {
@@ -68,6 +70,13 @@ describe('npm run webhook: the emulator calls an Instant Trigger URL as Dropbox 
 		expect(result.verified).toBeUndefined();
 		for (let i = 0; i < 100 && !received.some((r) => r.method === 'POST'); i++) await new Promise((r) => setTimeout(r, 50));
 		expect(received.map((r) => r.method)).toEqual(['POST']);
+	});
+
+	it('the sandbox\'s OAuth2 credential asks for the scopes the README lists, no more (no files.metadata.write)', async () => {
+		const credentials = await sandbox.sandboxCredentials({ port: emulator.port, caFile: emulator.caFile, appKey: emulator.appKey, appSecret: emulator.appSecret });
+		const oauth = credentials.find((c) => c.type === 'dropboxPlusOAuth2Api')!;
+		expect(oauth.data.scope).toBe(DROPBOX_PLUS_SCOPES);
+		expect(oauth.data.scope).not.toContain('files.metadata.write');
 	});
 
 	it('refuses what is not an n8n webhook URL, with where to find one', async () => {
