@@ -48,13 +48,14 @@ export class DropboxPlusTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Dropbox Plus Trigger',
 		name: 'dropboxPlusTrigger',
-		icon: { light: 'file:../../icons/dropboxPlus.svg', dark: 'file:../../icons/dropboxPlus.dark.svg' },
+		icon: { light: 'file:../../icons/dropboxPlusTrigger.svg', dark: 'file:../../icons/dropboxPlusTrigger.dark.svg' },
 		group: ['trigger'],
 		// 1.1: Include Subfolders on by default (version 1 keeps it off)
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle: '={{$parameter["events"].join(", ").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()}}',
-		description: 'Starts the workflow when files or folders change in Dropbox, checked on a schedule',
+		// n8n lists this node and the action node as one "Dropbox Plus" entry, with this description
+		description: 'Upload, download, list, share and search Dropbox files and folders, or start a workflow when they change',
 		defaults: { name: 'Dropbox Plus Trigger' },
 		polling: true,
 		inputs: [],

@@ -43,13 +43,13 @@ export class DropboxPlusWebhookTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Dropbox Plus Instant Trigger',
 		name: 'dropboxPlusWebhookTrigger',
-		icon: { light: 'file:../../icons/dropboxPlus.svg', dark: 'file:../../icons/dropboxPlus.dark.svg' },
+		icon: { light: 'file:../../icons/dropboxPlusInstant.svg', dark: 'file:../../icons/dropboxPlusInstant.dark.svg' },
 		group: ['trigger'],
 		// 1.1: Include Subfolders on by default (version 1 keeps it off)
 		version: [1, 1.1],
 		defaultVersion: 1.1,
-		subtitle: '={{$parameter["events"].join(", ").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()}}',
-		description: 'Starts the workflow as soon as Dropbox notifies a change (webhook)',
+		subtitle: '={{"instant: " + $parameter["events"].join(", ").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()}}',
+		description: 'Starts a workflow the moment Dropbox notifies a change (webhook): no polling, set up once in the App Console',
 		defaults: { name: 'Dropbox Plus Instant Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

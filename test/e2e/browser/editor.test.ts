@@ -178,6 +178,10 @@ suite('the Dropbox Plus nodes in n8n’s editor (Chromium)', () => {
 		await byTestId('canvas-handle-plus-wrapper').first().click();
 		await searchNodes('dropbox');
 		await creatorItem(/^Dropbox Plus$/).first().waitFor();
+		// distinct entries: the merged "Dropbox Plus" entry says it holds actions and a trigger, Instant says webhook
+		const described = await page.locator('body').innerText();
+		expect(described).toMatch(/Dropbox Plus\s+Upload, download, list, share and search Dropbox files and folders, or start a workflow when they change/);
+		expect(described).toMatch(/Dropbox Plus Instant\s+Starts a workflow the moment Dropbox notifies a change \(webhook\)/);
 		await shot('nodes-panel-search');
 		await creatorItem(/^Dropbox Plus$/).first().click();
 		await creatorItem(/^Upload a file$/).waitFor();
@@ -337,6 +341,11 @@ suite('the Dropbox Plus nodes in n8n’s editor (Chromium)', () => {
 		await shot('instant-trigger-panel');
 		expect(errorsSince(mark)).toEqual([]);
 		await byTestId('ndv-close-button').click();
+		// the two triggers look different on the canvas: a clock badge and a lightning badge, and their subtitles
+		await expect(page.locator('.vue-flow img[src*="dropboxPlusTrigger"]').count()).resolves.toBeGreaterThanOrEqual(1);
+		await expect(page.locator('.vue-flow img[src*="dropboxPlusInstant"]').count()).resolves.toBeGreaterThanOrEqual(1);
+		await page.locator('.vue-flow').getByText('instant: file created', { exact: true }).first().waitFor();
+		await shot('canvas-triggers');
 	}, STEP_MS);
 
 	const openNewCredential = async (typeName: string) => {
