@@ -11,6 +11,22 @@ import type {
 
 import { pathRootProperties } from './pathRoot';
 
+/** The name the credential has on screen, used in its errors. */
+const SHOWN_NAME = 'Dropbox Plus Refresh Token API credential';
+
+/**
+ * The setup, as numbered steps; the address and the command each in a box of their own, to copy
+ * whole (n8n shows a credential notice as plain text: no line breaks, no code formatting).
+ */
+export const REFRESH_TOKEN_STEPS = [
+	'For servers without a browser. Get a refresh token once, in three steps:',
+	'1. In a browser, open this address (put your App key in place of APP_KEY), allow access, and copy the code Dropbox shows:',
+	'https://www.dropbox.com/oauth2/authorize?client_id=APP_KEY&response_type=code&token_access_type=offline',
+	'2. In a terminal, trade the code for a refresh token (CODE, APP_KEY and APP_SECRET replaced):',
+	'curl https://api.dropboxapi.com/oauth2/token -d code=CODE -d grant_type=authorization_code -u APP_KEY:APP_SECRET',
+	'3. Below, put the App key in Client ID, the App secret in Client Secret, and the answer\'s "refresh_token" in Refresh Token.',
+];
+
 interface DropboxTokenAnswer {
 	access_token?: string;
 }
@@ -28,32 +44,37 @@ export class DropboxPlusApi implements ICredentialType {
 	icon: Icon = { light: 'file:../icons/dropboxPlus.svg', dark: 'file:../icons/dropboxPlus.dark.svg' };
 
 	documentationUrl =
-		'https://github.com/n8n-nodes-dropbox-plus/n8n-nodes-dropbox-plus#refresh-token-credential';
+		'https://github.com/n8n-nodes-dropbox-plus/n8n-nodes-dropbox-plus/blob/main/docs/credentials.md';
 
 	properties: INodeProperties[] = [
+		// one notice per step and per line to copy; the first keeps the name it always had
+		...REFRESH_TOKEN_STEPS.map(
+			(text, index): INodeProperties => ({
+				displayName: text,
+				name: index === 0 ? 'notice' : `setupStep${index}`,
+				type: 'notice',
+				default: '',
+			}),
+		),
 		{
-			displayName:
-				'For servers without a browser. Get the refresh token once: 1) open https://www.dropbox.com/oauth2/authorize?client_id=APP_KEY&response_type=code&token_access_type=offline in a browser and allow access; 2) exchange the code it shows: curl https://api.dropboxapi.com/oauth2/token -d code=CODE -d grant_type=authorization_code -u APP_KEY:APP_SECRET; 3) paste "refresh_token" from the answer below.',
-			name: 'notice',
-			type: 'notice',
-			default: '',
-		},
-		{
-			displayName: 'App Key',
+			// the field keeps its name (saved credentials hold clientId); n8n shows it as "Client ID" anyway
+			displayName: 'Client ID',
 			name: 'clientId',
 			type: 'string',
 			default: '',
 			required: true,
-			description: 'The App key from your app in the Dropbox App Console (Settings tab)',
+			hint: 'Your app\'s App key',
+			description: 'The App key of your app: Dropbox App Console → your app → Settings',
 		},
 		{
-			displayName: 'App Secret',
+			displayName: 'Client Secret',
 			name: 'clientSecret',
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'The App secret from the same page',
+			hint: 'Your app\'s App secret',
+			description: 'The App secret of your app, on the same Settings page (press Show)',
 		},
 		{
 			displayName: 'Refresh Token',
@@ -62,6 +83,7 @@ export class DropboxPlusApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
+			hint: 'The "refresh_token" of step 3 above',
 			description:
 				'A refresh token issued with token_access_type=offline. It does not expire until the app is disconnected.',
 		},
@@ -95,7 +117,7 @@ export class DropboxPlusApi implements ICredentialType {
 			throw new Error(describeRefreshFailure(error));
 		}
 		if (!answer.access_token) {
-			throw new Error('Dropbox answered the token refresh without an access token. Check the App Key.');
+			throw new Error('Dropbox answered the token refresh without an access token. Check the Client ID (the App key of your app).');
 		}
 		return { accessToken: answer.access_token };
 	}
@@ -135,10 +157,10 @@ export function describeRefreshFailure(error: unknown): string {
 	}
 	const code = typeof data?.error === 'string' ? data.error : undefined;
 	if (code === 'invalid_grant') {
-		return 'Dropbox refused the refresh token (invalid_grant): it was revoked or belongs to another app. Create a new refresh token and paste it into the Dropbox Plus API credential.';
+		return `Dropbox refused the refresh token (invalid_grant): it was revoked or belongs to another app. Create a new refresh token and paste it into the ${SHOWN_NAME}.`;
 	}
 	if (code === 'invalid_client' || code === 'unauthorized_client') {
-		return `Dropbox refused the app credentials (${code}): check the App Key and App Secret in the Dropbox Plus API credential.`;
+		return `Dropbox refused the app credentials (${code}): check the Client ID (App key) and Client Secret (App secret) in the ${SHOWN_NAME}.`;
 	}
 	if (response?.status) {
 		return `Dropbox answered the token refresh with HTTP ${response.status}${code ? ` (${code})` : ''}. Try again later, or reconnect the credential.`;

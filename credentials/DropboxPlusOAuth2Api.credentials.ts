@@ -12,6 +12,14 @@ export const DROPBOX_PLUS_SCOPES = [
 	'sharing.write',
 ].join(' ');
 
+/** Where each value of the dialog goes, in the App Console's own words: one notice per step. */
+export const OAUTH2_STEPS = [
+	'In the Dropbox App Console (dropbox.com/developers/apps) open your app:',
+	'1. Settings tab → OAuth 2 → Redirect URIs: paste the OAuth Redirect URL shown below and press Add.',
+	'2. Copy the App key into Client ID and the App secret into Client Secret.',
+	'3. Permissions tab: tick the scopes listed in Scope below and press Submit. Then press Connect my account.',
+];
+
 export class DropboxPlusOAuth2Api implements ICredentialType {
 	name = 'dropboxPlusOAuth2Api';
 
@@ -22,9 +30,17 @@ export class DropboxPlusOAuth2Api implements ICredentialType {
 	icon: Icon = { light: 'file:../icons/dropboxPlus.svg', dark: 'file:../icons/dropboxPlus.dark.svg' };
 
 	documentationUrl =
-		'https://github.com/n8n-nodes-dropbox-plus/n8n-nodes-dropbox-plus#oauth2-credential';
+		'https://github.com/n8n-nodes-dropbox-plus/n8n-nodes-dropbox-plus/blob/main/docs/credentials.md';
 
 	properties: INodeProperties[] = [
+		...OAUTH2_STEPS.map(
+			(text, index): INodeProperties => ({
+				displayName: text,
+				name: index === 0 ? 'notice' : `setupStep${index}`,
+				type: 'notice',
+				default: '',
+			}),
+		),
 		{
 			displayName: 'Grant Type',
 			name: 'grantType',

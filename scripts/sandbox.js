@@ -8,6 +8,8 @@
  *   npm start -- --port 5700          another port (or N8N_PORT)
  *   npm start -- --reset              forget the sandbox's n8n state (.sandbox/) first
  *   npm start -- --verbose            show n8n's own output (always in .sandbox/n8n.log)
+ *   npm run webhook -- URL            (while it runs) make the emulator call an Instant Trigger's URL,
+ *                                     as Dropbox does once the URL is in the App Console (scripts/sandbox-webhook.js)
  *
  * State lives in .sandbox/ (git-ignored). Ctrl-C stops everything this script started.
  */
@@ -33,6 +35,8 @@ const VERBOSE = args.includes('--verbose');
 const STATE = path.join(REPO_ROOT, '.sandbox');
 const USER_FOLDER = path.join(STATE, REAL ? 'n8n-real-dropbox' : 'n8n');
 const LOG_FILE = path.join(STATE, REAL ? 'n8n-real-dropbox.log' : 'n8n.log');
+
+const EMULATOR_FILE = path.join(STATE, 'emulator.json');
 
 const CREDENTIAL_ID = 'dbxPlusSandbox01';
 const CREDENTIAL_NAME = 'Dropbox Plus (sandbox)';
@@ -146,6 +150,9 @@ async function main() {
 			: `  Dropbox:            the emulator at ${emulatorInfo.url} with a demo Dropbox (/Documents, /Photos, /Reports, /Inbox)`,
 		REAL ? '' : `  credentials:        "${CREDENTIAL_NAME}" (refresh token) and "${OAUTH_CREDENTIAL_NAME}", ready to use`,
 		REAL
+			? ''
+			: '  instant trigger:    copy its URL (Webhook URLs), then in another terminal: npm run webhook -- <that URL>',
+		REAL
 			? '  example workflows:  Overview → Workflows ("Dropbox Plus: …"); pick your credential in each Dropbox node first'
 			: '  example workflows:  Overview → Workflows ("Dropbox Plus: …"); open one and press "Execute workflow"',
 		`  state:              ${path.relative(REPO_ROOT, USER_FOLDER)}/ (npm start -- --reset to start over)`,
@@ -170,6 +177,8 @@ async function startDemoDropbox() {
 	};
 	const admin = async (route, body) => await adminCall(info, route, body);
 	await admin('seed', demoDropbox());
+	// for `npm run webhook`, which talks to this emulator from another terminal
+	fs.writeFileSync(EMULATOR_FILE, JSON.stringify(info, null, 2));
 	say(`Dropbox emulator on ${info.url}, seeded with a demo Dropbox`);
 	return info;
 }
@@ -218,7 +227,10 @@ function minimalPdf(text) {
 /** Both credential types, with tokens this emulator issued (re-imported on every start). */
 async function sandboxCredentials(info) {
 	const token = await adminCall(info, 'tokens', { refreshToken: true, appKey: info.appKey });
-	const oauth = await adminCall(info, 'tokens', { refreshToken: true, appKey: info.appKey });
+	// the OAuth2 credential asks for exactly the scopes the node's credential lists (and the README's
+	// permission list names), not every scope the emulator knows
+	const { DROPBOX_PLUS_SCOPES } = require(path.join(REPO_ROOT, 'dist', 'credentials', 'DropboxPlusOAuth2Api.credentials.js'));
+	const oauth = await adminCall(info, 'tokens', { refreshToken: true, appKey: info.appKey, scopes: DROPBOX_PLUS_SCOPES.split(' ') });
 	return [
 		{
 			id: CREDENTIAL_ID,
@@ -393,7 +405,35 @@ async function shutdown(code = 0) {
 	process.exit(code);
 }
 
-module.exports = { demoDropbox, CREDENTIAL_ID, CREDENTIAL_NAME };
+/**
+ * What Dropbox does once a webhook URL is in the App Console, done by the emulator: the app's
+ * webhook is set to `url`, Dropbox's verification GET (`?challenge=`) is sent to it — not to
+ * n8n's Test URL, which listens for one call only — and a file is added to /Inbox, so the
+ * signed notification POST follows at once. Every later change notifies the URL too.
+ */
+async function pointWebhookAt(info, url, { touch = true } = {}) {
+	if (!/^https?:\/\/[^/]+\/webhook(-test)?\//.test(url)) {
+		throw new Error(`"${url}" is not an n8n webhook URL: copy it from the Instant Trigger's Webhook URLs (…/webhook/…/webhook)`);
+	}
+	const isTestUrl = /\/webhook-test\//.test(url);
+	await adminCall(info, 'webhook', { appKey: info.appKey, webhookUrl: url });
+	const result = { url, verified: undefined, added: undefined };
+	if (!isTestUrl) {
+		const check = await adminCall(info, 'webhook/verify', { appKey: info.appKey, url });
+		result.verified = check.ok === true;
+		if (!result.verified) {
+			throw new Error(`the verification GET got HTTP ${check.status} ${String(check.body).slice(0, 200)}: is the workflow published?`);
+		}
+	}
+	if (touch) {
+		const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+		result.added = `/Inbox/webhook-test-${stamp}.txt`;
+		await adminCall(info, 'seed', { files: [{ path: result.added, content: `Added by npm run webhook at ${stamp}\n` }] });
+	}
+	return result;
+}
+
+module.exports = { demoDropbox, pointWebhookAt, sandboxCredentials, CREDENTIAL_ID, CREDENTIAL_NAME, EMULATOR_FILE };
 
 if (require.main === module) {
 	process.on('SIGINT', () => void shutdown(0));

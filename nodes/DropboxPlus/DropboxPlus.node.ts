@@ -10,6 +10,7 @@ import * as account from './actions/account/Account.resource';
 import * as file from './actions/file/File.resource';
 import * as folder from './actions/folder/Folder.resource';
 import { route } from './actions/router';
+import { simplifyProperties } from './actions/simplify.descriptions';
 import * as search from './actions/search/Search.resource';
 import * as sharedLink from './actions/sharedLink/SharedLink.resource';
 import { searchEntries, searchFiles, searchFolders } from '../shared/listSearch';
@@ -21,7 +22,9 @@ export class DropboxPlus implements INodeType {
 		name: 'dropboxPlus',
 		icon: { light: 'file:../../icons/dropboxPlus.svg', dark: 'file:../../icons/dropboxPlus.dark.svg' },
 		group: ['input', 'output'],
-		version: 1,
+		// 1.1: Simplify on by default for Download, Upload, Get, Copy, Move and Shared Link Create
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Upload, download, list, move, share and search files and folders in Dropbox',
 		defaults: { name: 'Dropbox Plus' },
@@ -50,6 +53,7 @@ export class DropboxPlus implements INodeType {
 			...account.description,
 			...search.description,
 			...sharedLink.description,
+			...simplifyProperties(),
 		],
 };
 

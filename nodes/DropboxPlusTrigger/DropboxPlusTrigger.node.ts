@@ -1,5 +1,6 @@
 import {
 	NodeConnectionTypes,
+	NodeOperationError,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
@@ -8,26 +9,53 @@ import {
 
 import { searchFolders } from '../shared/listSearch';
 import { firstListingPage } from '../shared/watch/changes';
-import { triggerCredentials, watchProperties } from '../shared/descriptions/watchFields';
+import { simplifiedEvents, triggerCredentials, watchProperties } from '../shared/descriptions/watchFields';
 import { sampleItems } from '../shared/watch/events';
 import { readSettings } from '../shared/watch/settings';
+import type { WatchSettings } from '../shared/watch/types';
 import { DEFAULT_READ_MS, takeChanges } from '../shared/watch/watch';
 
+
+type SimplifyContext = Parameters<typeof simplifiedEvents>[0];
 /** Manual runs show this many recent entries. */
 const SAMPLE_SIZE = 5;
 
 /** Share of n8n's poll budget spent reading changes; the rest is left for classifying them. */
 const READ_BUDGET_SHARE = 0.5;
 
+/**
+ * Why "Fetch Test Event" found nothing, said in the editor's terms: what was looked at (the
+ * folder, with or without its subfolders), what the sample looks for, and what to change.
+ */
+export function emptySampleExplained(settings: WatchSettings, listed: number): { message: string; description: string } {
+	const folder = settings.folder === '' ? '/' : settings.folder;
+	const where = settings.recursive ? `"${folder}" or its subfolders` : `"${folder}" (its direct content only: Include Subfolders is off)`;
+	const kind = [...settings.events].some((event) => event.startsWith('file')) ? 'file' : 'folder';
+	const filters: string[] = [];
+	if (kind === 'file' && settings.extensions.length > 0) filters.push(`File Extensions "${settings.extensions.join(', ')}"`);
+	if (settings.namePattern) filters.push(`Name Pattern "${settings.namePattern.source}"`);
+	const message = `No ${kind} found to show as a test event: none in ${where}${filters.length > 0 ? ` matches ${filters.join(' and ')}` : ''}`;
+	const hints = [
+		`Fetch Test Event shows up to ${SAMPLE_SIZE} of the newest ${kind}s already there (${listed} ${listed === 1 ? 'entry' : 'entries'} looked at); the active trigger reports changes from now on.`,
+	];
+	if (!settings.recursive) hints.push('Turn on Include Subfolders to look below the folder too.');
+	if (filters.length > 0) hints.push('Loosen the filters.');
+	hints.push(`Or add a ${kind} there and fetch again.`);
+	return { message, description: hints.join(' ') };
+}
+
 export class DropboxPlusTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Dropbox Plus Trigger',
 		name: 'dropboxPlusTrigger',
-		icon: { light: 'file:../../icons/dropboxPlus.svg', dark: 'file:../../icons/dropboxPlus.dark.svg' },
+		icon: { light: 'file:../../icons/dropboxPlusTrigger.svg', dark: 'file:../../icons/dropboxPlusTrigger.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 1.1: Include Subfolders on by default (version 1 keeps it off)
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["events"].join(", ").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()}}',
-		description: 'Starts the workflow when files or folders change in Dropbox, checked on a schedule',
+		// n8n lists this node and the action node as one "Dropbox Plus" entry, with this description
+		description: 'Upload, download, list, share and search Dropbox files and folders, or start a workflow when they change',
 		defaults: { name: 'Dropbox Plus Trigger' },
 		polling: true,
 		inputs: [],
@@ -44,12 +72,15 @@ export class DropboxPlusTrigger implements INodeType {
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const settings = readSettings(this);
 		if (this.getMode() === 'manual') {
-			const items = await sampleItems(this, settings, await firstListingPage(this, settings), SAMPLE_SIZE);
-			return items.length > 0 ? [items] : null;
+			const entries = await firstListingPage(this, settings);
+			const items = await sampleItems(this, settings, entries, SAMPLE_SIZE);
+			if (items.length > 0) return [simplifiedEvents(this as SimplifyContext, items)];
+			const { message, description } = emptySampleExplained(settings, entries.length);
+			throw new NodeOperationError(this.getNode(), message, { description });
 		}
 		// n8n 1.x has no poll budget: the same bound as the Instant Trigger's, never none
 		const readMs = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() * READ_BUDGET_SHARE : DEFAULT_READ_MS;
 		const { items } = await takeChanges(this, settings, this.getWorkflowStaticData('node'), { deadline: Date.now() + readMs });
-		return items.length > 0 ? [items] : null;
+		return items.length > 0 ? [simplifiedEvents(this as SimplifyContext, items)] : null;
 	}
 }

@@ -13,12 +13,14 @@ import {
 import { searchFolders } from '../shared/listSearch';
 import { credentialTypeFor, dropboxRpc, type AuthenticationMethod } from '../shared/transport';
 import { coalesced, cursorAfter, forget, recordStep } from '../shared/watch/deliveries';
-import { triggerCredentials, watchProperties } from '../shared/descriptions/watchFields';
+import { simplifiedEvents, triggerCredentials, watchProperties } from '../shared/descriptions/watchFields';
 import { readSettings, watchKey } from '../shared/watch/settings';
 import { isDropboxSignature } from '../shared/watch/signature';
 import { readState, writeState } from '../shared/watch/state';
 import type { TriggerFunctions } from '../shared/watch/types';
 import { baseline, takeChanges } from '../shared/watch/watch';
+
+type SimplifyContext = Parameters<typeof simplifiedEvents>[0];
 
 /** Dropbox notifications name accounts only: a few KiB at most. Anything far bigger is not from Dropbox. */
 export const MAX_NOTIFICATION_BYTES = 1024 * 1024;
@@ -43,11 +45,13 @@ export class DropboxPlusWebhookTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Dropbox Plus Instant Trigger',
 		name: 'dropboxPlusWebhookTrigger',
-		icon: { light: 'file:../../icons/dropboxPlus.svg', dark: 'file:../../icons/dropboxPlus.dark.svg' },
+		icon: { light: 'file:../../icons/dropboxPlusInstant.svg', dark: 'file:../../icons/dropboxPlusInstant.dark.svg' },
 		group: ['trigger'],
-		version: 1,
-		subtitle: '={{$parameter["events"].join(", ").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()}}',
-		description: 'Starts the workflow as soon as Dropbox notifies a change (webhook)',
+		// 1.1: Include Subfolders on by default (version 1 keeps it off)
+		version: [1, 1.1],
+		defaultVersion: 1.1,
+		subtitle: '={{"instant: " + $parameter["events"].join(", ").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()}}',
+		description: 'Starts a workflow the moment Dropbox notifies a change (webhook): no polling, set up once in the App Console',
 		defaults: { name: 'Dropbox Plus Instant Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -56,10 +60,21 @@ export class DropboxPlusWebhookTrigger implements INodeType {
 			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },
 			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
 		],
+		triggerPanel: {
+			header: 'Paste this node\'s URL into your Dropbox app: App Console → your app → Settings → Webhooks → Add',
+			executionsHelp: {
+				inactive:
+					'Dropbox calls one URL per app: first a GET to check it (this node answers the challenge), then a POST for every change. To try it now, press "Listen for test event", put the Test URL (Webhook URLs above) in the App Console and change something in the watched folder. For good, put the Production URL there and publish the workflow: every change then starts an execution, listed under Executions.',
+				active:
+					'This workflow is published: Dropbox\'s POSTs to the Production URL start executions, listed under Executions. Dropbox calls one URL per app: a GET to check it, then a POST for every change.',
+			},
+			activationHint:
+				'Once the Production URL is in the App Console (Settings → Webhooks → Add), publish the workflow: every change in the watched folder then starts it.',
+		},
 		properties: [
 			{
 				displayName:
-					'Dropbox webhooks are set by hand: copy the Production URL above into your app in the Dropbox App Console (Webhooks, Add), then activate this workflow. Dropbox checks the URL, then notifies every change; this node reads the changes and starts the workflow.',
+					'Dropbox webhooks are set by hand, one URL per app: open <b>Webhook URLs</b> above, choose <b>Production URL</b>, copy it into your app in the Dropbox App Console (Settings → Webhooks → Add), then <b>Publish</b> this workflow. Dropbox checks the URL with a GET, then POSTs a notification for every change; this node reads the changes and starts the workflow.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -144,7 +159,9 @@ export class DropboxPlusWebhookTrigger implements INodeType {
 				return taken.items;
 			});
 			const items = delivery.ran ? delivery.value : [];
-			return items.length > 0 ? { noWebhookResponse: true, workflowData: [items] } : { noWebhookResponse: true };
+			return items.length > 0
+				? { noWebhookResponse: true, workflowData: [simplifiedEvents(this as SimplifyContext, items)] }
+				: { noWebhookResponse: true };
 		} catch (error) {
 			// Dropbox already has its answer; the cursor did not move, so the next notification reads these changes again.
 			// Thrown, not only logged: n8n records a failed execution of the workflow (and runs its error workflow),

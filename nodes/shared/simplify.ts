@@ -41,16 +41,24 @@ export function fileCategory(name: string): FileCategory {
 	return CATEGORY_BY_EXTENSION.get(fileExtension(name)) ?? 'other';
 }
 
+/** The fields of a simplified item, as the Simplify option's description lists them. */
+export const SIMPLIFIED_FIELDS =
+	'name, path_display, path_lower, id, type, size, client_modified, server_modified, content_hash, rev, extension, category';
+
 /**
- * The flat, same-shaped item a workflow wants from a Dropbox entry: name, path, type, size,
- * modified times, content hash, ID, revision, extension and category. Fields a kind of entry
- * lacks (a folder's size, a deleted entry's ID) are null, so every item has the same columns.
+ * The flat, same-shaped item a workflow wants from a Dropbox entry: name, path_display and
+ * path_lower (Dropbox's own names, so {{ $json.path_display }} works after any Dropbox step;
+ * `path` is kept as the same value as path_display), type, size, modified times, content hash,
+ * ID, revision, extension and category. Fields a kind of entry lacks (a folder's size, a deleted
+ * entry's ID) are null, so every item has the same columns.
  */
 export function simplifyEntry(entry: DropboxEntry): IDataObject {
 	const type = entry['.tag'];
 	const isFile = type === 'file';
 	return {
 		name: entry.name,
+		path_display: entry.path_display ?? entry.path_lower ?? null,
+		path_lower: entry.path_lower ?? entry.path_display?.toLowerCase() ?? null,
 		path: entry.path_display ?? entry.path_lower ?? null,
 		type,
 		size: isFile ? (entry.size ?? null) : null,
@@ -61,5 +69,71 @@ export function simplifyEntry(entry: DropboxEntry): IDataObject {
 		rev: entry.rev ?? null,
 		extension: isFile ? fileExtension(entry.name) || null : null,
 		category: type === 'folder' ? 'folder' : isFile ? fileCategory(entry.name) : null,
+	};
+}
+
+/** Dropbox's metadata fields: replaced by the simplified columns; any other field of an item is kept. */
+const RAW_METADATA_KEYS = new Set([
+	'.tag',
+	'name',
+	'path_lower',
+	'path_display',
+	'id',
+	'rev',
+	'size',
+	'client_modified',
+	'server_modified',
+	'content_hash',
+	'is_downloadable',
+	'property_groups',
+	'has_explicit_shared_members',
+	'sharing_info',
+	'file_lock_info',
+	'export_info',
+	'preview_url',
+	'media_info',
+	'symlink_info',
+	'parent_shared_folder_id',
+]);
+
+/**
+ * An item that carries a file's or folder's metadata (Download, Upload, Get, Copy, Move, the
+ * triggers), with the same columns as List's simplified items. What the node added besides the
+ * metadata (a trigger's event, a temporary link, an export's hash) is kept; the event first.
+ */
+export function simplifyMetadataItem(json: IDataObject, tag: 'file' | 'folder' = 'file'): IDataObject {
+	const entry = { ...json, '.tag': (json['.tag'] as DropboxEntry['.tag'] | undefined) ?? tag } as DropboxEntry;
+	const added = Object.fromEntries(Object.entries(json).filter(([key]) => !RAW_METADATA_KEYS.has(key)));
+	const { event, ...rest } = added;
+	return { ...(event === undefined ? {} : { event }), ...simplifyEntry(entry), ...rest };
+}
+
+function tagOf(value: unknown): string | null {
+	const tag = (value as IDataObject | undefined)?.['.tag'];
+	return typeof tag === 'string' ? tag : null;
+}
+
+/**
+ * A shared link, flat: the link, what it points at (same path and ID names as every other
+ * item), and its settings as Dropbox resolved them, instead of the nested link_permissions.
+ */
+export function simplifySharedLink(link: IDataObject): IDataObject {
+	const permissions = (link.link_permissions ?? {}) as IDataObject;
+	const pathLower = typeof link.path_lower === 'string' ? link.path_lower : null;
+	return {
+		url: link.url ?? null,
+		name: link.name ?? null,
+		path_display: (link.path_display as string | undefined) ?? pathLower,
+		path_lower: pathLower,
+		id: link.id ?? null,
+		type: tagOf(link),
+		expires: link.expires ?? null,
+		visibility: tagOf(permissions.resolved_visibility) ?? tagOf(permissions.effective_audience),
+		access_level: tagOf(permissions.link_access_level),
+		allow_download: typeof permissions.allow_download === 'boolean' ? permissions.allow_download : null,
+		requires_password:
+			typeof permissions.require_password === 'boolean'
+				? permissions.require_password
+				: (tagOf(permissions.resolved_visibility)?.includes('password') ?? null),
 	};
 }

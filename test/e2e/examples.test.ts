@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { HARNESS_TIMEOUT_MS, REPO_ROOT, startHarness, type Harness, type WorkflowJson } from './harness';
+import { HARNESS_TIMEOUT_MS, NODE_PREFIX, REPO_ROOT, startHarness, workflow, type Harness, type WorkflowJson } from './harness';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const sandbox = require('../../scripts/sandbox.js') as {
@@ -111,4 +111,48 @@ describe('example workflows (npm start) in real n8n', () => {
 		},
 		240_000,
 	);
+
+	it('the README\'s first workflow works as written: List /Reports → Download {{ $json.path_display }} → Upload to /Archive with a blank File Name', async () => {
+		// new nodes (1.1): Simplify on; n8n saves only what was changed from the defaults
+		const dropbox = (name: string, parameters: Record<string, unknown>) => ({
+			name,
+			type: `${NODE_PREFIX}.dropboxPlus`,
+			typeVersion: 1.1,
+			parameters: { authentication: 'refreshToken', ...parameters },
+			credentials: { dropboxPlusApi: { id: sandbox.CREDENTIAL_ID, name: sandbox.CREDENTIAL_NAME } },
+		});
+		const run = await h.n8n.runWorkflow(
+			workflow('README: first workflow', [
+				dropbox('List a folder', { resource: 'folder', operation: 'list', folder: { __rl: true, mode: 'list', value: '/Reports' } }),
+				dropbox('Download a file', { resource: 'file', operation: 'download', file: { __rl: true, mode: 'path', value: '={{ $json.path_display }}' } }),
+				dropbox('Upload a file', { resource: 'file', operation: 'upload', folder: { __rl: true, mode: 'list', value: '/Archive' } }),
+			]),
+		);
+		const reports = demo.files.filter((f) => f.path.startsWith('/Reports/')).map((f) => f.path.replace('/Reports/', '/Archive/'));
+		expect(run.json('Upload a file').map((item) => item.path_display).sort()).toEqual(reports.sort());
+		for (const path of reports) {
+			expect((await h.emulator.download(path)).toString('utf8')).toBe(demo.files.find((f) => f.path === path.replace('/Archive/', '/Reports/'))!.content);
+		}
+	});
+
+	it('example 3\'s note says what "Execute workflow" really does: it copies the newest PDF in /Inbox, it is no dry run', async () => {
+		const wf = example('03-archive-new-pdfs.json');
+		const note = String(wf.nodes.find((n) => n.type === 'n8n-nodes-base.stickyNote')!.parameters.content);
+		expect(note).toMatch(/not a dry run/);
+		expect(note).not.toMatch(/shows a sample/);
+		// the way it gives to put a PDF in /Inbox starts from a PDF the sandbox really has
+		const suggested = note.match(/`(\/Documents\/[^`]+\.pdf)`/)?.[1];
+		expect(demo.files.map((f) => f.path)).toContain(suggested);
+		const id = await h.n8n.importWorkflow(wf);
+		const server = await h.n8n.start();
+		try {
+			const run = await server.runManually(id);
+			expect(run.status).toBe('success');
+			const copied = run.json('Copy to /Archive')[0].path_display as string;
+			expect(copied).toMatch(/^\/Archive\/(Contract-draft|new-order)( \(\d+\))?\.pdf$/);
+			expect((await h.emulator.files()).map((f) => f.path_display)).toContain(copied);
+		} finally {
+			await h.n8n.stopServer();
+		}
+	}, 240_000);
 });

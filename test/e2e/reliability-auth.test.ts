@@ -169,7 +169,7 @@ describe('reliability in real n8n: tokens, scopes and secrets', () => {
 		const run = await runFailing('revoked refresh token', [accountNode({ dropboxPlusApi: credId })], { thrown: true });
 		const error = run.nodeError('Dropbox')!;
 		expect(`${error.message} ${error.description ?? ''}`).toMatch(
-			/Dropbox refused the refresh token \(invalid_grant\).*Create a new refresh token and paste it into the Dropbox Plus API credential/,
+			/Dropbox refused the refresh token \(invalid_grant\).*Create a new refresh token and paste it into the Dropbox Plus Refresh Token API credential/,
 		);
 	}, 120_000);
 

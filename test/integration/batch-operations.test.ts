@@ -126,7 +126,7 @@ describe('batched delete, copy, move and folder create', () => {
 		expect(out[0].json.path_display).toBe('/done/f0000.txt');
 		expect(out[2].json.path_display).toBe('/done/f0001.txt');
 		expect(out[1].json).toMatchObject({
-			error: 'Dropbox: from_lookup/not_found at "/in/missing.txt"',
+			error: 'Not found in Dropbox (from_lookup/not_found at "/in/missing.txt")',
 			tag: 'from_lookup/not_found',
 			path: '/in/missing.txt',
 		});
@@ -145,7 +145,7 @@ describe('batched delete, copy, move and folder create', () => {
 		await expect(
 			run(3, (i) => ({ resource: 'file', operation: 'delete', file: locator(sources[i]) })),
 		).rejects.toMatchObject({
-			message: 'Dropbox: path_lookup/not_found at "/in/missing.txt"',
+			message: 'Not found in Dropbox (path_lookup/not_found at "/in/missing.txt")',
 			context: expect.objectContaining({ itemIndex: 1, dropboxTag: 'path_lookup/not_found' }),
 		});
 	});
@@ -448,7 +448,7 @@ describe('without Continue On Fail, a failure stops the sending (issue 16, defec
 		const error = await failure(
 			run(3, (i) => ({ resource: 'file', operation: 'copy', file: locator(ids[i], 'id'), destination: 'folder', destinationFolder: locator('/out') })),
 		);
-		expect(error.message).toBe('Dropbox: path/not_found at "id:doesNotExist000"');
+		expect(error.message).toBe('Not found in Dropbox (path/not_found at "id:doesNotExist000")');
 		expect(error.context).toMatchObject({ itemIndex: 1, itemsDone: [], itemsNotSent: [0, 2] });
 		expect(error.description).toContain('No other item was changed in Dropbox.');
 		expect(calls('files/copy_batch_v2')).toBe(0);

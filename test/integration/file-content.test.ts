@@ -35,13 +35,18 @@ async function runWithBinary(
 	parameters: IDataObject,
 	data: Buffer | Readable,
 	fileName: string,
-	{ field = 'data', intercept }: { field?: string; intercept?: (request: IHttpRequestOptions) => Promise<void> } = {},
+	{
+		field = 'data',
+		intercept,
+		nodeParameters,
+	}: { field?: string; intercept?: (request: IHttpRequestOptions) => Promise<void>; nodeParameters?: IDataObject } = {},
 ) {
 	const items: INodeExecutionData[] = [{ json: {} }];
 	const test = await createExecuteContext({
 		emulatorUrl: emu.url,
 		accessToken: TOKEN,
 		parameters: { authentication: 'oAuth2', ...parameters },
+		nodeParameters,
 		items,
 	});
 	items[0].binary = { [field]: await test.storeBinary(data, fileName) };
@@ -192,6 +197,44 @@ describe('File → Upload', () => {
 			upload({ content: 'text', text: 'x', destination: 'path', filePath: '/t.txt', options: { clientModified: '2023-04-05T06:07:08.900+02:00' } }),
 		);
 		expect(items[0].json.client_modified).toBe('2023-04-05T04:07:08Z');
+	});
+
+	it('a blank File Name keeps the binary file\'s own name, as n8n\'s Google Drive node does', async () => {
+		const { items } = await runWithBinary(upload({ folder: byPath('/Reports'), fileName: '' }), Buffer.from('q1'), 'q1 report.pdf');
+		expect(items[0].json.path_display).toBe('/Reports/q1 report.pdf');
+		expect(items[0].json.size).toBe(2);
+		// no File Name parameter at all (a node saved with the blank default) works the same
+		const { items: saved } = await runWithBinary(upload({ folder: byPath('/Reports') }), Buffer.from('x'), 'saved.txt');
+		expect(saved[0].json.path_display).toBe('/Reports/saved.txt');
+	});
+
+	it('a blank File Name with Content Text, or a binary without a name, asks for a name before any call', async () => {
+		const text = await failure(run(emu, upload({ content: 'text', text: 'x', folder: byPath('/'), fileName: '' })));
+		expect(text.message).toBe('The File Name of item 0 is empty');
+		expect(text.description).toMatch(/text has no file name of its own/);
+		const nameless = await failure(runWithBinary(upload({ folder: byPath('/'), fileName: '' }), Buffer.from('x'), ''));
+		expect(nameless.message).toBe('The File Name of item 0 is empty and the Input Binary Field "data" has no file name');
+		expect(emu.calls().total).toBe(0);
+	});
+
+	it('an expression typed in a Fixed field ("{{ $binary.data.fileName }}") is refused with the switch to make, nothing saved', async () => {
+		const fixed = '{{ $binary.data.fileName }}';
+		const error = await failure(
+			runWithBinary(upload({ folder: byPath('/'), fileName: fixed }), Buffer.from('x'), 'a.txt', { nodeParameters: { fileName: fixed } }),
+		);
+		expect(error.message).toBe('The File Name "{{ $binary.data.fileName }}" looks like an expression, but the field is set to Fixed');
+		expect(error.description).toMatch(/Switch the field to Expression/);
+		const path = '/Reports/{{ $json.name }}';
+		const pathError = await failure(
+			runWithBinary(upload({ destination: 'path', filePath: path }), Buffer.from('x'), 'a.txt', { nodeParameters: { filePath: path } }),
+		);
+		expect(pathError.message).toMatch(/^The File Path "\/Reports\/\{\{ \$json.name \}\}" looks like an expression/);
+		expect(emu.calls().total).toBe(0);
+		// the same text as an expression's result (saved with "=") is a name like any other
+		const { items } = await runWithBinary(upload({ folder: byPath('/'), fileName: 'a.txt' }), Buffer.from('x'), 'a.txt', {
+			nodeParameters: { fileName: '={{ $binary.data.fileName }}' },
+		});
+		expect(items[0].json.path_display).toBe('/a.txt');
 	});
 
 	it('refuses bad input before calling Dropbox, naming the item, the field and the fix', async () => {

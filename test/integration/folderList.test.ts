@@ -33,6 +33,8 @@ describe('Folder → List (List Files)', () => {
 		expect(Object.keys(byName).sort()).toEqual(['Photos', 'README', 'budget.xlsx', 'plan.pdf']);
 		expect(byName['plan.pdf']).toMatchObject({
 			path: '/Projects/plan.pdf',
+			path_display: '/Projects/plan.pdf',
+			path_lower: '/projects/plan.pdf',
 			type: 'file',
 			size: 9,
 			extension: 'pdf',

@@ -120,6 +120,28 @@ describe('bad input is refused before anything is sent', () => {
 		expect(emu.calls().byRoute).toEqual({ 'files/get_metadata': 2 });
 	});
 
+	it('an expression that gives nothing says so and lists the input item\'s fields, instead of "is the root folder"', async () => {
+		const items: INodeExecutionData[] = [{ json: { name: 'q1.pdf', path_display: '/Reports/q1.pdf', id: 'id:x' } }];
+		const test = await createExecuteContext({
+			emulatorUrl: emu.url,
+			accessToken: TOKEN,
+			parameters: { authentication: 'oAuth2', ...download(byPath('')) },
+			nodeParameters: { file: { __rl: true, mode: 'path', value: '={{ $json.path }}' } },
+			items,
+		});
+		const error = await failure(route.call(test.ctx));
+		expect(error.message).toBe('The File is empty: its expression {{ $json.path }} gave nothing');
+		expect(error.message).not.toMatch(/root folder/);
+		expect(error.description).toBe('The input item 0 has the fields name, path_display, id. Use one of them, e.g. {{ $json.path_display }}.');
+		expect((error.context as IDataObject).itemIndex).toBe(0);
+		expect(emu.calls().total).toBe(0);
+	});
+
+	it('an empty Fixed value is still judged as a path (no expression to blame)', async () => {
+		const error = await failure(runOn(get(byPath('')), undefined));
+		expect(error.message).toMatch(/is the root folder/);
+	});
+
 	it('a trailing "/" is not sent: it is removed (the folder itself is meant)', async () => {
 		const { items } = await run(emu, { resource: 'folder', operation: 'list', folder: byPath('/Reports/'), returnAll: true, simplify: false, options: {} });
 		expect(items.map((item) => item.json.path_display)).toEqual(['/Reports/q1.pdf']);

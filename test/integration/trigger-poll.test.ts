@@ -201,6 +201,38 @@ describe('Dropbox Plus Trigger (polling) against the emulator', () => {
 		expect(seen(await poll(active))).toEqual(['fileCreated /Inbox/one.txt', 'fileCreated /Inbox/two.txt']);
 	});
 
+	it('in manual mode with nothing to show says why: the folder looked at, subfolders off, the filters, and what to change', async () => {
+		await emu.seedFile('/Inbox/Sub/deep.pdf', 'deep');
+		const direct = await trigger({}, 'manual');
+		const error = await poll(direct).then(
+			() => undefined,
+			(caught: unknown) => caught as { message: string; description: string },
+		);
+		expect(error?.message).toBe('No file found to show as a test event: none in "/Inbox" (its direct content only: Include Subfolders is off)');
+		expect(error?.description).toMatch(/Turn on Include Subfolders to look below the folder too\./);
+		expect(error?.description).toMatch(/up to 5 of the newest files already there \(1 entry looked at\)/);
+
+		const filtered = await trigger({ includeSubfolders: true, filters: { fileExtensions: 'docx' } }, 'manual');
+		const filteredError = await poll(filtered).then(
+			() => undefined,
+			(caught: unknown) => caught as { message: string; description: string },
+		);
+		expect(filteredError?.message).toBe('No file found to show as a test event: none in "/Inbox" or its subfolders matches File Extensions "docx"');
+		expect(filteredError?.description).toMatch(/Loosen the filters\./);
+
+		const withSubfolders = await trigger({ includeSubfolders: true }, 'manual');
+		expect((await poll(withSubfolders))!.map((item) => item.json.path_display)).toEqual(['/Inbox/Sub/deep.pdf']);
+	});
+
+	it('new triggers (version 1.1) include subfolders by default, so Folder "/" watches the whole Dropbox; saved version-1 triggers keep their default (off)', () => {
+		const properties = new DropboxPlusTrigger().description.properties.filter((property) => property.name === 'includeSubfolders');
+		expect(new DropboxPlusTrigger().description.defaultVersion).toBe(1.1);
+		expect(properties.map((property) => [property.default, property.displayOptions])).toEqual([
+			[false, { show: { '@version': [1] } }],
+			[true, { hide: { '@version': [1] } }],
+		]);
+	});
+
 	it('refuses an unusable folder or filter before any call', async () => {
 		emu.resetCalls();
 		const badFolder = await trigger({ folder: { __rl: true, mode: 'path', value: '/In//box' } });

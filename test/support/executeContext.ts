@@ -28,6 +28,8 @@ export interface ContextOptions {
 	/** Parameters for every item (a function gets the item index). */
 	parameters: IDataObject | ((itemIndex: number) => IDataObject);
 	items?: INodeExecutionData[];
+	/** The node's saved parameters (expressions as n8n stores them, "={{ … }}"), as getNode() shows them. */
+	nodeParameters?: INode['parameters'];
 	continueOnFail?: boolean;
 	credentials?: IDataObject;
 }
@@ -97,9 +99,10 @@ export async function createExecuteContext(options: ContextOptions): Promise<Tes
 		return await sendHttp({ ...request, headers }, { emulatorUrl: options.emulatorUrl });
 	};
 
+	const savedNode: INode = { ...node, parameters: options.nodeParameters ?? {} };
 	const ctx = {
 		getInputData: () => items,
-		getNode: () => node,
+		getNode: () => savedNode,
 		continueOnFail: () => options.continueOnFail ?? false,
 		getNodeParameter(name: string, itemIndex: number, fallback?: unknown, extra?: { extractValue?: boolean }) {
 			const value = getPath(parametersFor(itemIndex ?? 0), name);

@@ -197,7 +197,7 @@ describe('every Dropbox error shape becomes a message a user can act on', () => 
 			path: '/Reports/q1.pdf',
 			itemIndex: 4,
 		});
-		expect(options.message).toBe('Dropbox: path/not_found at "/Reports/q1.pdf"');
+		expect(options.message).toBe('Not found in Dropbox (path/not_found at "/Reports/q1.pdf")');
 		expect(options.description).toMatch(/^Nothing exists at "\/Reports\/q1.pdf"/);
 		expect(options.itemIndex).toBe(4);
 		expect(context).toEqual({
@@ -329,7 +329,7 @@ describe('every Dropbox error shape becomes a message a user can act on', () => 
 	it('describeFailure gives the same message and the tags', async () => {
 		const failure = await readHttpFailure(httpError(409, dropboxError({ '.tag': 'path', path: { '.tag': 'not_found' } })));
 		expect(describeFailure(failure, { route: 'r', path: '/p' })).toMatchObject({
-			message: 'Dropbox: path/not_found at "/p"',
+			message: 'Not found in Dropbox (path/not_found at "/p")',
 			tags: ['path', 'not_found'],
 		});
 	});
@@ -341,7 +341,7 @@ describe('the NodeApiError the transport throws', () => {
 			path: '/Reports/q1.pdf',
 			itemIndex: 7,
 		});
-		expect(error.message).toBe('Dropbox: path/not_found at "/Reports/q1.pdf"');
+		expect(error.message).toBe('Not found in Dropbox (path/not_found at "/Reports/q1.pdf")');
 		expect(error.description).toMatch(/^Nothing exists at "\/Reports\/q1.pdf"/);
 		expect(error.httpCode).toBe('409');
 		expect(error.context).toMatchObject({ itemIndex: 7, dropboxTag: 'path/not_found', dropboxPath: '/Reports/q1.pdf', dropboxStatus: 409 });
@@ -357,7 +357,7 @@ describe('the NodeApiError the transport throws', () => {
 		let error = await thrownBy(httpError(409, dropboxError({ '.tag': 'path', path: { '.tag': 'not_found' } })), {
 			path: '/Gatekeeper manual/ENOENT.txt',
 		});
-		expect(error.message).toBe('Dropbox: path/not_found at "/Gatekeeper manual/ENOENT.txt"');
+		expect(error.message).toBe('Not found in Dropbox (path/not_found at "/Gatekeeper manual/ENOENT.txt")');
 		error = await thrownBy(networkError('ECONNRESET'));
 		expect(error.message).toBe('Could not reach Dropbox (ECONNRESET)');
 		expect(error.description).toMatch(/network and proxy/);

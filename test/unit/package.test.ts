@@ -168,10 +168,13 @@ if (!built) {
 				);
 			});
 
-			it('explains how to obtain the refresh token', () => {
-				const help = credential.properties.find((p) => p.type === 'notice');
-				expect(help?.displayName).toMatch(/token_access_type=offline/);
-				expect(help?.displayName).toMatch(/grant_type=authorization_code/);
+			it('explains how to obtain the refresh token, in numbered steps whose address and command stand alone', () => {
+				const notices = credential.properties.filter((p) => p.type === 'notice').map((p) => p.displayName);
+				expect(notices.join('\n')).toMatch(/token_access_type=offline/);
+				expect(notices.join('\n')).toMatch(/grant_type=authorization_code/);
+				expect(notices.filter((text) => /^\d\. /.test(text))).toHaveLength(3);
+				expect(notices).toContain('https://www.dropbox.com/oauth2/authorize?client_id=APP_KEY&response_type=code&token_access_type=offline');
+				expect(notices.some((text) => text.startsWith('curl https://api.dropboxapi.com/oauth2/token '))).toBe(true);
 			});
 
 			it('has the Space setting and a test request', () => {

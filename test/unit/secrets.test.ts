@@ -191,7 +191,7 @@ describe('no secret in a failed token refresh', () => {
 		['invalid_grant', () => refreshError(400, { error: 'invalid_grant', error_description: `refresh token ${REFRESH_TOKEN} is invalid` }), /invalid_grant.*new refresh token/],
 		['invalid_grant as a JSON string', () => refreshError(400, JSON.stringify({ error: 'invalid_grant', error_description: 'revoked' })), /invalid_grant.*new refresh token/],
 		['invalid_grant as a Buffer', () => refreshError(400, Buffer.from(JSON.stringify({ error: 'invalid_grant' }))), /invalid_grant/],
-		['invalid_client', () => refreshError(400, { error: 'invalid_client', error_description: `secret ${APP_SECRET} wrong` }), /invalid_client.*App Key and App Secret/],
+		['invalid_client', () => refreshError(400, { error: 'invalid_client', error_description: `secret ${APP_SECRET} wrong` }), /invalid_client.*Client ID \(App key\) and Client Secret \(App secret\) in the Dropbox Plus Refresh Token API credential/],
 		['unauthorized_client', () => refreshError(401, { error: 'unauthorized_client' }), /unauthorized_client/],
 		['a server error', () => refreshError(503, `echo refresh_token=${REFRESH_TOKEN}`), /HTTP 503/],
 		['a network error', () => refreshError(undefined, undefined, 'ECONNREFUSED'), /Could not reach Dropbox.*ECONNREFUSED/],

@@ -47,6 +47,8 @@ describe('simplifyEntry', () => {
 			}),
 		).toEqual({
 			name: 'Plan.PDF',
+			path_display: '/Projects/Plan.PDF',
+			path_lower: '/projects/plan.pdf',
 			path: '/Projects/Plan.PDF',
 			type: 'file',
 			size: 42,
@@ -66,5 +68,12 @@ describe('simplifyEntry', () => {
 		const deleted = simplifyEntry({ '.tag': 'deleted', name: 'gone.txt', path_lower: '/gone.txt' });
 		expect(deleted).toMatchObject({ type: 'deleted', path: '/gone.txt', id: null, extension: null, category: null });
 		expect(Object.keys(deleted)).toEqual(Object.keys(folder));
+	});
+
+	it('keeps Dropbox\'s own path_display, path_lower and id, so {{ $json.path_display }} works after List and Search as after any other step', () => {
+		const item = simplifyEntry({ '.tag': 'file', name: 'a.txt', path_lower: '/docs/a.txt', path_display: '/Docs/a.txt', id: 'id:x' });
+		expect(item).toMatchObject({ path_display: '/Docs/a.txt', path_lower: '/docs/a.txt', id: 'id:x' });
+		const lowerOnly = simplifyEntry({ '.tag': 'deleted', name: 'gone.txt', path_lower: '/gone.txt' });
+		expect(lowerOnly).toMatchObject({ path_display: '/gone.txt', path_lower: '/gone.txt' });
 	});
 });

@@ -152,7 +152,7 @@ describe('download calls', () => {
 		const body = JSON.stringify(dropboxError({ '.tag': 'path', path: { '.tag': 'not_found' } }));
 		const { ctx } = fakeContext([httpError(409, streamOf(body))]);
 		const error = await rejectionOf(dropboxDownload(ctx, 'files/download', { path: '/gone.txt' }, { path: '/gone.txt', itemIndex: 2 }));
-		expect(error.message).toBe('Dropbox: path/not_found at "/gone.txt"');
+		expect(error.message).toBe('Not found in Dropbox (path/not_found at "/gone.txt")');
 		expect(error.context).toMatchObject({ dropboxTag: 'path/not_found', dropboxPath: '/gone.txt', itemIndex: 2 });
 	});
 });

@@ -1,11 +1,24 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { dropboxErrorInfo } from '../../shared/transport';
+import { simplifyMetadataItem, simplifySharedLink } from '../../shared/simplify';
 import { operations } from './operations';
+import { SIMPLIFIED_OPERATIONS } from './simplify.descriptions';
 import { isBatchOperation, type ItemOutcome, type ItemOutput } from './types';
 
 function paired(output: ItemOutput, itemIndex: number): INodeExecutionData[] {
 	return output.map((item) => ({ ...item, pairedItem: { item: itemIndex } }));
+}
+
+/** The item as Simplify gives it, when the operation has the option and it is on for this item. */
+function simplified(ctx: IExecuteFunctions, resource: string, operation: string, output: ItemOutput, itemIndex: number): ItemOutput {
+	if (!SIMPLIFIED_OPERATIONS[resource]?.includes(operation)) return output;
+	if (ctx.getNodeParameter('simplify', itemIndex, false) !== true) return output;
+	const shape =
+		resource === 'sharedLink'
+			? simplifySharedLink
+			: (json: IDataObject) => simplifyMetadataItem(json, resource === 'folder' ? 'folder' : 'file');
+	return output.map((item) => ({ ...item, json: shape(item.json) }));
 }
 
 function errorItem(error: Error, itemIndex: number): INodeExecutionData {
@@ -55,7 +68,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			if (!this.continueOnFail()) throw attachItemIndex(outcome.error, itemIndex);
 			returnData.push(errorItem(outcome.error, itemIndex));
 		} else {
-			returnData.push(...paired(outcome.output, itemIndex));
+			returnData.push(...paired(simplified(this, resource, operationName, outcome.output, itemIndex), itemIndex));
 		}
 	});
 	return [returnData];

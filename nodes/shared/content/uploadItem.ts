@@ -4,7 +4,7 @@ import { cancelSignalOf, dropboxErrorInfo, dropboxRpc, dropboxUpload, stoppedErr
 import type { BufferBudget } from './bufferBudget';
 import { ChunkReader } from './chunkReader';
 import { checkChunkSize, checkDropboxTime, checkFileName, checkRevision, fieldError, required, type FieldCheck } from '../fieldChecks';
-import { requireValidPath, resolveLocator } from '../locator';
+import { fixedExpressionError, requireValidPath, resolveLocator } from '../locator';
 import { checkPath, joinPath } from '../paths';
 import { wholeNumberIn } from '../wholeNumber';
 import { DEFAULT_CHUNK_MIB, DEFAULT_PARALLEL_CHUNKS, MAX_PARALLEL_CHUNKS, uploadChunks, uploadToClosedSession, type ClosedSession, type UploadProblem, type UploadRequests } from './uploadSession';
@@ -45,12 +45,36 @@ export interface StagedUpload extends ClosedSession {
 function destinationPath(ctx: IExecuteFunctions, itemIndex: number): string {
 	if (ctx.getNodeParameter('destination', itemIndex, 'folder') === 'path') {
 		const raw = ctx.getNodeParameter('filePath', itemIndex, '');
-		return requireValidPath(ctx, checkPath(raw), 'File Path', itemIndex, raw);
+		return requireValidPath(ctx, checkPath(raw), 'File Path', itemIndex, raw, 'filePath');
 	}
 	const folder = resolveLocator(ctx, 'folder', itemIndex, 'Folder', { allowRoot: true });
-	const name = required(ctx, itemIndex, 'File Name', checkFileName(ctx.getNodeParameter('fileName', itemIndex, '')));
+	const name = required(ctx, itemIndex, 'File Name', checkFileName(fileNameOrBinaryName(ctx, itemIndex)));
 	const path = joinPath(folder, name);
-	return requireValidPath(ctx, checkPath(path), 'File Name', itemIndex, name);
+	return requireValidPath(ctx, checkPath(path), 'File Name', itemIndex, name, 'fileName');
+}
+
+/** The File Name, or when it is blank (as in n8n's Google Drive node) the name of the binary file being saved. */
+function fileNameOrBinaryName(ctx: IExecuteFunctions, itemIndex: number): unknown {
+	const typed = ctx.getNodeParameter('fileName', itemIndex, '');
+	const blank = typed === undefined || typed === null || (typeof typed === 'string' && typed.trim() === '');
+	if (!blank) {
+		const fixed = fixedExpressionError(ctx, 'fileName', 'File Name', itemIndex);
+		if (fixed) throw fixed;
+		return typed;
+	}
+	if (ctx.getNodeParameter('content', itemIndex, 'binary') === 'text') {
+		throw fieldError(ctx, itemIndex, 'File Name', 'is empty', 'Give the name the file gets in Dropbox, such as notes.txt (text has no file name of its own).');
+	}
+	checkBinaryField(ctx, itemIndex);
+	const binaryName = ctx.getInputData()[itemIndex]?.binary?.[binaryProperty(ctx, itemIndex)]?.fileName;
+	if (binaryName) return binaryName;
+	throw fieldError(
+		ctx,
+		itemIndex,
+		'File Name',
+		`is empty and the Input Binary Field "${binaryProperty(ctx, itemIndex)}" has no file name`,
+		'Give the name the file gets in Dropbox, such as report.pdf.',
+	);
 }
 
 function commitInfo(ctx: IExecuteFunctions, itemIndex: number, path: string, options: UploadOptions): IDataObject {

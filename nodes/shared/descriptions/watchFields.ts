@@ -1,6 +1,7 @@
-import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
+import type { INodeExecutionData, INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
 import { EXTENSION_LIST_HINT } from '../extensions';
+import { SIMPLIFIED_FIELDS, simplifyMetadataItem } from '../simplify';
 import { authenticationProperty, dropboxCredentials } from './authentication';
 import { dropboxLocator } from './locatorFields';
 
@@ -28,14 +29,44 @@ export const watchProperties: INodeProperties[] = [
 		displayName: 'Folder',
 		name: 'folder',
 		default: { mode: 'path', value: '/' },
-		description: 'The folder to watch: pick it, or give its path ("/" watches the whole Dropbox), its ID or its Dropbox address',
+		description:
+			'The folder to watch: pick it, or give its path ("/" is the root: with Include Subfolders on, the whole Dropbox), its ID or its Dropbox address',
 	}),
+	// Version 1 kept Include Subfolders off by default, and n8n does not save a default value:
+	// a saved version-1 trigger keeps watching only the folder's direct content.
 	{
 		displayName: 'Include Subfolders',
 		name: 'includeSubfolders',
 		type: 'boolean',
 		default: false,
 		description: 'Whether changes anywhere below the folder count too, not only its direct content',
+		displayOptions: { show: { '@version': [1] } },
+	},
+	{
+		displayName: 'Include Subfolders',
+		name: 'includeSubfolders',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether changes anywhere below the folder count too (with Folder "/": the whole Dropbox); off: only files and folders directly in it',
+		displayOptions: { hide: { '@version': [1] } },
+	},
+	// Simplify: version 1 gave Dropbox's raw metadata (kept for saved triggers, off); 1.1 flattens it by default
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description: `Whether to return a simplified version of the response instead of the raw data (event, ${SIMPLIFIED_FIELDS})`,
+		displayOptions: { show: { '@version': [1] } },
+	},
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: true,
+		description: `Whether to return a simplified version of the response instead of the raw data (event, ${SIMPLIFIED_FIELDS})`,
+		displayOptions: { hide: { '@version': [1] } },
 	},
 	{
 		displayName: 'Attach Content',
@@ -84,3 +115,12 @@ export const watchProperties: INodeProperties[] = [
 			'At most this many changes are read, so at most this many items emitted, per run; the rest come with the next run (next poll, or next notification), from where this one stopped: none lost, none twice',
 	},
 ];
+
+/** A trigger's items as its Simplify option asks: the event, then the same columns as List's items. */
+export function simplifiedEvents(
+	ctx: { getNodeParameter(name: string, fallback: unknown): unknown },
+	items: INodeExecutionData[],
+): INodeExecutionData[] {
+	if (ctx.getNodeParameter('simplify', false) !== true) return items;
+	return items.map((item) => ({ ...item, json: simplifyMetadataItem(item.json) }));
+}

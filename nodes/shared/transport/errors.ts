@@ -139,7 +139,10 @@ export function describeFailure(failure: HttpFailure, call: CallContext): { mess
 		description = `This account may not do this at ${where}. Check its sharing permissions and the app's access type.`;
 	} else if (status === 409) {
 		const leaf = [...tags].reverse().find((tag) => HINTS_409[tag]);
-		message = `Dropbox: ${tags.join('/') || 'conflict'} at ${where}`;
+		// plain words first, Dropbox's tag after: "Not found in Dropbox (path/not_found at "/x")"
+		message = tags.includes('not_found')
+			? `Not found in Dropbox (${tags.join('/')} at ${where})`
+			: `Dropbox: ${tags.join('/') || 'conflict'} at ${where}`;
 		description = leaf
 			? HINTS_409[leaf](where)
 			: String((failure.json?.user_message as Dict | undefined)?.text ?? failure.json?.error_summary ?? 'See the Dropbox error tag.');

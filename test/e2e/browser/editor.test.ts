@@ -178,6 +178,10 @@ suite('the Dropbox Plus nodes in n8n’s editor (Chromium)', () => {
 		await byTestId('canvas-handle-plus-wrapper').first().click();
 		await searchNodes('dropbox');
 		await creatorItem(/^Dropbox Plus$/).first().waitFor();
+		// distinct entries: the merged "Dropbox Plus" entry says it holds actions and a trigger, Instant says webhook
+		const described = await page.locator('body').innerText();
+		expect(described).toMatch(/Dropbox Plus\s+Upload, download, list, share and search Dropbox files and folders, or start a workflow when they change/);
+		expect(described).toMatch(/Dropbox Plus Instant\s+Starts a workflow the moment Dropbox notifies a change \(webhook\)/);
 		await shot('nodes-panel-search');
 		await creatorItem(/^Dropbox Plus$/).first().click();
 		await creatorItem(/^Upload a file$/).waitFor();
@@ -192,7 +196,17 @@ suite('the Dropbox Plus nodes in n8n’s editor (Chromium)', () => {
 		await byTestId('parameter-input-operation').waitFor();
 		// the sandbox's credential is picked by itself
 		await expect(byTestId('node-credentials-select').locator('input').first().inputValue()).resolves.toBe(sandbox.CREDENTIAL_NAME);
-		expect(await shownParameters()).toEqual(expect.arrayContaining(['resource', 'operation', 'binaryPropertyName']));
+		const uploadFields = await shownParameters();
+		expect(uploadFields).toEqual(expect.arrayContaining(['resource', 'operation', 'binaryPropertyName', 'folder', 'fileName']));
+		// the file first, then where it goes; a blank File Name keeps the binary file's name (not required)
+		expect(uploadFields.indexOf('binaryPropertyName')).toBeLessThan(uploadFields.indexOf('folder'));
+		await byTestId('ndv').getByText("Blank: the binary file's own name").waitFor();
+		// one Simplify option, on for a new node, as on List and Search
+		expect(uploadFields).toContain('simplify');
+		await expect(page.locator('[data-test-id="parameter-input-simplify"] .is-checked').count()).resolves.toBe(1);
+		await expect(
+			page.locator('[data-test-id="node-parameters"] [data-test-id="parameter-item"]:visible', { has: page.locator('label[for="fileName"]') }).innerText(),
+		).resolves.not.toMatch(/\*/);
 		await shot('upload-fields');
 		expect(errorsSince(mark)).toEqual([]);
 	}, STEP_MS);
@@ -284,6 +298,14 @@ suite('the Dropbox Plus nodes in n8n’s editor (Chromium)', () => {
 		await shot('trigger-events');
 		await page.keyboard.press('Escape');
 		await options.first().waitFor({ state: 'hidden' });
+		// the defaults find things: Folder "/" with Include Subfolders on watches the whole Dropbox,
+		// so "Fetch Test Event" shows the demo Dropbox's files (all of them are in subfolders)
+		await expect(page.locator('[data-test-id="parameter-input-includeSubfolders"] .is-checked').count()).resolves.toBe(1);
+		await expect(byTestId('node-execute-button').innerText()).resolves.toMatch(/Fetch Test Event/i);
+		await byTestId('node-execute-button').click();
+		await expect(page.locator('[data-test-id="ndv-items-count"]').innerText({ timeout: 60_000 })).resolves.toMatch(/[1-5] items?/);
+		await byTestId('output-panel').getByText('fileCreated', { exact: true }).first().waitFor();
+		await shot('trigger-test-event');
 		expect(errorsSince(mark)).toEqual([]);
 		await byTestId('ndv-close-button').click();
 		// the canvas names the chosen events in words under the node's name
@@ -308,9 +330,22 @@ suite('the Dropbox Plus nodes in n8n’s editor (Chromium)', () => {
 		const panel = await byTestId('ndv').innerText();
 		expect(panel).toMatch(new RegExp(`${escapeRe(server.url)}/webhook/[\\w-]+/webhook`));
 		expect(panel).toContain('App Console');
+		// the setup notice in n8n 2.x's words: Publish, not activate
+		expect(panel).toMatch(/choose Production URL, copy it into your app in the Dropbox App Console \(Settings → Webhooks → Add\), then Publish this workflow/);
+		expect(panel).not.toMatch(/activate this workflow/i);
 		await shot('instant-trigger');
+		// n8n's trigger panel: its own text, not n8n's generic "go to … and create an event"
+		await byTestId('node-execute-button').click();
+		await byTestId('ndv').getByText("Paste this node's URL into your Dropbox app: App Console → your app → Settings → Webhooks → Add").first().waitFor({ timeout: 30_000 });
+		expect(await byTestId('ndv').innerText()).not.toMatch(/create an event/i);
+		await shot('instant-trigger-panel');
 		expect(errorsSince(mark)).toEqual([]);
 		await byTestId('ndv-close-button').click();
+		// the two triggers look different on the canvas: a clock badge and a lightning badge, and their subtitles
+		await expect(page.locator('.vue-flow img[src*="dropboxPlusTrigger"]').count()).resolves.toBeGreaterThanOrEqual(1);
+		await expect(page.locator('.vue-flow img[src*="dropboxPlusInstant"]').count()).resolves.toBeGreaterThanOrEqual(1);
+		await page.locator('.vue-flow').getByText('instant: file created', { exact: true }).first().waitFor();
+		await shot('canvas-triggers');
 	}, STEP_MS);
 
 	const openNewCredential = async (typeName: string) => {
@@ -324,6 +359,23 @@ suite('the Dropbox Plus nodes in n8n’s editor (Chromium)', () => {
 	it('creates a Dropbox Plus Refresh Token API credential and tests the connection', async () => {
 		const mark = consoleErrors.length;
 		await openNewCredential('Dropbox Plus Refresh Token API');
+		// the setup as numbered steps, each command on a line of its own to copy, in the names the screen shows
+		const dialog = byTestId('editCredential-modal');
+		const steps = await dialog.innerText();
+		expect(steps).toMatch(/1\. In a browser, open this address[\s\S]*2\. In a terminal[\s\S]*3\. Below, put the App key in Client ID/);
+		// the address and the command each in a box of their own, to copy whole
+		const notices = (await dialog.locator('[role="alert"], .n8n-notice, [class*="notice"]').allInnerTexts()).map((t) => t.trim());
+		expect(notices).toEqual(
+			expect.arrayContaining([
+				'https://www.dropbox.com/oauth2/authorize?client_id=APP_KEY&response_type=code&token_access_type=offline',
+				'curl https://api.dropboxapi.com/oauth2/token -d code=CODE -d grant_type=authorization_code -u APP_KEY:APP_SECRET',
+			]),
+		);
+		for (const label of ['Client ID', 'Client Secret', 'Refresh Token']) {
+			await dialog.locator('label', { hasText: new RegExp(`^${label}`) }).first().waitFor();
+		}
+		expect(steps).not.toMatch(/App Key|App Secret/); // the field names the screen shows are Client ID and Client Secret
+		await shot('credential-refresh-token-steps');
 		const token = await h.emulator.issueToken({ refreshToken: true });
 		await page.fill('[data-test-id="parameter-input-clientId"] input', h.emulator.appKey);
 		await page.fill('[data-test-id="parameter-input-clientSecret"] input', h.emulator.appSecret);
@@ -344,6 +396,9 @@ suite('the Dropbox Plus nodes in n8n’s editor (Chromium)', () => {
 		await page.fill('[data-test-id="parameter-input-clientSecret"] input', h.emulator.appSecret);
 		const modal = await byTestId('editCredential-modal').innerText();
 		expect(modal).toContain(`${server.url}/rest/oauth2-credential/callback`); // the redirect URL to register
+		// and where it goes in the App Console, in the Console's words
+		expect(modal).toMatch(/Settings tab → OAuth 2 → Redirect URIs: paste the OAuth Redirect URL/);
+		expect(modal).toMatch(/App key into Client ID and the App secret into Client Secret/);
 		const popup = context.waitForEvent('page');
 		await page
 			.locator('[data-test-id="editCredential-modal"]')

@@ -111,7 +111,7 @@ function failureReason(failed: unknown): string {
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<ItemOutput> {
 	const url = readUrl(this, itemIndex);
 	const rawPath = this.getNodeParameter('path', itemIndex, '') as unknown;
-	const reference = requireValidPath(this, checkPath(rawPath), 'File Path', itemIndex, rawPath);
+	const reference = requireValidPath(this, checkPath(rawPath), 'File Path', itemIndex, rawPath, 'path');
 	const timeoutMs = readTimeoutMs(this, itemIndex);
 	// files/save_url takes a path (Path), neither id: nor ns:: an ID is looked up first, ns: refused
 	const path = await pathForPathOnlyRoute(this, reference, { route: 'files/save_url', operation: 'Save URL', field: 'File Path', itemIndex, allowNamespace: false });

@@ -90,7 +90,7 @@ export const { executeBatch } = batchOperation<CreatePlan>(description, {
 	validate(itemIndex) {
 		const raw = this.getNodeParameter('folderPath', itemIndex) as unknown;
 		return {
-			path: requireValidPath(this, checkNewFolderPath(raw), 'Folder Path', itemIndex, raw),
+			path: requireValidPath(this, checkNewFolderPath(raw), 'Folder Path', itemIndex, raw, 'folderPath'),
 			autorename: this.getNodeParameter('options.autorename', itemIndex, false) === true,
 			returnExisting: this.getNodeParameter('ifExists', itemIndex, 'error') === 'returnExisting',
 		};

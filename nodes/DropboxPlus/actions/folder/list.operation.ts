@@ -4,7 +4,7 @@ import { resolveLocator } from '../../../shared/locator';
 import { listFolderPages, MAX_LIST_PAGE } from '../../../shared/listFolder';
 import { collectPages, readLimit } from '../../../shared/paging';
 import type { DropboxEntry } from '../../../shared/dropboxEntry';
-import { simplifyEntry } from '../../../shared/simplify';
+import { SIMPLIFIED_FIELDS, simplifyEntry } from '../../../shared/simplify';
 import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
 import { listingFields } from '../listing.descriptions';
 import { jsonItems, type ItemOutput } from '../types';
@@ -44,7 +44,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	...listingFields('folder', 'list', {
-		simplify: 'name, path, type, size, modified times, content hash, ID, revision, extension and file category',
+		simplify: SIMPLIFIED_FIELDS,
 	}),
 	{
 		displayName: 'Options',

@@ -4,7 +4,7 @@ import { dropboxRpc } from '../../../shared/transport';
 import { resolveLocator } from '../../../shared/locator';
 import { collectPages, pagesOf, readLimit, type Page } from '../../../shared/paging';
 import type { DropboxEntry } from '../../../shared/dropboxEntry';
-import { simplifyEntry } from '../../../shared/simplify';
+import { SIMPLIFIED_FIELDS, simplifyEntry } from '../../../shared/simplify';
 import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
 import { EXTENSION_LIST_HINT, parseExtensionList } from '../../../shared/extensions';
 import { fieldError } from '../../../shared/fieldChecks';
@@ -36,7 +36,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	}),
 	...listingFields('search', 'search', {
-		simplify: 'name, path, type, size, modified times, content hash, ID, revision, extension and file category',
+		simplify: SIMPLIFIED_FIELDS,
 	}),
 	{
 		displayName: 'Options',

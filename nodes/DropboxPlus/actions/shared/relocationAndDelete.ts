@@ -175,12 +175,12 @@ function validateRelocation(this: IExecuteFunctions, resource: Resource, kind: '
 	let destination: Destination;
 	if (mode === 'path') {
 		const raw = this.getNodeParameter('destinationPath', itemIndex) as unknown;
-		destination = { mode, path: requireValidPath(this, checkPath(raw), 'Destination Path', itemIndex, raw) };
+		destination = { mode, path: requireValidPath(this, checkPath(raw), 'Destination Path', itemIndex, raw, 'destinationPath') };
 	} else if (mode === 'folder') {
 		destination = { mode, folder: resolveLocator(this, 'destinationFolder', itemIndex, 'Destination Folder', { allowRoot: true }) };
 	} else if (mode === 'rename') {
 		const raw = this.getNodeParameter('newName', itemIndex) as unknown;
-		destination = { mode, name: requireValidPath(this, checkName(raw), 'New Name', itemIndex, raw) };
+		destination = { mode, name: requireValidPath(this, checkName(raw), 'New Name', itemIndex, raw, 'newName') };
 	} else {
 		throw new NodeOperationError(this.getNode(), `The Destination "${mode}" is not one of the choices`, {
 			itemIndex,
