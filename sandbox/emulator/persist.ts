@@ -41,6 +41,7 @@ interface SavedNode {
 	pathDisplay: string;
 	rev?: string;
 	mount?: { sharedFolderId: string };
+	tags?: string[];
 }
 
 interface SavedNamespace {
@@ -81,7 +82,7 @@ function saveNamespace(ns: Namespace): SavedNamespace {
 	const nodes: SavedNode[] = [];
 	const walk = (n: Node) => {
 		for (const c of n.children!.values()) {
-			nodes.push({ id: c.id, tag: c.tag, name: c.name, pathLower: c.pathLower, pathDisplay: c.pathDisplay, rev: c.file?.rev, mount: c.mount });
+			nodes.push({ id: c.id, tag: c.tag, name: c.name, pathLower: c.pathLower, pathDisplay: c.pathDisplay, rev: c.file?.rev, mount: c.mount, tags: c.tags?.length ? c.tags : undefined });
 			if (c.children) walk(c);
 		}
 	};
@@ -119,6 +120,7 @@ function loadNamespace(s: SavedNamespace, blobDir: string): Namespace {
 			node.file = ns.revs.get(n.rev)!;
 			ns.usedBytes += node.file.size;
 		}
+		if (n.tags) node.tags = [...n.tags];
 		if (n.mount) {
 			node.mount = n.mount;
 			reserveNamespaceId(n.mount.sharedFolderId);

@@ -20,6 +20,7 @@ import * as revisions from './routes/revisions';
 import * as saveUrl from './routes/saveUrl';
 import * as search from './routes/search';
 import * as sharing from './routes/sharing';
+import * as tags from './routes/tags';
 import type { DownloadResult, Endpoint, RouteDef, RouteTable } from './routes/types';
 import * as upload from './routes/upload';
 
@@ -43,6 +44,9 @@ export function apiRoutes(): RouteTable {
 		'files/move_batch/check_v2': checkJob('move_batch', complete),
 		'files/delete_batch': relocation.deleteBatch,
 		'files/delete_batch/check': checkJob('delete_batch', complete),
+		'files/tags/add': tags.addTag,
+		'files/tags/remove': tags.removeTag,
+		'files/tags/get': tags.getTags,
 		'files/search_v2': search.searchV2,
 		'files/search/continue_v2': search.searchContinue,
 		'files/download': downloads.download,

@@ -38,6 +38,8 @@ export interface Node {
 	alive: boolean;
 	/** a mounted folder (team folder in a team space root): FolderMetadata carries sharing_info */
 	mount?: { sharedFolderId: string };
+	/** user-generated tags (files/tags/*), lowercase, in the order they were added; they stay with the item when it moves */
+	tags?: string[];
 }
 
 export interface DeletedRec {

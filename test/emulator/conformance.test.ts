@@ -544,6 +544,57 @@ describe('sharing', () => {
 	});
 });
 
+describe('tags', () => {
+	const tagsOf = async (paths: string[]) =>
+		(await dbx.filesTagsGet({ paths })).result.paths_to_tags.map((p: any) => [p.path, p.tags.map((t: any) => [t['.tag'], t.tag_text])]);
+	test('tags/add lowercases, is idempotent, and tags/get answers every path in one call, in order', async () => {
+		await up('/tagged/a.txt', 'a');
+		await up('/tagged/b.txt', 'b');
+		expect((await dbx.filesTagsAdd({ path: '/tagged/a.txt', tag_text: 'Invoice_2026' })).status).toBe(200);
+		await dbx.filesTagsAdd({ path: '/Tagged/A.txt', tag_text: 'invoice_2026' });
+		await dbx.filesTagsAdd({ path: '/tagged', tag_text: 'folder_tag' });
+		expect(await tagsOf(['/tagged/b.txt', '/tagged/a.txt', '/tagged'])).toEqual([
+			['/tagged/b.txt', []],
+			['/tagged/a.txt', [['user_generated_tag', 'invoice_2026']]],
+			['/tagged', [['user_generated_tag', 'folder_tag']]],
+		]);
+	});
+	test('tags stay with an item that moves', async () => {
+		await up('/tagmove/x.txt', 'x');
+		await dbx.filesTagsAdd({ path: '/tagmove/x.txt', tag_text: 'keep' });
+		await dbx.filesMoveV2({ from_path: '/tagmove/x.txt', to_path: '/tagmove/y.txt' });
+		expect(await tagsOf(['/tagmove/y.txt'])).toEqual([['/tagmove/y.txt', [['user_generated_tag', 'keep']]]]);
+	});
+	test('tags/remove drops the tag; a tag the item does not have is tag_not_present', async () => {
+		await up('/tagrm/x.txt', 'x');
+		await dbx.filesTagsAdd({ path: '/tagrm/x.txt', tag_text: 'done' });
+		await dbx.filesTagsRemove({ path: '/tagrm/x.txt', tag_text: 'DONE' });
+		expect(await tagsOf(['/tagrm/x.txt'])).toEqual([['/tagrm/x.txt', []]]);
+		const e = await sdkError(dbx.filesTagsRemove({ path: '/tagrm/x.txt', tag_text: 'done' }));
+		expect(e.status).toBe(409);
+		expect(e.error.error).toEqual({ '.tag': 'tag_not_present' });
+		expect(e.error.error_summary).toMatch(/^tag_not_present\//);
+	});
+	test('the 21st tag of an item is too_many_tags', async () => {
+		await up('/tagmax.txt', 'x');
+		for (let i = 1; i <= 20; i++) await dbx.filesTagsAdd({ path: '/tagmax.txt', tag_text: `t${i}` });
+		const e = await sdkError(dbx.filesTagsAdd({ path: '/tagmax.txt', tag_text: 't21' }));
+		expect(e.status).toBe(409);
+		expect(e.error.error).toEqual({ '.tag': 'too_many_tags' });
+	});
+	test('nothing at one path fails tags/get with path/not_found; bad tag text and id: paths are 400s', async () => {
+		const e = await sdkError(dbx.filesTagsGet({ paths: ['/tagged/a.txt', '/no/such.txt'] }));
+		expect(e.status).toBe(409);
+		expect(e.error.error).toEqual({ '.tag': 'path', path: { '.tag': 'not_found' } });
+		for (const tag_text of ['has space', 'x'.repeat(33), '']) {
+			const bad = await sdkError(dbx.filesTagsAdd({ path: '/tagged/a.txt', tag_text }));
+			expect(bad.status).toBe(400);
+		}
+		const id = (await dbx.filesGetMetadata({ path: '/tagged/a.txt' })).result as any;
+		expect((await sdkError(dbx.filesTagsAdd({ path: id.id, tag_text: 'x' }))).status).toBe(400);
+	});
+});
+
 describe('scopes', () => {
 	test('missing_scope names the required scope', async () => {
 		const { accessToken } = emu.issueToken({ scopes: ['files.metadata.read'] });
