@@ -6,6 +6,7 @@ import { pathRootProperties } from './pathRoot';
 export const DROPBOX_PLUS_SCOPES = [
 	'account_info.read',
 	'files.metadata.read',
+	'files.metadata.write',
 	'files.content.read',
 	'files.content.write',
 	'sharing.read',

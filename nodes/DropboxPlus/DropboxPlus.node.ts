@@ -13,6 +13,7 @@ import { route } from './actions/router';
 import { simplifyProperties } from './actions/simplify.descriptions';
 import * as search from './actions/search/Search.resource';
 import * as sharedLink from './actions/sharedLink/SharedLink.resource';
+import * as tag from './actions/tag/Tag.resource';
 import { searchEntries, searchFiles, searchFolders } from '../shared/listSearch';
 import { authenticationProperty, dropboxCredentials } from '../shared/descriptions/authentication';
 
@@ -45,6 +46,7 @@ export class DropboxPlus implements INodeType {
 					{ name: 'Folder', value: 'folder' },
 					{ name: 'Search', value: 'search' },
 					{ name: 'Shared Link', value: 'sharedLink' },
+					{ name: 'Tag', value: 'tag' },
 				],
 				default: 'file',
 			},
@@ -53,6 +55,7 @@ export class DropboxPlus implements INodeType {
 			...account.description,
 			...search.description,
 			...sharedLink.description,
+			...tag.description,
 			...simplifyProperties(),
 		],
 };

@@ -28,6 +28,7 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
 
 const SCOPES = [
 	'files.metadata.read',
+	'files.metadata.write',
 	'files.content.read',
 	'files.content.write',
 	'sharing.read',

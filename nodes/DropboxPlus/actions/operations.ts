@@ -3,6 +3,7 @@ import * as file from './file/File.resource';
 import * as folder from './folder/Folder.resource';
 import * as search from './search/Search.resource';
 import * as sharedLink from './sharedLink/SharedLink.resource';
+import * as tag from './tag/Tag.resource';
 import type { Operation } from './types';
 
 /** resource → operation → its module. The router's only lookup table. */
@@ -12,4 +13,5 @@ export const operations: Record<string, Record<string, Operation>> = {
 	account: account.operations,
 	search: search.operations,
 	sharedLink: sharedLink.operations,
+	tag: tag.operations,
 };

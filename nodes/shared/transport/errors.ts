@@ -68,6 +68,10 @@ const HINTS_409: Record<string, (where: string) => string> = {
 	duplicated_or_nested_paths: () => 'Two entries of the same batch name the same path, or one inside another.',
 	invalid_revision: (where) => `Dropbox knows no such revision for ${where}. Take one from List Revisions.`,
 	locked: (where) => `${where} is locked in Dropbox. Unlock it or try later.`,
+	too_many_tags: (where) =>
+		`${where} already has 20 tags, the most Dropbox allows on one item. Remove some with Tag → Remove, then add again.`,
+	tag_not_present: (where) =>
+		`${where} does not have that tag. Check the spelling (tags are lowercase), or turn on "Ignore Missing Tags".`,
 };
 
 function messageFor401(failure: HttpFailure, tags: string[]): [string, string] {
