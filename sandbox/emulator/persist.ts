@@ -11,7 +11,7 @@ import { basename, join } from 'node:path';
 import type { Account, AccessToken, App, RefreshToken } from './auth';
 import { reserveNamespaceId } from './auth';
 import type { Job, SharedLink, Snapshot, TempLink } from './records';
-import { DeletedRec, FileRev, Namespace, Node, parentOf, baseName } from './tree';
+import { DeletedRec, FileLockRec, FileRev, Namespace, Node, parentOf, baseName } from './tree';
 
 /** What a state file holds, as the emulator's State has it (persist knows no more of State than this). */
 export interface PersistedState {
@@ -42,6 +42,7 @@ interface SavedNode {
 	rev?: string;
 	mount?: { sharedFolderId: string };
 	tags?: string[];
+	lock?: FileLockRec;
 }
 
 interface SavedNamespace {
@@ -82,7 +83,7 @@ function saveNamespace(ns: Namespace): SavedNamespace {
 	const nodes: SavedNode[] = [];
 	const walk = (n: Node) => {
 		for (const c of n.children!.values()) {
-			nodes.push({ id: c.id, tag: c.tag, name: c.name, pathLower: c.pathLower, pathDisplay: c.pathDisplay, rev: c.file?.rev, mount: c.mount, tags: c.tags?.length ? c.tags : undefined });
+			nodes.push({ id: c.id, tag: c.tag, name: c.name, pathLower: c.pathLower, pathDisplay: c.pathDisplay, rev: c.file?.rev, mount: c.mount, tags: c.tags?.length ? c.tags : undefined, lock: c.lock });
 			if (c.children) walk(c);
 		}
 	};
@@ -121,6 +122,7 @@ function loadNamespace(s: SavedNamespace, blobDir: string): Namespace {
 			ns.usedBytes += node.file.size;
 		}
 		if (n.tags) node.tags = [...n.tags];
+		if (n.lock) node.lock = { ...n.lock };
 		if (n.mount) {
 			node.mount = n.mount;
 			reserveNamespaceId(n.mount.sharedFolderId);

@@ -13,6 +13,7 @@ import { checkJob, complete } from './routes/asyncJobs';
 import * as createFolder from './routes/createFolder';
 import * as downloads from './routes/downloads';
 import * as listing from './routes/listing';
+import * as locks from './routes/locks';
 import * as metadata from './routes/metadata';
 import * as oauth from './routes/oauth';
 import * as relocation from './routes/relocation';
@@ -47,6 +48,9 @@ export function apiRoutes(): RouteTable {
 		'files/tags/add': tags.addTag,
 		'files/tags/remove': tags.removeTag,
 		'files/tags/get': tags.getTags,
+		'files/lock_file_batch': locks.lockBatch('lock'),
+		'files/unlock_file_batch': locks.lockBatch('unlock'),
+		'files/get_file_lock_batch': locks.lockBatch('get'),
 		'files/search_v2': search.searchV2,
 		'files/search/continue_v2': search.searchContinue,
 		'files/download': downloads.download,

@@ -40,6 +40,14 @@ export interface Node {
 	mount?: { sharedFolderId: string };
 	/** user-generated tags (files/tags/*), lowercase, in the order they were added; they stay with the item when it moves */
 	tags?: string[];
+	/** a file's lock (files/lock_file_batch): who holds it, since when; it stays with the file when it moves */
+	lock?: FileLockRec;
+}
+
+export interface FileLockRec {
+	created: string;
+	accountId: string;
+	holderName: string;
 }
 
 export interface DeletedRec {

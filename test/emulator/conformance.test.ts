@@ -595,6 +595,41 @@ describe('tags', () => {
 	});
 });
 
+describe('file locks', () => {
+	const stateOf = (entry: any) => [entry['.tag'], entry['.tag'] === 'success' ? entry.lock.content['.tag'] : entry.failure['.tag']];
+	test('lock_file_batch locks files at once (no job), one entry per path in order; get_file_lock_batch reads them; unlock_file_batch unlocks', async () => {
+		await up('/locks/a.txt', 'a');
+		await up('/locks/b.txt', 'b');
+		const locked = (await dbx.filesLockFileBatch({ entries: [{ path: '/locks/a.txt' }, { path: '/Locks/B.txt' }] })).result as any;
+		expect(locked.entries.map(stateOf)).toEqual([['success', 'single_user'], ['success', 'single_user']]);
+		const a = locked.entries[0];
+		expect(a.metadata).toMatchObject({ '.tag': 'file', path_display: '/locks/a.txt', file_lock_info: { is_lockholder: true, lockholder_account_id: emu.accountId } });
+		expect(a.lock.content.lock_holder_account_id).toBe(emu.accountId);
+		expect(a.lock.content.created).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+		// locking again is no conflict for the holder
+		expect((await dbx.filesLockFileBatch({ entries: [{ path: '/locks/a.txt' }] })).result.entries.map(stateOf)).toEqual([['success', 'single_user']]);
+		await dbx.filesUnlockFileBatch({ entries: [{ path: '/locks/a.txt' }] });
+		const got = (await dbx.filesGetFileLockBatch({ entries: [{ path: '/locks/a.txt' }, { path: '/locks/b.txt' }] })).result as any;
+		expect(got.entries.map(stateOf)).toEqual([['success', 'unlocked'], ['success', 'single_user']]);
+		expect(got.entries[0].metadata.file_lock_info).toBeUndefined();
+	});
+	test('per-entry failures: nothing there (path_lookup/not_found), a folder (cannot_be_locked), a lock held by another account (lock_conflict)', async () => {
+		await up('/locks/theirs.txt', 't');
+		const node = emu.state.account().ns.get('/locks/theirs.txt')!;
+		node.lock = { created: '2026-01-01T00:00:00Z', accountId: 'dbid:someone-else', holderName: 'Someone Else' };
+		const r = (await dbx.filesLockFileBatch({ entries: [{ path: '/locks/none.txt' }, { path: '/locks' }, { path: '/locks/theirs.txt' }] })).result as any;
+		expect(r.entries.map((e: any) => e.failure)).toEqual([
+			{ '.tag': 'path_lookup', path_lookup: { '.tag': 'not_found' } },
+			{ '.tag': 'cannot_be_locked' },
+			{ '.tag': 'lock_conflict', lock_conflict: { lock: { content: { '.tag': 'single_user', created: '2026-01-01T00:00:00Z', lock_holder_account_id: 'dbid:someone-else' } } } },
+		]);
+		const unlock = (await dbx.filesUnlockFileBatch({ entries: [{ path: '/locks/theirs.txt' }] })).result as any;
+		expect(unlock.entries[0].failure['.tag']).toBe('lock_conflict');
+		const got = (await dbx.filesGetFileLockBatch({ entries: [{ path: '/locks/theirs.txt' }] })).result as any;
+		expect(got.entries[0].metadata.file_lock_info).toMatchObject({ is_lockholder: false, lockholder_name: 'Someone Else' });
+	});
+});
+
 describe('scopes', () => {
 	test('missing_scope names the required scope', async () => {
 		const { accessToken } = emu.issueToken({ scopes: ['files.metadata.read'] });
