@@ -21,8 +21,8 @@ describe('step-wide options say that they are read from the first item', () => {
 		for (const { option } of found) expect(option.description).toMatch(/read from the first item/);
 	});
 
-	it('Batch Size is offered by copy, move, delete, folder create and upload', () => {
+	it('Batch Size is offered by copy, move, delete, folder create, upload and the file locks', () => {
 		const operations = new Set(optionsNamed('batchSize').flatMap(({ operations }) => operations as string[]));
-		expect([...operations].sort()).toEqual(['copy', 'create', 'delete', 'move', 'upload']);
+		expect([...operations].sort()).toEqual(['copy', 'create', 'delete', 'getLock', 'lock', 'move', 'unlock', 'upload']);
 	});
 });

@@ -28,6 +28,11 @@ export interface BatchRoutes {
 	successOf(entry: Dict): IDataObject;
 	/** A failed entry → the error union a single call answers with HTTP 409. */
 	failureOf(entry: Dict): unknown;
+	/**
+	 * The batch route answers its entries at once (`{entries}`, no job) and there is no route for
+	 * one entry (files/lock_file_batch and its kin): Batch Size 1 sends batches of one.
+	 */
+	batchOnly?: boolean;
 }
 
 /** One input item's change: its own arguments, the batch-level arguments, and its path for messages. */
@@ -135,6 +140,8 @@ async function pollJob(ctx: IExecuteFunctions, routes: BatchRoutes, jobId: strin
 
 function answerOf(ctx: IExecuteFunctions, route: string, answer: Dict, itemIndex: number): JobAnswer {
 	if (answer['.tag'] === 'complete' && Array.isArray(answer.entries)) return { entries: answer.entries as Dict[] };
+	// a synchronous batch result (LockFileBatchResult): the entries, no tag
+	if (answer['.tag'] === undefined && Array.isArray(answer.entries)) return { entries: answer.entries as Dict[] };
 	if (answer['.tag'] === 'failed') return { failed: answer.failed };
 	throw new NodeOperationError(ctx.getNode(), `Dropbox answered ${route} with "${String(answer['.tag'])}", which this node does not know`, {
 		itemIndex,
@@ -322,7 +329,7 @@ export async function runBatched(
 		}
 		return failed && options.stopAtFailure === true;
 	};
-	if (batchSize === 1) {
+	if (batchSize === 1 && routes.batchOnly !== true) {
 		for (const entry of entries) {
 			const raw = new Map([[entry.itemIndex, await runSingle(ctx, routes, entry)]]);
 			if (await record([entry], raw)) break;

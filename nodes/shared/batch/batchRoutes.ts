@@ -52,3 +52,32 @@ export const CREATE_FOLDER_ROUTES: BatchRoutes = {
 	successOf: (entry) => entry.metadata as IDataObject,
 	failureOf: (entry) => entry.failure,
 };
+
+/** A LockFileResultEntry's success: the file's metadata, with its lock state flat beside it. */
+function lockOutcome(entry: Dict): IDataObject {
+	const metadata = (entry.metadata ?? {}) as IDataObject;
+	const content = ((entry.lock as Dict | undefined)?.content ?? {}) as Dict;
+	const locked = content['.tag'] === 'single_user';
+	return {
+		...metadata,
+		locked,
+		...(locked ? { lock_holder_account_id: content.lock_holder_account_id as string, lock_created: content.created as string } : {}),
+	};
+}
+
+/** files/lock_file_batch, unlock_file_batch, get_file_lock_batch: batch routes only, answered at once (LockFileBatchResult). */
+function lockRoutes(route: string): BatchRoutes {
+	return {
+		single: route,
+		launch: route,
+		check: route,
+		launchArgs: (entries) => ({ entries }),
+		successOf: lockOutcome,
+		failureOf: (entry) => entry.failure,
+		batchOnly: true,
+	};
+}
+
+export const LOCK_ROUTES = lockRoutes('files/lock_file_batch');
+export const UNLOCK_ROUTES = lockRoutes('files/unlock_file_batch');
+export const LOCK_STATE_ROUTES = lockRoutes('files/get_file_lock_batch');

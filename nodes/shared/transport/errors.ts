@@ -68,6 +68,11 @@ const HINTS_409: Record<string, (where: string) => string> = {
 	duplicated_or_nested_paths: () => 'Two entries of the same batch name the same path, or one inside another.',
 	invalid_revision: (where) => `Dropbox knows no such revision for ${where}. Take one from List Revisions.`,
 	locked: (where) => `${where} is locked in Dropbox. Unlock it or try later.`,
+	lock_conflict: (where) =>
+		`${where} is locked by someone else (lock_holder_account_id in the error). Only the lock holder (or a team admin) can unlock it: ask them, or try later.`,
+	cannot_be_locked: (where) => `${where} cannot be locked: Dropbox locks files only, not folders.`,
+	file_not_shared: (where) =>
+		`Dropbox locks only files in a shared folder (${where} is not shared). Share its folder first, or skip locking for it.`,
 	too_many_tags: (where) =>
 		`${where} already has 20 tags, the most Dropbox allows on one item. Remove some with Tag → Remove, then add again.`,
 	tag_not_present: (where) =>

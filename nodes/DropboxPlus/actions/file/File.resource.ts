@@ -6,11 +6,14 @@ import * as remove from './delete.operation';
 import * as download from './download.operation';
 import * as get from './get.operation';
 import * as getByName from './getByName.operation';
+import * as getLock from './getLock.operation';
 import * as getTemporaryLink from './getTemporaryLink.operation';
 import * as listRevisions from './listRevisions.operation';
+import * as lock from './lock.operation';
 import * as move from './move.operation';
 import * as restore from './restore.operation';
 import * as saveUrl from './saveUrl.operation';
+import * as unlock from './unlock.operation';
 import * as upload from './upload.operation';
 
 export const operations: Record<string, Operation> = {
@@ -25,6 +28,9 @@ export const operations: Record<string, Operation> = {
 	getTemporaryLink,
 	listRevisions,
 	restore,
+	lock,
+	unlock,
+	getLock,
 };
 
 export const description: INodeProperties[] = [
@@ -66,6 +72,12 @@ export const description: INodeProperties[] = [
 				action: 'Get a file by name',
 			},
 			{
+				name: 'Get Lock State',
+				value: 'getLock',
+				description: 'Whether files are locked, by whom and since when (many items in one request)',
+				action: 'Get the lock state of a file',
+			},
+			{
 				name: 'Get Temporary Link',
 				value: 'getTemporaryLink',
 				description: 'Get a direct download link to a file, valid for four hours',
@@ -76,6 +88,12 @@ export const description: INodeProperties[] = [
 				value: 'listRevisions',
 				description: 'List the earlier versions of a file',
 				action: 'List revisions of a file',
+			},
+			{
+				name: 'Lock',
+				value: 'lock',
+				description: 'Lock files so that only you can change them until they are unlocked (many items in one request)',
+				action: 'Lock a file',
 			},
 			{
 				name: 'Move or Rename',
@@ -94,6 +112,12 @@ export const description: INodeProperties[] = [
 				value: 'saveUrl',
 				description: 'Have Dropbox download a web address into a file',
 				action: 'Save a URL to a file',
+			},
+			{
+				name: 'Unlock',
+				value: 'unlock',
+				description: 'Unlock files you locked (many items in one request)',
+				action: 'Unlock a file',
 			},
 			{
 				name: 'Upload',
@@ -115,4 +139,7 @@ export const description: INodeProperties[] = [
 	...getTemporaryLink.description,
 	...listRevisions.description,
 	...restore.description,
+	...lock.description,
+	...unlock.description,
+	...getLock.description,
 ];
