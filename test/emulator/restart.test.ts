@@ -110,3 +110,27 @@ test('admin state/save writes the state file at once; without a state file it sa
 		await plain.close();
 	}
 });
+
+test('a restart with a state file keeps tags and file locks', async () => {
+	const stateFile = join(dir, 'state-tags-locks.json');
+	let emu: Emulator = await startEmulator({ accessToken: TOKEN, stateFile });
+	const port = emu.port;
+	let dbx = client(emu);
+	await dbx.filesUpload({ path: '/t/doc.txt', contents: Buffer.from('d') });
+	await dbx.filesTagsAdd({ path: '/t/doc.txt', tag_text: 'Kept' });
+	await dbx.filesTagsAdd({ path: '/t', tag_text: 'folder' });
+	const { result: locked } = await dbx.filesLockFileBatch({ entries: [{ path: '/t/doc.txt' }] });
+	const created = (locked.entries[0] as { lock: { content: { created: string } } }).lock.content.created;
+	await emu.close();
+
+	emu = await startEmulator({ accessToken: TOKEN, stateFile, port });
+	try {
+		dbx = client(emu);
+		const { result: tags } = await dbx.filesTagsGet({ paths: ['/t/doc.txt', '/t'] });
+		expect(tags.paths_to_tags.map((p) => p.tags.map((t) => t.tag_text))).toEqual([['kept'], ['folder']]);
+		const { result: state } = await dbx.filesGetFileLockBatch({ entries: [{ path: '/t/doc.txt' }] });
+		expect((state.entries[0] as { lock: { content: unknown } }).lock.content).toEqual({ '.tag': 'single_user', created, lock_holder_account_id: emu.accountId });
+	} finally {
+		await emu.close();
+	}
+});
