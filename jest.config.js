@@ -4,7 +4,7 @@ module.exports = {
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
 	// the wire-contract check: a test whose requests real Dropbox would refuse fails
-	setupFilesAfterEnv: ['<rootDir>/test/support/wireContractSetup.ts'],
+	setupFilesAfterEnv: ['<rootDir>/test/support/wireContractSetup.ts', '<rootDir>/test/support/tempDirsSetup.ts'],
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json', isolatedModules: true }],
 	},

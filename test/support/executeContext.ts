@@ -16,6 +16,7 @@ import {
 } from 'n8n-workflow';
 
 import { sendHttp } from './httpClient';
+import { makeTempDir } from './tempDirs';
 
 /**
  * An IExecuteFunctions for integration tests: real HTTP to the emulator, a real
@@ -59,7 +60,7 @@ function getPath(object: IDataObject, path: string): unknown {
 }
 
 export async function createExecuteContext(options: ContextOptions): Promise<TestContext> {
-	const binaryDir = await fs.mkdtemp(join(tmpdir(), 'dropbox-plus-binary-'));
+	const binaryDir = await makeTempDir('dropbox-plus-binary-');
 	const metadata = new Map<string, { fileName?: string; mimeType: string; fileSize: number }>();
 	const requests: TestContext['requests'] = [];
 	const items: INodeExecutionData[] = options.items ?? [{ json: {} }];

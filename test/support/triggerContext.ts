@@ -15,6 +15,7 @@ import {
 } from 'n8n-workflow';
 
 import { sendHttp } from './httpClient';
+import { makeTempDir } from './tempDirs';
 
 /**
  * Poll, hook and webhook contexts for the Dropbox Plus triggers in tests: real HTTP to the
@@ -60,7 +61,7 @@ export function signBody(body: Buffer | string, secret: string): string {
 }
 
 export async function createTriggerHarness(options: TriggerContextOptions): Promise<TriggerHarness> {
-	const binaryDir = await fs.mkdtemp(join(tmpdir(), 'dropbox-plus-trigger-'));
+	const binaryDir = await makeTempDir('dropbox-plus-trigger-');
 	const staticData = options.staticData ?? {};
 	const warnings: string[] = [];
 	const errors: string[] = [];

@@ -1,0 +1,3 @@
+import { removeTempDirs } from './tempDirs';
+
+afterAll(() => removeTempDirs());
