@@ -266,6 +266,40 @@ describe('Dropbox Plus Trigger (polling) against the emulator', () => {
 		expect(new Set([...first, ...recovered])).toEqual(new Set(Array.from({ length: 5 }, (_, i) => `fileCreated /Inbox/pending-${i}.txt`)));
 	});
 
+	it('gives every item a stable eventId, with Simplify on and off: the same when the same changes are read again, different for every change', async () => {
+		await emu.seedFile('/Inbox/keep.txt', 'v1');
+		const plain = await trigger();
+		const simple = await trigger({ simplify: true });
+		await poll(plain);
+		Object.assign(simple.staticData, { ...plain.staticData });
+
+		await emu.seedFile('/Inbox/new.txt', 'hello');
+		await emu.seedFile('/Inbox/keep.txt', 'v2');
+		await api('files/create_folder_v2', { path: '/Inbox/NewFolder' });
+		await api('files/delete_v2', { path: '/Inbox/new.txt' });
+		await emu.seedFile('/Inbox/other.txt', 'x');
+		const before = { ...plain.staticData };
+		const ids = (items: INodeExecutionData[] | null) =>
+			Object.fromEntries((items ?? []).map((item) => [`${item.json.event} ${item.json.path_display}`, item.json.eventId]));
+
+		const first = ids(await poll(plain));
+		// The same changes read again from the same cursor (another process, or a cursor rolled back)
+		Object.assign(plain.staticData, before);
+		const again = ids(await poll(plain));
+		const simplified = ids(await poll(simple));
+		expect(Object.keys(first).length).toBeGreaterThanOrEqual(3);
+		for (const id of Object.values(first)) expect(id).toMatch(/^[0-9a-f]{32}$/);
+		expect(new Set(Object.values(first)).size).toBe(Object.keys(first).length);
+		expect(again).toEqual(first);
+		expect(simplified).toEqual(first);
+
+		// A later change of the same file is another event: another eventId
+		await emu.seedFile('/Inbox/keep.txt', 'v3');
+		const later = ids(await poll(plain));
+		expect(later['fileUpdated /Inbox/keep.txt']).toMatch(/^[0-9a-f]{32}$/);
+		expect(Object.values(first)).not.toContain(later['fileUpdated /Inbox/keep.txt']);
+	});
+
 	it('refuses an unusable Max Changes per Run before any call', async () => {
 		emu.resetCalls();
 		const harness = await trigger({ maxChangesPerRun: 0 });
