@@ -82,17 +82,21 @@ export class DropboxPlusTrigger implements INodeType {
 		}
 		// n8n 1.x has no poll budget: the same bound as the Instant Trigger's, never none. n8n 2 gives 5 minutes
 		// whatever the interval: capped, so a poll fits the shortest interval n8n offers (every minute)
-		const budgetMs = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() * READ_BUDGET_SHARE : DEFAULT_READ_MS;
-		const readMs = Math.min(budgetMs, DEFAULT_READ_MS);
+		const pollBudgetMs = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : undefined;
+		const readMs = Math.min(pollBudgetMs === undefined ? DEFAULT_READ_MS : pollBudgetMs * READ_BUDGET_SHARE, DEFAULT_READ_MS);
+		const startedAt = Date.now();
 		const key = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
 		// n8n's cron starts a poll even while the previous one of this node still runs: that one reads the changes
 		const poll = await exclusive(key, async () => {
 			const staticData = this.getWorkflowStaticData('node');
 			const stored = readState(staticData).cursor ?? '';
 			const taken = await takeChanges(this, settings, staticData, { deadline: Date.now() + readMs, from: cursorAfter(key, stored) });
-			// Remembered in this process: a stale copy of the static data saved back later cannot roll the cursor back
-			if (taken.from && taken.to) recordStep(key, taken.from, taken.to);
-			else forget(key);
+			// Remembered in this process: a stale copy of the static data saved back later cannot roll the cursor back.
+			// Not when the poll outran n8n's budget: n8n may abandon it, saving nothing, and the next poll must read these again
+			const inTime = pollBudgetMs === undefined || Date.now() - startedAt < pollBudgetMs;
+			if (taken.from && taken.to) {
+				if (inTime) recordStep(key, taken.from, taken.to);
+			} else forget(key);
 			return taken.items;
 		});
 		if (!poll.ran) {

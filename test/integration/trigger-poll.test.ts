@@ -355,6 +355,31 @@ describe('Dropbox Plus Trigger (polling) against the emulator', () => {
 		expect(await poll(harness)).toBeNull();
 	});
 
+	it('a poll that outran n8n\'s poll budget (which n8n abandons, saving nothing) is read again by the next poll: nothing lost', async () => {
+		const harness = await trigger({ events: ['fileCreated'] });
+		expect(await poll(harness)).toBeNull();
+		await emu.seedFile('/Inbox/slow.txt', 'x');
+		const saved = { ...harness.staticData };
+		let offset = 0;
+		const realNow = Date.now.bind(Date);
+		const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
+		const ctx = harness.poll();
+		const send = ctx.helpers.httpRequestWithAuthentication;
+		ctx.helpers.httpRequestWithAuthentication = async function (this: unknown, ...args: Parameters<typeof send>) {
+			offset += 70_000;
+			return await send.apply(this, args);
+		} as typeof send;
+		try {
+			expect(seen((await new DropboxPlusTrigger().poll.call(ctx))?.[0] ?? null)).toEqual(['fileCreated /Inbox/slow.txt']);
+		} finally {
+			clock.mockRestore();
+		}
+		// n8n abandoned that poll: its static data was never saved
+		for (const key of Object.keys(harness.staticData)) delete harness.staticData[key];
+		Object.assign(harness.staticData, saved);
+		expect(seen(await poll(harness))).toEqual(['fileCreated /Inbox/slow.txt']);
+	});
+
 	it('refuses an unusable Max Changes per Run before any call', async () => {
 		emu.resetCalls();
 		const harness = await trigger({ maxChangesPerRun: 0 });
