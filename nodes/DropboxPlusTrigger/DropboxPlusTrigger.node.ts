@@ -11,7 +11,9 @@ import { searchFolders } from '../shared/listSearch';
 import { firstListingPage } from '../shared/watch/changes';
 import { simplifiedEvents, triggerCredentials, watchProperties } from '../shared/descriptions/watchFields';
 import { sampleItems } from '../shared/watch/events';
+import { cursorAfter, exclusive, forget, recordStep } from '../shared/watch/deliveries';
 import { readSettings } from '../shared/watch/settings';
+import { readState } from '../shared/watch/state';
 import type { WatchSettings } from '../shared/watch/types';
 import { DEFAULT_READ_MS, takeChanges } from '../shared/watch/watch';
 
@@ -78,9 +80,29 @@ export class DropboxPlusTrigger implements INodeType {
 			const { message, description } = emptySampleExplained(settings, entries.length);
 			throw new NodeOperationError(this.getNode(), message, { description });
 		}
-		// n8n 1.x has no poll budget: the same bound as the Instant Trigger's, never none
-		const readMs = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() * READ_BUDGET_SHARE : DEFAULT_READ_MS;
-		const { items } = await takeChanges(this, settings, this.getWorkflowStaticData('node'), { deadline: Date.now() + readMs });
-		return items.length > 0 ? [simplifiedEvents(this as SimplifyContext, items)] : null;
+		// n8n 1.x has no poll budget: the same bound as the Instant Trigger's, never none. n8n 2 gives 5 minutes
+		// whatever the interval: capped, so a poll fits the shortest interval n8n offers (every minute)
+		const pollBudgetMs = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : undefined;
+		const readMs = Math.min(pollBudgetMs === undefined ? DEFAULT_READ_MS : pollBudgetMs * READ_BUDGET_SHARE, DEFAULT_READ_MS);
+		const startedAt = Date.now();
+		const key = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
+		// n8n's cron starts a poll even while the previous one of this node still runs: that one reads the changes
+		const poll = await exclusive(key, async () => {
+			const staticData = this.getWorkflowStaticData('node');
+			const stored = readState(staticData).cursor ?? '';
+			const taken = await takeChanges(this, settings, staticData, { deadline: Date.now() + readMs, from: cursorAfter(key, stored) });
+			// Remembered in this process: a stale copy of the static data saved back later cannot roll the cursor back.
+			// Not when the poll outran n8n's budget: n8n may abandon it, saving nothing, and the next poll must read these again
+			const inTime = pollBudgetMs === undefined || Date.now() - startedAt < pollBudgetMs;
+			if (taken.from && taken.to) {
+				if (inTime) recordStep(key, taken.from, taken.to);
+			} else forget(key);
+			return taken.items;
+		});
+		if (!poll.ran) {
+			this.logger.debug(`Dropbox Plus Trigger "${this.getNode().name}": the previous poll still runs, this one reads nothing`);
+			return null;
+		}
+		return poll.value.length > 0 ? [simplifiedEvents(this as SimplifyContext, poll.value)] : null;
 	}
 }

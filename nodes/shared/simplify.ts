@@ -99,13 +99,13 @@ const RAW_METADATA_KEYS = new Set([
 /**
  * An item that carries a file's or folder's metadata (Download, Upload, Get, Copy, Move, the
  * triggers), with the same columns as List's simplified items. What the node added besides the
- * metadata (a trigger's event, a temporary link, an export's hash) is kept; the event first.
+ * metadata (a trigger's event, a temporary link, an export's hash) is kept; the event and its eventId first.
  */
 export function simplifyMetadataItem(json: IDataObject, tag: 'file' | 'folder' = 'file'): IDataObject {
 	const entry = { ...json, '.tag': (json['.tag'] as DropboxEntry['.tag'] | undefined) ?? tag } as DropboxEntry;
 	const added = Object.fromEntries(Object.entries(json).filter(([key]) => !RAW_METADATA_KEYS.has(key)));
-	const { event, ...rest } = added;
-	return { ...(event === undefined ? {} : { event }), ...simplifyEntry(entry), ...rest };
+	const { event, eventId, ...rest } = added;
+	return { ...(event === undefined ? {} : { event }), ...(eventId === undefined ? {} : { eventId }), ...simplifyEntry(entry), ...rest };
 }
 
 function tagOf(value: unknown): string | null {

@@ -96,7 +96,7 @@ describe('Simplify gives the same field names everywhere', () => {
 		});
 		const [items] = (await new DropboxPlusTrigger().poll.call(harness.poll()))!;
 		expect(Object.keys(items[0].json)[0]).toBe('event');
-		expect(columns(items[0].json, ['event', 'sample'])).toEqual(LIST_COLUMNS);
+		expect(columns(items[0].json, ['event', 'eventId', 'sample'])).toEqual(LIST_COLUMNS);
 		expect(items[0].json).toMatchObject({ event: 'fileCreated', sample: true, path_display: '/Reports/q1.pdf', type: 'file' });
 	});
 });

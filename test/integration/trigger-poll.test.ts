@@ -24,11 +24,13 @@ async function api(route: string, args: object): Promise<IDataObject> {
 	return (await response.json()) as IDataObject;
 }
 
-async function trigger(parameters: IDataObject = {}, mode: 'trigger' | 'manual' = 'trigger') {
+/** `process`: another n8n process's view of the same node (its own memory), sharing `staticData` when given. */
+async function trigger(parameters: IDataObject = {}, mode: 'trigger' | 'manual' = 'trigger', process?: { nodeId: string; staticData?: IDataObject }) {
 	return await createTriggerHarness({
 		emulatorUrl: emu.url,
 		accessToken: TOKEN,
 		mode,
+		...process,
 		parameters: {
 			authentication: 'oAuth2',
 			events: ALL_EVENTS,
@@ -174,7 +176,8 @@ describe('Dropbox Plus Trigger (polling) against the emulator', () => {
 
 	it('attaches the content as binary, or a temporary link', async () => {
 		const binary = await trigger({ attachContent: 'binary' });
-		const link = await trigger({ attachContent: 'link' });
+		// Another node: n8n tells nodes apart by workflow and node ID
+		const link = await trigger({ attachContent: 'link' }, 'trigger', { nodeId: 'link-trigger' });
 		await poll(binary);
 		await poll(link);
 		await emu.seedFile('/Inbox/photo.jpg', 'jpeg bytes');
@@ -264,6 +267,117 @@ describe('Dropbox Plus Trigger (polling) against the emulator', () => {
 		emu.state.epoch = 'expired-while-pending';
 		const recovered = seen(await poll(harness));
 		expect(new Set([...first, ...recovered])).toEqual(new Set(Array.from({ length: 5 }, (_, i) => `fileCreated /Inbox/pending-${i}.txt`)));
+	});
+
+	it('gives every item a stable eventId, with Simplify on and off: the same when the same changes are read again, different for every change', async () => {
+		await emu.seedFile('/Inbox/keep.txt', 'v1');
+		const plain = await trigger();
+		await poll(plain);
+
+		await emu.seedFile('/Inbox/new.txt', 'hello');
+		await emu.seedFile('/Inbox/keep.txt', 'v2');
+		await api('files/create_folder_v2', { path: '/Inbox/NewFolder' });
+		await api('files/delete_v2', { path: '/Inbox/new.txt' });
+		await emu.seedFile('/Inbox/other.txt', 'x');
+		const before = { ...plain.staticData };
+		const ids = (items: INodeExecutionData[] | null) =>
+			Object.fromEntries((items ?? []).map((item) => [`${item.json.event} ${item.json.path_display}`, item.json.eventId]));
+
+		const first = ids(await poll(plain));
+		// The same changes read again from the same cursor, by another process
+		const again = ids(await poll(await trigger({}, 'trigger', { nodeId: 'other-process', staticData: { ...before } })));
+		const simplified = ids(await poll(await trigger({ simplify: true }, 'trigger', { nodeId: 'third-process', staticData: { ...before } })));
+		expect(Object.keys(first).length).toBeGreaterThanOrEqual(3);
+		for (const id of Object.values(first)) expect(id).toMatch(/^[0-9a-f]{32}$/);
+		expect(new Set(Object.values(first)).size).toBe(Object.keys(first).length);
+		expect(again).toEqual(first);
+		expect(simplified).toEqual(first);
+
+		// A later change of the same file is another event: another eventId
+		await emu.seedFile('/Inbox/keep.txt', 'v3');
+		const later = ids(await poll(plain));
+		expect(later['fileUpdated /Inbox/keep.txt']).toMatch(/^[0-9a-f]{32}$/);
+		expect(Object.values(first)).not.toContain(later['fileUpdated /Inbox/keep.txt']);
+	});
+
+	it('never runs two polls of the same node at once: a poll that starts while one still reads returns nothing, and every change is emitted once', async () => {
+		const harness = await trigger({ events: ['fileCreated'] });
+		expect(await poll(harness)).toBeNull();
+		for (let i = 0; i < 6; i++) await emu.seedFile(`/Inbox/overlap-${i}.txt`, `change ${i}`);
+		// n8n's cron starts the next poll while the previous one still runs (a slow Dropbox)
+		const [first, second] = await Promise.all([poll(harness), poll(harness)]);
+		const emitted = [...seen(first), ...seen(second)];
+		expect(emitted.sort()).toEqual(Array.from({ length: 6 }, (_, i) => `fileCreated /Inbox/overlap-${i}.txt`));
+		expect(await poll(harness)).toBeNull();
+		// Once the first is done, the next poll reads again
+		await emu.seedFile('/Inbox/after.txt', 'later');
+		expect(seen(await poll(harness))).toEqual(['fileCreated /Inbox/after.txt']);
+	});
+
+	it('a poll reads for at most 30 s even when n8n gives it 5 minutes, so it fits a one-minute poll interval; the rest comes with the next poll', async () => {
+		const harness = await trigger({ events: ['fileCreated'], maxChangesPerRun: 2 });
+		expect(await poll(harness)).toBeNull();
+		(harness.poll().getNode().parameters as IDataObject).maxChangesPerRun = 100;
+		for (let i = 0; i < 10; i++) await emu.seedFile(`/Inbox/budget-${i}.txt`, `change ${i}`);
+		let offset = 0;
+		const realNow = Date.now.bind(Date);
+		const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
+		const ctx = { ...harness.poll(), getPollBudgetMs: () => 300_000 } as unknown as IPollFunctions;
+		const send = ctx.helpers.httpRequestWithAuthentication;
+		ctx.helpers.httpRequestWithAuthentication = async function (this: unknown, ...args: Parameters<typeof send>) {
+			offset += 20_000;
+			return await send.apply(this, args);
+		} as typeof send;
+		let first: string[];
+		try {
+			first = seen((await new DropboxPlusTrigger().poll.call(ctx))?.[0] ?? null);
+		} finally {
+			clock.mockRestore();
+		}
+		// Two pages of 20 s each pass the 30 s read deadline: not all five pages (150 s would allow them)
+		expect(first).toHaveLength(4);
+		const rest = seen(await poll(harness));
+		expect([...first, ...rest].sort()).toEqual(Array.from({ length: 10 }, (_, i) => `fileCreated /Inbox/budget-${i}.txt`).sort());
+	});
+
+	it('a stale copy of the static data saved back (a worker whose workflow writes static data) does not roll the cursor back: nothing is emitted again', async () => {
+		const harness = await trigger({ events: ['fileCreated'] });
+		expect(await poll(harness)).toBeNull();
+		await emu.seedFile('/Inbox/one.txt', '1');
+		await emu.seedFile('/Inbox/two.txt', '2');
+		// The worker's snapshot, taken when the execution was handed to it
+		const stale = { ...harness.staticData };
+		expect(seen(await poll(harness))).toEqual(['fileCreated /Inbox/one.txt', 'fileCreated /Inbox/two.txt']);
+		// The worker saves the workflow's static data as it had it: the old cursor comes back
+		Object.assign(harness.staticData, stale);
+		await emu.seedFile('/Inbox/three.txt', '3');
+		expect(seen(await poll(harness))).toEqual(['fileCreated /Inbox/three.txt']);
+		expect(await poll(harness)).toBeNull();
+	});
+
+	it('a poll that outran n8n\'s poll budget (which n8n abandons, saving nothing) is read again by the next poll: nothing lost', async () => {
+		const harness = await trigger({ events: ['fileCreated'] });
+		expect(await poll(harness)).toBeNull();
+		await emu.seedFile('/Inbox/slow.txt', 'x');
+		const saved = { ...harness.staticData };
+		let offset = 0;
+		const realNow = Date.now.bind(Date);
+		const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
+		const ctx = harness.poll();
+		const send = ctx.helpers.httpRequestWithAuthentication;
+		ctx.helpers.httpRequestWithAuthentication = async function (this: unknown, ...args: Parameters<typeof send>) {
+			offset += 70_000;
+			return await send.apply(this, args);
+		} as typeof send;
+		try {
+			expect(seen((await new DropboxPlusTrigger().poll.call(ctx))?.[0] ?? null)).toEqual(['fileCreated /Inbox/slow.txt']);
+		} finally {
+			clock.mockRestore();
+		}
+		// n8n abandoned that poll: its static data was never saved
+		for (const key of Object.keys(harness.staticData)) delete harness.staticData[key];
+		Object.assign(harness.staticData, saved);
+		expect(seen(await poll(harness))).toEqual(['fileCreated /Inbox/slow.txt']);
 	});
 
 	it('refuses an unusable Max Changes per Run before any call', async () => {

@@ -88,6 +88,17 @@ describe('Dropbox Plus Instant Trigger against the emulator', () => {
 		expect(again.result.workflowData).toBeUndefined();
 	});
 
+	it('a stale copy of the static data saved back (a worker whose workflow writes static data) does not roll the cursor back', async () => {
+		const harness = await instantTrigger('stale-save-node');
+		const body = notification([emu.accountId]);
+		await emu.seedFile('/Inbox/one.txt', '1');
+		const stale = { ...harness.staticData };
+		expect((await deliver(harness, body, signBody(body, SECRET))).paths).toEqual(['fileCreated /Inbox/one.txt']);
+		Object.assign(harness.staticData, stale);
+		await emu.seedFile('/Inbox/two.txt', '2');
+		expect((await deliver(harness, body, signBody(body, SECRET))).paths).toEqual(['fileCreated /Inbox/two.txt']);
+	});
+
 	it('emits once when the same notification arrives twice at the same time', async () => {
 		const harness = await instantTrigger('concurrent-node');
 		await emu.seedFile('/Inbox/b.txt', 'x');

@@ -1,6 +1,7 @@
 import { NodeApiError, NodeOperationError, type IBinaryData, type IDataObject, type IExecuteFunctions, type INode } from 'n8n-workflow';
 
 import { ContentHasher } from '../contentHash';
+import { binaryCapError, binaryCapOf, capExceededBy, learnBinaryCap } from './binaryLimit';
 import { cancelSignalOf, checkNotStopped, dropboxDownload, type DownloadResult } from '../transport';
 import { gatheringStream } from './gatheringStream';
 import { resumingPieces, MAX_DOWNLOAD_RESUMES } from './resumingStream';
@@ -102,6 +103,13 @@ export async function downloadToBinary<T extends IDataObject>(
 		// nothing will read a body whose answer could not be used
 		if (!target) destroy(answer.stream);
 	}
+	// Larger than n8n's binary store already refused in this process: stop before reading the body
+	const knownSize = typeof answer.result.size === 'number' ? answer.result.size : undefined;
+	const overCap = capExceededBy(knownSize);
+	if (overCap !== undefined && knownSize !== undefined) {
+		destroy(answer.stream);
+		throw binaryCapError(ctx.getNode(), { path: target.shownPath ?? path, bytes: knownSize, itemIndex }, overCap);
+	}
 	const pieces = request.resume === 'none' ? (answer.stream as AsyncIterable<Buffer | string>) : resumingPieces(answer.stream, size, resume);
 	const hasher = target.expectedHash ? new ContentHasher() : undefined;
 	// Stop ends the download at once: its streams are destroyed, the binary store's write fails
@@ -125,6 +133,12 @@ export async function downloadToBinary<T extends IDataObject>(
 		streams.forEach(destroy);
 		checkNotStopped(ctx, { route, path, itemIndex });
 		if (isNodeError(failure)) throw failure;
+		const cap = binaryCapOf(failure);
+		if (cap !== undefined) {
+			learnBinaryCap(cap);
+			const bytes = knownSize ?? received;
+			throw binaryCapError(ctx.getNode(), { path: target.shownPath ?? path, bytes, atLeast: knownSize === undefined, itemIndex }, cap);
+		}
 		const tries = resumes > 0 ? ` (resumed ${resumes} time${resumes === 1 ? '' : 's'})` : '';
 		const message = `The download of "${path}" failed after ${received}${size === undefined ? '' : ` of ${size}`} bytes${tries}: ${reasonOf(failure)}`;
 		const cut = new NodeOperationError(ctx.getNode(), message, {

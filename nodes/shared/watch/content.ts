@@ -2,6 +2,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { dropboxRpc } from '../transport';
 import { downloadedItem } from '../content/binaryOutput';
+import { isBinaryCapError } from '../content/binaryLimit';
 import { downloadToBinary } from '../content/download';
 import { mimeTypeFor } from '../content/mimeTypes';
 import { attempt } from './attempt';
@@ -10,7 +11,8 @@ import type { DropboxEntry, EmittingFunctions, WatchSettings } from './types';
 /**
  * The changed file's content as the user asked: its bytes as binary `data`, or a temporary
  * link (valid 4 hours). A file deleted before it could be read is still reported, with
- * `content_unavailable` saying so, so one vanished file never blocks the trigger.
+ * `content_unavailable` saying so, so one vanished file never blocks the trigger; so is a file
+ * above n8n's binary data cap, with the cap, the setting and the alternatives.
  */
 export async function attachContent(
 	ctx: EmittingFunctions,
@@ -34,6 +36,11 @@ export async function attachContent(
 				})).then(({ binary }) => downloadedItem(undefined, json, 'data', binary)),
 	);
 	if (answer.ok) return answer.value;
+	// A file n8n cannot store is reported without its content, with why: it must not block the trigger
+	if (isBinaryCapError(answer.error)) {
+		const error = answer.error as Error & { description?: string };
+		return { json: { ...json, content_unavailable: `${error.message}. ${error.description ?? ''}`.trim() } };
+	}
 	if (!answer.tag.startsWith('path/not_found')) throw answer.error;
 	return { json: { ...json, content_unavailable: 'The file was deleted or moved before its content could be read' } };
 }

@@ -42,7 +42,29 @@ export async function coalesced<T>(key: string, run: () => Promise<T>): Promise<
 	return { ran: true, value: await current };
 }
 
-/** The newest cursor this process already read up to from `stored`, or undefined. */
+const running = new Set<string>();
+
+/**
+ * Runs `run` unless a run with the same key is still running in this process; then returns
+ * `{ ran: false }` at once, reading nothing: how a poll that n8n's cron starts while the
+ * previous one of the same node still runs is skipped (the running one reads its changes).
+ */
+export async function exclusive<T>(key: string, run: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }> {
+	if (running.has(key)) return { ran: false };
+	running.add(key);
+	try {
+		return { ran: true, value: await run() };
+	} finally {
+		running.delete(key);
+	}
+}
+
+/**
+ * The newest cursor this process already read up to from `stored`, or undefined. Also what
+ * keeps a cursor from going back: static data saved from a stale copy (a worker whose workflow
+ * writes static data saves the copy it was given) brings back a cursor already read from, and
+ * the next run continues where this process stopped instead of emitting those changes again.
+ */
 export function cursorAfter(key: string, stored: string): string | undefined {
 	let cursor = stored;
 	let moved = false;

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { mapLimited } from '../pool';
@@ -42,10 +44,21 @@ async function eventOf(ctx: EmittingFunctions, settings: WatchSettings, entry: D
 	return wantFolder ? 'folderDeleted' : undefined;
 }
 
+/**
+ * A change's stable identity: the same for every read of the same change (by another process,
+ * or again after a cursor rolled back), different for different changes, so n8n's Remove
+ * Duplicates node (on `eventId`) can drop repeats. From the event, the entry's ID (its path
+ * when Dropbox gives none: deletions) and its revision (files only). 32 hex digits.
+ */
+export function eventIdOf(event: TriggerEvent, entry: DropboxEntry): string {
+	const parts = [event, entry.id ?? entry.path_lower ?? entry.path_display?.toLowerCase() ?? entry.name, entry.rev ?? ''];
+	return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 32);
+}
+
 async function itemOf(ctx: EmittingFunctions, settings: WatchSettings, entry: DropboxEntry): Promise<INodeExecutionData | undefined> {
 	const event = await eventOf(ctx, settings, entry);
 	if (!event) return undefined;
-	const json: IDataObject = { event, ...entry };
+	const json: IDataObject = { event, eventId: eventIdOf(event, entry), ...entry };
 	if (event === 'fileCreated' || event === 'fileUpdated') return await attachContent(ctx, settings, entry, json);
 	return { json };
 }
@@ -79,7 +92,7 @@ export async function sampleItems(
 		.sort((a, b) => String(b.server_modified ?? '').localeCompare(String(a.server_modified ?? '')))
 		.slice(0, count);
 	return await mapLimited(newest, PARALLEL_CALLS, async (entry) => {
-		const json: IDataObject = { event, sample: true, ...entry };
+		const json: IDataObject = { event, eventId: eventIdOf(event, entry), sample: true, ...entry };
 		return kind === 'file' ? await attachContent(ctx, settings, entry, json) : { json };
 	});
 }

@@ -1,0 +1,62 @@
+import { NodeOperationError, type INode } from 'n8n-workflow';
+
+/**
+ * n8n's per-file cap on binary data in `database` mode (queue mode's default), which node code
+ * cannot read (it is an environment variable of each n8n process). n8n's store says it only by
+ * failing, after it received the whole file: its FileTooLargeError ("… exceeds the max size
+ * limit of 512 MB set for `database` mode …"). That failure is turned into an error naming the
+ * setting and the alternatives, and the cap it states is remembered by this process, so every
+ * later download of a file Dropbox says is larger stops before its bytes are read.
+ */
+const N8N_CAP = /exceeds the max size limit of (\d+(?:\.\d+)?) MB set for `database` mode/;
+const MIB = 1024 * 1024;
+
+let learnedCapMiB: number | undefined;
+const capErrors = new WeakSet<object>();
+
+/** Whether `error` is one binaryCapError made: a file over n8n's binary data cap. */
+export function isBinaryCapError(error: unknown): boolean {
+	return typeof error === 'object' && error !== null && capErrors.has(error);
+}
+
+/** The cap (MiB) n8n's binary store refused a file over, or undefined for any other failure. */
+export function binaryCapOf(error: unknown): number | undefined {
+	const message = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
+	const found = N8N_CAP.exec(message);
+	return found ? Number(found[1]) : undefined;
+}
+
+/** Remembers the cap n8n stated, for this process. */
+export function learnBinaryCap(capMiB: number): void {
+	learnedCapMiB = capMiB;
+}
+
+/** The cap this process learned, if a file of `bytes` is over it. */
+export function capExceededBy(bytes: number | undefined): number | undefined {
+	return learnedCapMiB !== undefined && bytes !== undefined && bytes > learnedCapMiB * MIB ? learnedCapMiB : undefined;
+}
+
+function mib(bytes: number): string {
+	return `${Math.round((bytes / MIB) * 100) / 100} MiB`;
+}
+
+/**
+ * The error for a file over the cap: its size (`atLeast` when only the bytes received before
+ * n8n refused are known), the setting, and what to do instead.
+ */
+export function binaryCapError(
+	node: INode,
+	file: { path: string; bytes: number; atLeast?: boolean; itemIndex?: number },
+	capMiB: number,
+): NodeOperationError {
+	const size = `${file.atLeast ? 'at least ' : ''}${mib(file.bytes)}`;
+	const message = `"${file.path}" (${size}) is larger than n8n's binary data limit of ${capMiB} MiB per file (N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE)`;
+	const error = new NodeOperationError(node, message, {
+		itemIndex: file.itemIndex,
+		description:
+			"This n8n keeps binary data in its database (binary data mode \"database\", the default in queue mode), at most N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE MiB per file. Raise it on every n8n process (at most 1024), or store binary data elsewhere: N8N_DEFAULT_BINARY_DATA_MODE=s3 (needs an n8n licence), or \"filesystem\" outside queue mode. To bring a file from the web into Dropbox use Save URL, whose bytes never pass through n8n; to hand a Dropbox file on, a Temporary Link or a shared link.",
+	});
+	error.message = message;
+	capErrors.add(error);
+	return error;
+}
