@@ -4,8 +4,10 @@
  * the verification GET, then a signed notification POST after a file lands in /Inbox.
  */
 import { createHmac } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
 
 import { DROPBOX_PLUS_SCOPES } from '../../credentials/DropboxPlusOAuth2Api.credentials';
 import { startEmulator, type EmulatorHandle } from './harness/emulator';
@@ -72,11 +74,15 @@ describe('npm run webhook: the emulator calls an Instant Trigger URL as Dropbox 
 		expect(received.map((r) => r.method)).toEqual(['POST']);
 	});
 
-	it('the sandbox\'s OAuth2 credential asks for the scopes the README lists, no more (no files.metadata.write)', async () => {
+	it('the sandbox\'s OAuth2 credential asks for exactly the scopes the README tells users to tick', async () => {
 		const credentials = await sandbox.sandboxCredentials({ port: emulator.port, caFile: emulator.caFile, appKey: emulator.appKey, appSecret: emulator.appSecret });
 		const oauth = credentials.find((c) => c.type === 'dropboxPlusOAuth2Api')!;
 		expect(oauth.data.scope).toBe(DROPBOX_PLUS_SCOPES);
-		expect(oauth.data.scope).not.toContain('files.metadata.write');
+		const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+		const step = readme.slice(readme.indexOf('**Permissions** tab tick'), readme.indexOf('then *Submit*'));
+		const listed = [...step.matchAll(/`([a-z_]+\.[a-z_.]+)`/g)].map((m) => m[1]);
+		expect(listed.length).toBeGreaterThanOrEqual(6);
+		expect(String(oauth.data.scope).split(' ').sort()).toEqual(listed.sort());
 	});
 
 	it('refuses what is not an n8n webhook URL, with where to find one', async () => {
