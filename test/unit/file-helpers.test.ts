@@ -6,7 +6,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { contentHash } from '../../nodes/shared/contentHash';
 import { ChunkReader } from '../../nodes/shared/content/chunkReader';
 import { checkChunkSize, checkDropboxTime, checkFileName, checkRevision } from '../../nodes/shared/fieldChecks';
-import { hashingStream } from '../../nodes/shared/content/gatheringStream';
+import { gatheringStream } from '../../nodes/shared/content/gatheringStream';
 import { mimeTypeFor } from '../../nodes/shared/content/mimeTypes';
 import {
 	MIB,
@@ -324,11 +324,11 @@ describe('mimeTypeFor', () => {
 	});
 });
 
-describe('hashingStream', () => {
+describe('gatheringStream feeding a hasher', () => {
 	it('passes every byte through unchanged and hashes them', async () => {
 		const data = bytes(9 * MIB + 17, 3);
 		const hasher = new ContentHasher();
-		const out = hashingStream(unevenStream(data, [65536, 1, 200_000]), hasher);
+		const out = gatheringStream(unevenStream(data, [65536, 1, 200_000]), (chunk) => hasher.update(chunk));
 		expect(out).toBeInstanceOf(Readable);
 		const digest = createHash('sha256');
 		let size = 0;

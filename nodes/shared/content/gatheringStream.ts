@@ -1,5 +1,3 @@
-import type { ContentHasher } from '../contentHash';
-
 type ReadableClass = { from(iterable: AsyncIterable<unknown>, options?: { objectMode?: boolean; highWaterMark?: number }): NodeJS.ReadableStream };
 
 /**
@@ -47,9 +45,4 @@ export function gatheringStream(
 		if (bytes > 0) yield Buffer.concat(gathered, bytes);
 	}
 	return readableClassOf(like).from(pass(), { objectMode: false });
-}
-
-/** `gatheringStream` that feeds every byte to `hasher`. */
-export function hashingStream(source: AsyncIterable<Buffer | string>, hasher: ContentHasher, like: object = source): NodeJS.ReadableStream {
-	return gatheringStream(source, (chunk) => hasher.update(chunk), like);
 }
