@@ -226,18 +226,27 @@ export function modifyLink(ctx: Ctx): Json {
 	return linkMeta(ctx.st, l);
 }
 
-export function getLinkFile(ctx: Ctx): DownloadResult {
-	const l = findLink(ctx, ctx.arg.url);
-	if (l.password && ctx.arg.link_password !== l.password) throw routeError({ '.tag': 'shared_link_access_denied' });
+/**
+ * The file a shared link (and, for a folder's link, a path in it) points at; SharedLinkError's
+ * shared_link_not_found, shared_link_access_denied (wrong password) or shared_link_is_directory.
+ */
+export function linkedFile(ctx: Ctx, url: unknown, path: unknown, password: unknown): { link: SharedLink; node: Node } {
+	const l = findLink(ctx, url);
+	if (l.password && password !== l.password) throw routeError({ '.tag': 'shared_link_access_denied' });
 	const lns = linkNs(ctx.st, l);
 	let node = lns.byId.get(l.nodeId)!;
-	if (ctx.arg.path) {
-		const sub = node.tag === 'folder' ? lns.get(node.pathLower + String(ctx.arg.path).toLowerCase()) : undefined;
+	if (path) {
+		const sub = node.tag === 'folder' ? lns.get(node.pathLower + String(path).toLowerCase()) : undefined;
 		if (!sub) throw routeError({ '.tag': 'shared_link_not_found' });
 		node = sub;
 	}
 	if (node.tag !== 'file') throw routeError({ '.tag': 'shared_link_is_directory' });
-	return { meta: linkMeta(ctx.st, l, node), blob: { path: node.file!.blob, size: node.file!.size }, etag: node.file!.rev };
+	return { link: l, node };
+}
+
+export function getLinkFile(ctx: Ctx): DownloadResult {
+	const { link, node } = linkedFile(ctx, ctx.arg.url, ctx.arg.path, ctx.arg.link_password);
+	return { meta: linkMeta(ctx.st, link, node), blob: { path: node.file!.blob, size: node.file!.size }, etag: node.file!.rev };
 }
 
 /** GET <link url> with dl=1: the file's bytes, like www.dropbox.com does. */
