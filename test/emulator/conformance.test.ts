@@ -6,7 +6,10 @@ import { Dropbox } from 'dropbox';
 import { startEmulator, Emulator } from '../../sandbox/emulator';
 import { contentHash as contentHashOf } from '../../nodes/shared/contentHash';
 import { raw, sdk, sdkAuth, sdkError } from './helpers';
-import { apiSpec } from '../../sandbox/spec/api';
+import { apiSpec, SPEC_DIR } from '../../sandbox/spec/api';
+import { THUMBNAIL_EXTENSIONS } from '../../sandbox/emulator/routes/thumbnails';
+import { HTML_PREVIEW_EXTENSIONS, PDF_PREVIEW_EXTENSIONS } from '../../sandbox/emulator/routes/previews';
+import * as nodeFormats from '../../nodes/shared/previewFormats';
 import { encodeJpeg, encodePng } from '../../sandbox/emulator/images';
 import { imageFacts } from '../support/imageFacts';
 
@@ -650,6 +653,21 @@ describe('thumbnails and previews', () => {
 		await emu.seedFile('/img/huge.png', { size: 20 * 1024 * 1024 + 1, sparse: true });
 		await emu.seedFile('/img/clip.mp4', 'video');
 		await emu.seedFile('/img/notes.txt', 'text');
+	});
+
+	test("the extensions the emulator and the node take for thumbnails and previews are the ones the spec's route docs list", () => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const stone: string = require('node:fs').readFileSync(require('node:path').join(SPEC_DIR, 'files.stone'), 'utf8').replace(/\s+/g, ' ');
+		const listed = (after: string, until: string) => {
+			const from = stone.indexOf(after) + after.length;
+			return stone.slice(from, stone.indexOf(until, from)).split(/,? and |, /).map((extension) => extension.trim().replace(/^\./, ''));
+		};
+		const thumbnails = listed('route get_thumbnail:2 (ThumbnailV2Arg, PreviewResult, ThumbnailV2Error) "Get a thumbnail for an image. This method currently supports files with the following file extensions: ', '.');
+		expect([THUMBNAIL_EXTENSIONS, nodeFormats.THUMBNAIL_EXTENSIONS]).toEqual([thumbnails, thumbnails]);
+		const pdf = listed('PDF previews are generated for files with the following extensions: ', '. HTML');
+		const html = listed('HTML previews are generated for ', '. Other');
+		expect([PDF_PREVIEW_EXTENSIONS, nodeFormats.PDF_PREVIEW_EXTENSIONS]).toEqual([pdf, pdf]);
+		expect([HTML_PREVIEW_EXTENSIONS, nodeFormats.HTML_PREVIEW_EXTENSIONS]).toEqual([html, html]);
 	});
 
 	test('get_thumbnail_v2: jpeg at w64h64 by default, png and webp on request, scaled to fit; file_metadata in Dropbox-API-Result', async () => {

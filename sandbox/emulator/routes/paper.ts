@@ -16,6 +16,7 @@ import { routeError, type Json } from '../errors';
 import { ContentHasher } from '../hash';
 import { HttpError, readBody } from '../http';
 import { lookupNode, under } from '../paths';
+import { tagOf } from './arguments';
 import { exportInfoFor } from '../seeding';
 import { type Node } from '../tree';
 import type { Ctx } from './types';
@@ -55,7 +56,7 @@ async function importBody(ctx: Ctx): Promise<Buffer> {
 function importedText(ctx: Ctx, body: Buffer): string {
 	const text = body.toString('utf8');
 	if (!Buffer.from(text, 'utf8').equals(body)) throw routeError({ '.tag': 'content_malformed' });
-	const format = (ctx.arg.import_format as { '.tag': string })['.tag'];
+	const format = tagOf(ctx.arg.import_format);
 	return format === 'html' ? htmlToMarkdown(text) : text;
 }
 
@@ -104,7 +105,7 @@ export async function paperUpdate(ctx: Ctx): Promise<Json> {
 	const doc = node.file!;
 	const state = doc.paper!;
 	if (state.archived) throw routeError({ '.tag': 'doc_archived' });
-	const policy = (ctx.arg.doc_update_policy as { '.tag': string })['.tag'];
+	const policy = tagOf(ctx.arg.doc_update_policy);
 	if (policy === 'update' && ctx.arg.paper_revision !== state.revision) throw routeError({ '.tag': 'revision_mismatch' });
 	const text = importedText(ctx, body);
 	const before = (await ctx.st.store.readAll(doc.blob)).toString('utf8');

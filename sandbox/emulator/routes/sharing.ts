@@ -5,7 +5,7 @@ import { checkPathArg, lookupNode, under } from '../paths';
 import type { SharedLink } from '../records';
 import type { State } from '../state';
 import type { Namespace, Node } from '../tree';
-import { optBool, reqStr } from './arguments';
+import { optBool, reqStr, tagOf } from './arguments';
 import type { Ctx, DownloadResult, EndpointHandler } from './types';
 import { sendText } from '../http';
 import { sendDownload } from '../sendDownload';
@@ -14,9 +14,6 @@ import { sendDownload } from '../sendDownload';
 function linkNs(st: State, l: SharedLink): Namespace {
 	return (l.nsId ? st.namespaces.get(l.nsId) : undefined) ?? st.account(l.accountId).ns;
 }
-
-const tagOf = (v: Json | undefined): string | undefined =>
-	typeof v === 'string' ? v : v && typeof v === 'object' && !Array.isArray(v) && typeof v['.tag'] === 'string' ? (v['.tag'] as string) : undefined;
 
 /** The link's audience (LinkAudience): from `audience`, else the deprecated `requested_visibility`. */
 function audienceOf(l: SharedLink): string {

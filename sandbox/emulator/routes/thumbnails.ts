@@ -13,6 +13,7 @@ import { routeError, type Json } from '../errors';
 import { encodeJpeg, encodePng, encodeWebp, imageSize, type ImageSize, type Rgb } from '../images';
 import { lookupNode, under, type Wrap } from '../paths';
 import { fileMeta, nodeMeta, untagged, type FileRev } from '../tree';
+import { tagOf } from './arguments';
 import { linkedFile } from './sharing';
 import type { Ctx, DownloadResult } from './types';
 
@@ -50,8 +51,6 @@ const fail = (tag: string): never => {
 	throw new ThumbnailFailure({ '.tag': tag });
 };
 
-const tagOf = (v: unknown, def: string): string => (typeof v === 'string' ? v : ((v as { '.tag'?: string } | undefined)?.['.tag'] ?? def));
-
 /** The thumbnail's size: the source scaled down (never up) to fit, or to cover, the asked box or its transpose. */
 export function thumbnailSize(source: ImageSize, size: string, mode: string): ImageSize {
 	if (mode === 'original') return source;
@@ -72,10 +71,10 @@ async function thumbnailOf(ctx: Ctx, rev: FileRev, arg: Record<string, unknown>)
 	const read = imageSize(await ctx.st.store.head(rev.blob, HEAD_BYTES));
 	if (read === 'not_image') fail('unsupported_image');
 	if (read === 'broken') fail('conversion_error');
-	const size = thumbnailSize(read as ImageSize, tagOf(arg.size, 'w64h64'), tagOf(arg.mode, 'strict'));
+	const size = thumbnailSize(read as ImageSize, tagOf(arg.size) ?? 'w64h64', tagOf(arg.mode) ?? 'strict');
 	if (size.width * size.height > ORIGINAL_MAX_PIXELS) fail('conversion_error');
 	const colour = [0, 2, 4].map((at) => parseInt(rev.contentHash.slice(at, at + 2), 16)) as Rgb;
-	return ENCODERS[tagOf(arg.format, 'jpeg')](size, colour);
+	return ENCODERS[tagOf(arg.format) ?? 'jpeg'](size, colour);
 }
 
 /** The revision a ReadPath names (a path, `id:`, `ns:` or `rev:`); LookupError under `path`. */
@@ -103,7 +102,7 @@ function linkedRevision(ctx: Ctx, link: Record<string, unknown>): { rev: FileRev
 	try {
 		found = linkedFile(ctx, link.url, link.path, link.password);
 	} catch (e) {
-		const tag = tagOf((e as { body?: { error?: Json } }).body?.error, '');
+		const tag = tagOf((e as { body?: { error?: Json } }).body?.error);
 		if (tag === 'shared_link_access_denied') fail('access_denied');
 		if (tag === 'shared_link_is_directory') throw new ThumbnailFailure(under('path')({ '.tag': 'not_file' }));
 		if (tag === 'shared_link_not_found') fail('not_found');
