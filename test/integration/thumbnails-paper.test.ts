@@ -74,6 +74,7 @@ describe('File → Get Thumbnail and Get Preview', () => {
 
 describe('Paper Doc → Create and Update', () => {
 	let emu: Emulator;
+	const calls = (route: string) => emu.calls().byRoute[route] ?? 0;
 	const exported = async (path: string) => {
 		const { items: out, test } = await run(emu, { resource: 'file', operation: 'download', file: byPath(path), binaryPropertyName: 'data', options: { exportFormat: 'markdown' } });
 		return { text: (await test.readBinary(out[0].binary!.data as IBinaryData)).toString('utf8'), revision: (out[0].json.export_metadata as { paper_revision: number }).paper_revision };
@@ -111,6 +112,22 @@ describe('Paper Doc → Create and Update', () => {
 		const id = await failure(run(emu, { resource: 'paperDoc', operation: 'create', docPath: 'id:abc', content: 'text', text: 'x', importFormat: 'markdown' }));
 		expect(id.message).toBe('The Doc Path of item 0 "id:abc" is not the path of a new doc');
 		expect(emu.calls().total).toBe(0);
+	});
+
+	it('an Append whose answer is lost is not sent again (the content would be added twice); a lost Replace is', async () => {
+		await run(emu, { resource: 'paperDoc', operation: 'create', docPath: '/Reports/Lost.paper', content: 'text', text: 'start\n', importFormat: 'markdown' });
+		emu.setFaults({ replace: true, script: [{ kind: 'drop_answer', route: 'files/paper/update' }] });
+		const appendOnce = { resource: 'paperDoc', operation: 'update', doc: byPath('/Reports/Lost.paper'), policy: 'append', content: 'text', text: 'once\n', importFormat: 'markdown' };
+		const error = await failure(run(emu, appendOnce));
+		expect(error.message).toBe('The connection to Dropbox dropped before it answered, so it is unknown whether it added the content to /Reports/Lost.paper');
+		expect(calls('files/paper/update')).toBe(1);
+		expect(await exported('/Reports/Lost.paper')).toEqual({ text: 'start\nonce\n', revision: 2 });
+		emu.resetCalls();
+		emu.setFaults({ replace: true, script: [{ kind: 'drop_answer', route: 'files/paper/update' }] });
+		const { items: replaced } = await run(emu, { ...appendOnce, policy: 'overwrite', text: 'only\n' });
+		expect(replaced[0].json.paper_revision).toBe(4);
+		expect(calls('files/paper/update')).toBe(2);
+		expect((await exported('/Reports/Lost.paper')).text).toBe('only\n');
 	});
 
 	it('creates a doc from an HTML file in a binary field', async () => {

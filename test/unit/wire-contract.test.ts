@@ -41,6 +41,11 @@ describe('the routes the nodes call', () => {
 		expect([new URL(RPC_BASE_URL).hostname, new URL(CONTENT_BASE_URL).hostname]).toEqual(['api.dropboxapi.com', 'content.dropboxapi.com']);
 	});
 
+	test("the routes the transport sends to another host than their style's are the ones the spec serves there", () => {
+		const exceptions = routes.filter((r) => apiSpec().route(r.url)?.host !== HOST_OF_STYLE[r.calledAs]).map((r) => [r.url, apiSpec().route(r.url)?.host]);
+		expect(Object.entries(ROUTE_HOSTS)).toEqual(exceptions);
+	});
+
 	test('no route name is built at run time (so the list above is complete)', () => {
 		const built: string[] = [];
 		const scan = (dir: string): void => {

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { chunk, entryError } from '../../../shared/batch/batchJobs';
 import { downloadedItem, requireBinaryPropertyName } from '../../../shared/content/binaryOutput';
 import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
-import { fieldError } from '../../../shared/fieldChecks';
+import { requireChoice } from '../../../shared/fieldChecks';
 import { resolveLocator } from '../../../shared/locator';
 import { renamedAs } from '../../../shared/previewFormats';
 import { dropboxRpc } from '../../../shared/transport';
@@ -89,20 +89,13 @@ interface ThumbnailRequest {
 	args: IDataObject;
 }
 
-/** A choice field's value, checked (an expression may give anything): one of `allowed`. */
-function choice(ctx: IExecuteFunctions, itemIndex: number, parameter: string, field: string, fallback: string, allowed: string[]): string {
-	const value = String(ctx.getNodeParameter(parameter, itemIndex, fallback) as unknown).trim();
-	if (allowed.includes(value)) return value;
-	throw fieldError(ctx, itemIndex, field, `"${value}" is not one Dropbox knows`, `Use one of: ${allowed.join(', ')}.`);
-}
-
 /** Reads and checks one item's fields, without any call. */
 function requestOf(ctx: IExecuteFunctions, itemIndex: number): ThumbnailRequest {
 	const path = resolveLocator(ctx, 'file', itemIndex, 'File', { allowRevision: true });
 	const property = requireBinaryPropertyName(ctx, itemIndex);
-	const formatName = choice(ctx, itemIndex, 'format', 'Format', 'jpeg', FORMATS.map((format) => format.value));
-	const size = choice(ctx, itemIndex, 'size', 'Size', 'w256h256', SIZES);
-	const mode = choice(ctx, itemIndex, 'options.mode', 'Resize Mode option', 'strict', MODES.map((m) => m.value));
+	const formatName = requireChoice(ctx, itemIndex, 'format', 'Format', 'jpeg', FORMATS.map((format) => format.value));
+	const size = requireChoice(ctx, itemIndex, 'size', 'Size', 'w256h256', SIZES);
+	const mode = requireChoice(ctx, itemIndex, 'options.mode', 'Resize Mode option', 'strict', MODES.map((m) => m.value));
 	const format = FORMATS.find((candidate) => candidate.value === formatName)!;
 	return { itemIndex, path, property, format, args: { path, format: { '.tag': format.value }, size: { '.tag': size }, mode: { '.tag': mode } } };
 }

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { fieldError } from '../../../shared/fieldChecks';
+import { requireChoice } from '../../../shared/fieldChecks';
 
 /**
  * The fields Create and Update of a Paper doc share: where the content comes from (text or a
@@ -57,13 +57,9 @@ export function contentFields(operation: 'create' | 'update'): INodeProperties[]
 	];
 }
 
-const FORMATS = ['markdown', 'html', 'plain_text'];
-
 /** The Import Format, checked (an expression may give anything). */
 export function readImportFormat(ctx: IExecuteFunctions, itemIndex: number): string {
-	const format = String(ctx.getNodeParameter('importFormat', itemIndex, 'markdown') as unknown).trim();
-	if (FORMATS.includes(format)) return format;
-	throw fieldError(ctx, itemIndex, 'Import Format', `"${format}" is not one Dropbox knows`, `Use one of: ${FORMATS.join(', ')}.`);
+	return requireChoice(ctx, itemIndex, 'importFormat', 'Import Format', 'markdown', ['markdown', 'html', 'plain_text']);
 }
 
 /** The content's bytes: the text as UTF-8, or the binary field's file. */

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { checkBinaryField } from '../../../shared/content/uploadItem';
 import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
-import { fieldError } from '../../../shared/fieldChecks';
+import { fieldError, requireChoice } from '../../../shared/fieldChecks';
 import { resolveLocator } from '../../../shared/locator';
 import { dropboxUpload } from '../../../shared/transport';
 import { wholeNumberIn } from '../../../shared/wholeNumber';
@@ -53,10 +53,7 @@ function request(ctx: IExecuteFunctions, itemIndex: number) {
 	if (!/^(id|ns):/.test(path) && !/\.paper$/i.test(path)) {
 		throw fieldError(ctx, itemIndex, 'Paper Doc', `"${path}" is not a Paper doc`, 'A Paper doc\'s path ends in .paper: point at one, or use File → Upload for other files.');
 	}
-	const policy = String(ctx.getNodeParameter('policy', itemIndex, 'append') as unknown).trim();
-	if (!POLICIES.some((candidate) => candidate.value === policy)) {
-		throw fieldError(ctx, itemIndex, 'Update Policy', `"${policy}" is not one Dropbox knows`, `Use one of: ${POLICIES.map((candidate) => candidate.value).join(', ')}.`);
-	}
+	const policy = requireChoice(ctx, itemIndex, 'policy', 'Update Policy', 'append', POLICIES.map((candidate) => candidate.value));
 	const args: Record<string, unknown> = { path, import_format: readImportFormat(ctx, itemIndex), doc_update_policy: policy };
 	if (policy === 'update') {
 		const raw = ctx.getNodeParameter('paperRevision', itemIndex, 0) as unknown;
