@@ -8,6 +8,7 @@ import {
 
 import * as account from './actions/account/Account.resource';
 import * as file from './actions/file/File.resource';
+import * as fileRequest from './actions/fileRequest/FileRequest.resource';
 import * as folder from './actions/folder/Folder.resource';
 import { route } from './actions/router';
 import { simplifyProperties } from './actions/simplify.descriptions';
@@ -43,6 +44,7 @@ export class DropboxPlus implements INodeType {
 				options: [
 					{ name: 'Account', value: 'account' },
 					{ name: 'File', value: 'file' },
+					{ name: 'File Request', value: 'fileRequest' },
 					{ name: 'Folder', value: 'folder' },
 					{ name: 'Search', value: 'search' },
 					{ name: 'Shared Link', value: 'sharedLink' },
@@ -56,6 +58,7 @@ export class DropboxPlus implements INodeType {
 			...search.description,
 			...sharedLink.description,
 			...tag.description,
+			...fileRequest.description,
 			...simplifyProperties(),
 		],
 };

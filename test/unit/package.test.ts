@@ -34,6 +34,8 @@ const SCOPES = [
 	'sharing.read',
 	'sharing.write',
 	'account_info.read',
+	'file_requests.read',
+	'file_requests.write',
 ];
 
 function field(credential: ICredentialType, name: string): INodeProperties {

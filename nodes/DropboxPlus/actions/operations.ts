@@ -1,5 +1,6 @@
 import * as account from './account/Account.resource';
 import * as file from './file/File.resource';
+import * as fileRequest from './fileRequest/FileRequest.resource';
 import * as folder from './folder/Folder.resource';
 import * as search from './search/Search.resource';
 import * as sharedLink from './sharedLink/SharedLink.resource';
@@ -14,4 +15,5 @@ export const operations: Record<string, Record<string, Operation>> = {
 	search: search.operations,
 	sharedLink: sharedLink.operations,
 	tag: tag.operations,
+	fileRequest: fileRequest.operations,
 };
