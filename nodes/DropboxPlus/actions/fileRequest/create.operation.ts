@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { dropboxRpc } from '../../../shared/transport';
 import { jsonItems, type ItemOutput } from '../types';
-import { deadlineFields, destinationField, readDeadline, readDestination, readTitle, show } from './fields';
+import { deadlineFields, descriptionField, destinationField, readDeadline, readDestination, readTitle, show } from './fields';
 
 export const description: INodeProperties[] = [
 	{
@@ -25,14 +25,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: show('create') },
 		options: [
 			...deadlineFields,
-			{
-				displayName: 'Description',
-				name: 'description',
-				type: 'string',
-				typeOptions: { rows: 3 },
-				default: '',
-				description: 'Text shown on the request page under the title',
-			},
+			descriptionField,
 			{
 				displayName: 'Open',
 				name: 'open',

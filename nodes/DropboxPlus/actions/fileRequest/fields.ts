@@ -68,6 +68,16 @@ export function readTitle(ctx: IExecuteFunctions, itemIndex: number, raw: unknow
 	return title;
 }
 
+/** The Description field of the Create and Update collections. */
+export const descriptionField: INodeProperties = {
+	displayName: 'Description',
+	name: 'description',
+	type: 'string',
+	typeOptions: { rows: 3 },
+	default: '',
+	description: 'Text shown on the request page under the title',
+};
+
 /** GracePeriod of file_requests.stone. */
 const GRACE_PERIODS: Array<{ name: string; value: string }> = [
 	{ name: 'No', value: 'no' },

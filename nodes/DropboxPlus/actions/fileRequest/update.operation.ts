@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { fieldError } from '../../../shared/fieldChecks';
 import { dropboxRpc } from '../../../shared/transport';
 import { jsonItems, type ItemOutput } from '../types';
-import { deadlineFields, destinationField, readDeadline, readDestination, readRequestId, readTitle, requestIdField, show } from './fields';
+import { deadlineFields, descriptionField, destinationField, readDeadline, readDestination, readRequestId, readTitle, requestIdField, show } from './fields';
 
 export const description: INodeProperties[] = [
 	requestIdField('update'),
@@ -16,14 +16,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: show('update') },
 		options: [
 			...deadlineFields,
-			{
-				displayName: 'Description',
-				name: 'description',
-				type: 'string',
-				typeOptions: { rows: 3 },
-				default: '',
-				description: 'Text shown on the request page under the title',
-			},
+			descriptionField,
 			{ ...destinationField('update', { required: false }), displayOptions: undefined },
 			{
 				displayName: 'Open',
