@@ -9,6 +9,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import { withPathRoot } from '../nodes/shared/transport/pathRoot';
 import { pathRootProperties } from './pathRoot';
 
 /** The name the credential has on screen, used in its errors. */
@@ -123,13 +124,15 @@ export class DropboxPlusApi implements ICredentialType {
 	}
 
 	/**
-	 * Puts the access token in the Authorization header. A function rather than n8n's generic
-	 * form: the generic form evaluates an expression on every request, about a millisecond
-	 * each, which adds up over thousands of calls.
+	 * Puts the access token in the Authorization header, and the Space in Dropbox-API-Path-Root
+	 * (unless the request names one), so the HTTP Request node with this credential works in the
+	 * same Space as the Dropbox Plus nodes. A function rather than n8n's generic form: the generic
+	 * form evaluates an expression on every request, about a millisecond each, which adds up over
+	 * thousands of calls.
 	 */
 	authenticate: IAuthenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions) => ({
 		...requestOptions,
-		headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.accessToken ?? '')}` },
+		headers: withPathRoot(credentials, { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.accessToken ?? '')}` }),
 	});
 
 	test: ICredentialTestRequest = {

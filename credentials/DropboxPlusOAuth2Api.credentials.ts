@@ -11,6 +11,8 @@ export const DROPBOX_PLUS_SCOPES = [
 	'files.content.write',
 	'sharing.read',
 	'sharing.write',
+	'file_requests.read',
+	'file_requests.write',
 ].join(' ');
 
 /** Where each value of the dialog goes, in the App Console's own words: one notice per step. */

@@ -8,6 +8,7 @@ import {
 
 import * as account from './actions/account/Account.resource';
 import * as file from './actions/file/File.resource';
+import * as fileRequest from './actions/fileRequest/FileRequest.resource';
 import * as folder from './actions/folder/Folder.resource';
 import { route } from './actions/router';
 import { simplifyProperties } from './actions/simplify.descriptions';
@@ -44,6 +45,7 @@ export class DropboxPlus implements INodeType {
 				options: [
 					{ name: 'Account', value: 'account' },
 					{ name: 'File', value: 'file' },
+					{ name: 'File Request', value: 'fileRequest' },
 					{ name: 'Folder', value: 'folder' },
 					{ name: 'Paper Doc', value: 'paperDoc' },
 					{ name: 'Search', value: 'search' },
@@ -59,6 +61,7 @@ export class DropboxPlus implements INodeType {
 			...sharedLink.description,
 			...tag.description,
 			...paperDoc.description,
+			...fileRequest.description,
 			...simplifyProperties(),
 		],
 };

@@ -137,3 +137,22 @@ export function simplifySharedLink(link: IDataObject): IDataObject {
 				: (tagOf(permissions.resolved_visibility)?.includes('password') ?? null),
 	};
 }
+
+export const FILE_REQUEST_FIELDS = 'id, url, title, destination, is_open, file_count, created, deadline, allow_late_uploads, description';
+
+/** A FileRequest flat: the deadline and its grace period as plain values (null when unset). */
+export function simplifyFileRequest(request: IDataObject): IDataObject {
+	const deadline = (request.deadline ?? null) as IDataObject | null;
+	return {
+		id: request.id ?? null,
+		url: request.url ?? null,
+		title: request.title ?? null,
+		destination: request.destination ?? null,
+		is_open: request.is_open ?? null,
+		file_count: request.file_count ?? null,
+		created: request.created ?? null,
+		deadline: deadline?.deadline ?? null,
+		allow_late_uploads: tagOf(deadline?.allow_late_uploads),
+		description: request.description ?? null,
+	};
+}

@@ -12,6 +12,8 @@ export const ALL_SCOPES = [
 	'files.content.write',
 	'sharing.read',
 	'sharing.write',
+	'file_requests.read',
+	'file_requests.write',
 ];
 
 export interface Account {

@@ -2,7 +2,7 @@
  * The state file (`stateFile` / `--state-file`): what a restarted emulator needs to carry on as
  * if it had never stopped — accounts, apps, tokens, every namespace (tree, revisions, deletions
  * and the change journal that cursors point into), the cursor epoch, shared links, async jobs,
- * temporary links and paged listings. File contents stay in the data dir; the state file names
+ * temporary links, file requests and paged listings. File contents stay in the data dir; the state file names
  * them relative to it. Not kept: upload sessions in progress, OAuth codes, search pages, call
  * counters, faults and pending longpolls.
  */
@@ -10,7 +10,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Account, AccessToken, App, RefreshToken } from './auth';
 import { reserveNamespaceId } from './auth';
-import type { Job, SharedLink, Snapshot, TempLink } from './records';
+import type { FileRequestRec, Job, SharedLink, Snapshot, TempLink } from './records';
 import { DeletedRec, FileLockRec, FileRev, Namespace, Node, parentOf, baseName } from './tree';
 
 /** What a state file holds, as the emulator's State has it (persist knows no more of State than this). */
@@ -24,6 +24,7 @@ export interface PersistedState {
 	tokens: Map<string, AccessToken>;
 	refreshTokens: Map<string, RefreshToken>;
 	links: Map<string, SharedLink>;
+	fileRequests: Map<string, FileRequestRec>;
 	jobs: Map<string, Job>;
 	tempLinks: Map<string, TempLink>;
 	snapshots: Map<string, Snapshot>;
@@ -73,6 +74,8 @@ interface SavedState {
 	tokens: AccessToken[];
 	refreshTokens: RefreshToken[];
 	links: SharedLink[];
+	/** absent in files saved before file requests were kept */
+	fileRequests?: FileRequestRec[];
 	jobs: Job[];
 	tempLinks: [string, TempLink][];
 	/** paged listings: a node that is gone by now still holds its place (the page cursors count places) */
@@ -162,6 +165,7 @@ export function saveState(st: PersistedState, file: string): number {
 		tokens: [...st.tokens.values()],
 		refreshTokens: [...st.refreshTokens.values()],
 		links: [...st.links.values()],
+		fileRequests: [...st.fileRequests.values()],
 		jobs: [...st.jobs.values()],
 		tempLinks: [...st.tempLinks].map(([k, t]) => [k, { ...t, blob: basename(t.blob) }]),
 		snapshots: [...st.snapshots].map(([k, snap]) => {
@@ -198,6 +202,8 @@ export function loadState(st: PersistedState, file: string): boolean {
 	for (const t of saved.tokens) st.tokens.set(t.token, t);
 	for (const t of saved.refreshTokens) st.refreshTokens.set(t.token, t);
 	for (const l of saved.links) st.links.set(l.token, l);
+	st.fileRequests.clear();
+	for (const r of saved.fileRequests ?? []) st.fileRequests.set(r.id, r);
 	for (const j of saved.jobs) st.jobs.set(j.id, j);
 	for (const [k, t] of saved.tempLinks) st.tempLinks.set(k, { ...t, blob: join(blobDir, t.blob) });
 	for (const [k, snap] of saved.snapshots) {

@@ -56,3 +56,20 @@ export interface Snapshot {
 	seq: number;
 	created: number;
 }
+
+/** A file request (file_requests/*): its destination is a folder node, kept by ID so it follows moves. */
+export interface FileRequestRec {
+	id: string;
+	accountId: string;
+	title: string;
+	created: string;
+	isOpen: boolean;
+	deadline?: { deadline: string; allow_late_uploads?: { '.tag': string } };
+	description?: string;
+	videoProjectId?: string;
+	/** the namespace and folder files are sent to */
+	nsId: string;
+	folderId: string;
+	/** the files already in the folder when it became the destination: they are not counted as received */
+	filesBefore: string[];
+}

@@ -12,6 +12,7 @@ import * as account from './routes/account';
 import { checkJob, complete } from './routes/asyncJobs';
 import * as createFolder from './routes/createFolder';
 import * as downloads from './routes/downloads';
+import * as fileRequests from './routes/fileRequests';
 import * as listing from './routes/listing';
 import * as locks from './routes/locks';
 import * as metadata from './routes/metadata';
@@ -83,6 +84,15 @@ export function apiRoutes(): RouteTable {
 		'sharing/revoke_shared_link': sharing.revokeLink,
 		'sharing/modify_shared_link_settings': sharing.modifyLink,
 		'sharing/get_shared_link_file': sharing.getLinkFile,
+		'file_requests/create': fileRequests.create,
+		'file_requests/get': fileRequests.get,
+		'file_requests/list_v2': fileRequests.listV2,
+		'file_requests/list': fileRequests.listAll,
+		'file_requests/list/continue': fileRequests.listContinue,
+		'file_requests/update': fileRequests.update,
+		'file_requests/delete': fileRequests.remove,
+		'file_requests/delete_all_closed': fileRequests.deleteAllClosed,
+		'file_requests/count': fileRequests.count,
 		'users/get_current_account': account.currentAccount,
 		'users/get_space_usage': account.spaceUsage,
 		'users/get_account': account.getAccount,

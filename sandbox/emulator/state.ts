@@ -10,7 +10,7 @@ import { Webhooks } from './webhooks';
 import type { Json } from './errors';
 import { Namespace, Node } from './tree';
 import { loadState, saveState } from './persist';
-import type { Job, SharedLink, Snapshot, TempLink, UploadSession } from './records';
+import type { FileRequestRec, Job, SharedLink, Snapshot, TempLink, UploadSession } from './records';
 
 export interface EmulatorOptions {
 	port?: number;
@@ -50,6 +50,7 @@ export class State {
 	sessions = new Map<string, UploadSession>();
 	jobs = new Map<string, Job>();
 	links = new Map<string, SharedLink>(); // by token
+	fileRequests = new Map<string, FileRequestRec>(); // by id
 	tempLinks = new Map<string, TempLink>();
 	snapshots = new Map<string, Snapshot>();
 	searches = new Map<string, { matches: Json[]; pos: number; pageSize: number }>();
@@ -98,6 +99,7 @@ export class State {
 		this.sessions.clear();
 		this.jobs.clear();
 		this.links.clear();
+		this.fileRequests.clear();
 		this.tempLinks.clear();
 		this.snapshots.clear();
 		this.searches.clear();

@@ -814,6 +814,99 @@ describe('paper docs', () => {
 	});
 });
 
+describe('file requests', () => {
+	const future = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+	test('create makes the destination folder when missing, answers a FileRequest; get reads it; a file landing in the folder counts', async () => {
+		const deadline = future(7);
+		const r = (await dbx.fileRequestsCreate({ title: 'Homework', destination: '/File Requests/Homework', deadline: { deadline, allow_late_uploads: { '.tag': 'seven_days' } }, description: 'Send it here' })).result as any;
+		expect(r.id).toMatch(/^[A-Za-z0-9]{20}$/);
+		expect(r).toMatchObject({ url: `https://www.dropbox.com/request/${r.id}`, title: 'Homework', destination: '/File Requests/Homework', is_open: true, file_count: 0, description: 'Send it here', deadline: { deadline, allow_late_uploads: { '.tag': 'seven_days' } } });
+		expect(r.created).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+		expect(((await dbx.filesGetMetadata({ path: '/File Requests/Homework' })).result as any)['.tag']).toBe('folder');
+		await up('/File Requests/Homework/essay.pdf', 'essay');
+		const got = (await dbx.fileRequestsGet({ id: r.id })).result as any;
+		expect(got).toMatchObject({ id: r.id, file_count: 1, destination: '/File Requests/Homework' });
+	});
+	test('files already in an existing destination are not counted; a file at the destination is not_a_folder; the root is invalid_location', async () => {
+		await up('/fr-existing/old.txt', 'old');
+		const r = (await dbx.fileRequestsCreate({ title: 'Existing', destination: '/fr-existing', open: false })).result as any;
+		expect(r).toMatchObject({ file_count: 0, is_open: false, destination: '/fr-existing' });
+		expect(r.deadline).toBeUndefined();
+		const file = await sdkError(dbx.fileRequestsCreate({ title: 'x', destination: '/fr-existing/old.txt' }));
+		expect(file.status).toBe(409);
+		expect(file.error.error).toEqual({ '.tag': 'not_a_folder' });
+		expect((await sdkError(dbx.fileRequestsCreate({ title: 'x', destination: '/' }))).error.error).toEqual({ '.tag': 'invalid_location' });
+		expect((await sdkError(dbx.fileRequestsCreate({ title: '   ', destination: '/fr-x' }))).error.error).toEqual({ '.tag': 'validation_error' });
+		expect((await sdkError(dbx.fileRequestsCreate({ title: 'past', destination: '/fr-x', deadline: { deadline: '2020-01-01T00:00:00Z' } }))).error.error).toEqual({ '.tag': 'validation_error' });
+	});
+	test('the spec refuses an empty title, an id: destination, an unknown grace period, a bad timestamp and a bad ID (400)', async () => {
+		const bad = [
+			dbx.fileRequestsCreate({ title: '', destination: '/fr-x' }),
+			dbx.fileRequestsCreate({ title: 'x', destination: 'id:abc' }),
+			dbx.fileRequestsCreate({ title: 'x', destination: '/fr-x', deadline: { deadline: future(1), allow_late_uploads: { '.tag': 'forever' } } as any }),
+			dbx.fileRequestsCreate({ title: 'x', destination: '/fr-x', deadline: { deadline: '2030-01-01' } }),
+			dbx.fileRequestsGet({ id: 'has space' }),
+		];
+		for (const call of bad) expect((await sdkError(call)).status).toBe(400);
+	});
+	test('update changes only what is given: title, destination (moved), deadline set and cleared, open, description; unknown ID is not_found', async () => {
+		const r = (await dbx.fileRequestsCreate({ title: 'Upd', destination: '/fr-upd/a' })).result as any;
+		const deadline = future(3);
+		const u = (await dbx.fileRequestsUpdate({ id: r.id, title: 'Updated', destination: '/fr-upd/b', deadline: { '.tag': 'update', update: { deadline, allow_late_uploads: { '.tag': 'one_day' } } }, open: false, description: 'new' })).result as any;
+		expect(u).toMatchObject({ id: r.id, title: 'Updated', destination: '/fr-upd/b', is_open: false, description: 'new', deadline: { deadline, allow_late_uploads: { '.tag': 'one_day' } } });
+		const kept = (await dbx.fileRequestsUpdate({ id: r.id, open: true })).result as any;
+		expect(kept).toMatchObject({ title: 'Updated', destination: '/fr-upd/b', is_open: true, deadline: { deadline } });
+		const cleared = (await dbx.fileRequestsUpdate({ id: r.id, deadline: { '.tag': 'update' } })).result as any;
+		expect(cleared.deadline).toBeUndefined();
+		await dbx.filesMoveV2({ from_path: '/fr-upd/b', to_path: '/fr-upd/c' });
+		expect(((await dbx.fileRequestsGet({ id: r.id })).result as any).destination).toBe('/fr-upd/c');
+		await dbx.filesDeleteV2({ path: '/fr-upd/c' });
+		expect(((await dbx.fileRequestsGet({ id: r.id })).result as any).destination).toBeNull();
+		expect((await sdkError(dbx.fileRequestsUpdate({ id: 'nosuchrequest', title: 'x' }))).error.error).toEqual({ '.tag': 'not_found' });
+	});
+	test('list_v2 pages by limit, list/continue follows the cursor; count counts open and closed; a bad cursor is invalid_cursor', async () => {
+		const total = (await dbx.fileRequestsCount()).result.file_request_count;
+		expect(total).toBeGreaterThanOrEqual(3);
+		const first = (await dbx.fileRequestsListV2({ limit: 2 })).result as any;
+		expect(first.file_requests).toHaveLength(2);
+		expect(first.has_more).toBe(true);
+		const ids = first.file_requests.map((r: any) => r.id);
+		let cursor = first.cursor;
+		for (let more = true; more; ) {
+			const next = (await dbx.fileRequestsListContinue({ cursor })).result as any;
+			ids.push(...next.file_requests.map((r: any) => r.id));
+			cursor = next.cursor;
+			more = next.has_more;
+		}
+		expect(ids).toHaveLength(total);
+		expect(new Set(ids).size).toBe(total);
+		expect(((await dbx.fileRequestsList()).result as any).file_requests).toHaveLength(total);
+		expect((await sdkError(dbx.fileRequestsListContinue({ cursor: 'nonsense' }))).error.error).toEqual({ '.tag': 'invalid_cursor' });
+	});
+	test('delete removes closed requests only (file_request_open deletes nothing); delete_all_closed removes every closed one', async () => {
+		const open = (await dbx.fileRequestsCreate({ title: 'Open', destination: '/fr-del' })).result as any;
+		const closed = (await dbx.fileRequestsCreate({ title: 'Closed', destination: '/fr-del', open: false })).result as any;
+		const refused = await sdkError(dbx.fileRequestsDelete({ ids: [closed.id, open.id] }));
+		expect(refused.error.error).toEqual({ '.tag': 'file_request_open' });
+		expect(((await dbx.fileRequestsGet({ id: closed.id })).result as any).id).toBe(closed.id);
+		const deleted = (await dbx.fileRequestsDelete({ ids: [closed.id] })).result as any;
+		expect(deleted.file_requests.map((r: any) => r.id)).toEqual([closed.id]);
+		expect((await sdkError(dbx.fileRequestsGet({ id: closed.id }))).error.error).toEqual({ '.tag': 'not_found' });
+		await dbx.fileRequestsUpdate({ id: open.id, open: false });
+		const before = (await dbx.fileRequestsCount()).result.file_request_count;
+		const all = (await dbx.fileRequestsDeleteAllClosed()).result as any;
+		expect(all.file_requests.map((r: any) => r.id)).toContain(open.id);
+		expect(all.file_requests.every((r: any) => r.is_open === false)).toBe(true);
+		expect((await dbx.fileRequestsCount()).result.file_request_count).toBe(before - all.file_requests.length);
+	});
+	test('without file_requests.read the routes answer missing_scope naming it', async () => {
+		const { accessToken } = emu.issueToken({ scopes: ['files.metadata.read'] });
+		const e = await sdkError(sdk(emu.url, accessToken).fileRequestsCount());
+		expect(e.status).toBe(401);
+		expect(e.error.error).toEqual({ '.tag': 'missing_scope', required_scope: 'file_requests.read' });
+	});
+});
+
 describe('scopes', () => {
 	test('missing_scope names the required scope', async () => {
 		const { accessToken } = emu.issueToken({ scopes: ['files.metadata.read'] });

@@ -134,3 +134,28 @@ test('a restart with a state file keeps tags and file locks', async () => {
 		await emu.close();
 	}
 });
+
+test('a restart with a state file keeps file requests, their received files and a list cursor', async () => {
+	const stateFile = join(dir, 'state-file-requests.json');
+	let emu: Emulator = await startEmulator({ accessToken: TOKEN, stateFile });
+	const port = emu.port;
+	let dbx = client(emu);
+	const { result: made } = await dbx.fileRequestsCreate({ title: 'Invoices', destination: '/Requests/Invoices' });
+	await dbx.fileRequestsCreate({ title: 'Photos', destination: '/Requests/Photos', open: false });
+	await dbx.filesUpload({ path: '/Requests/Invoices/one.pdf', contents: Buffer.from('1') });
+	const { result: page1 } = await dbx.fileRequestsListV2({ limit: 1 });
+	await emu.close();
+
+	emu = await startEmulator({ accessToken: TOKEN, stateFile, port });
+	try {
+		dbx = client(emu);
+		const { result: got } = await dbx.fileRequestsGet({ id: made.id });
+		expect(got).toMatchObject({ title: 'Invoices', destination: '/Requests/Invoices', is_open: true, file_count: 1, url: made.url, created: made.created });
+		const { result: page2 } = await dbx.fileRequestsListContinue({ cursor: page1.cursor });
+		expect([...page1.file_requests, ...page2.file_requests].map((r) => r.title)).toEqual(['Invoices', 'Photos']);
+		expect(page2.has_more).toBe(false);
+		expect((await dbx.fileRequestsCount()).result.file_request_count).toBe(2);
+	} finally {
+		await emu.close();
+	}
+});

@@ -24,7 +24,7 @@ describe('action names follow one rule on every resource', () => {
 
 	it('every action is a sentence a user can pick: a verb, then what it acts on', () => {
 		for (const operation of operations) {
-			expect(operation.action).toMatch(/^[A-Z][a-z]+( or [a-z]+)? (a|an|the|files|shared|space|revisions)\b/);
+			expect(operation.action).toMatch(/^[A-Z][a-z]+( or [a-z]+)? (a|an|the|all|file|files|shared|space|revisions)\b/);
 		}
 	});
 });

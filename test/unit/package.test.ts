@@ -34,6 +34,8 @@ const SCOPES = [
 	'sharing.read',
 	'sharing.write',
 	'account_info.read',
+	'file_requests.read',
+	'file_requests.write',
 ];
 
 function field(credential: ICredentialType, name: string): INodeProperties {
@@ -167,6 +169,18 @@ if (!built) {
 				return authenticate({ accessToken: 'sl.token' }, { url: 'https://api.dropboxapi.com/2/x', headers: { 'Dropbox-API-Arg': '{}' } }).then((signed) =>
 					expect(signed.headers).toEqual({ 'Dropbox-API-Arg': '{}', Authorization: 'Bearer sl.token' }),
 				);
+			});
+
+			it('adds the Space as Dropbox-API-Path-Root, so the HTTP Request node works in the same Space; a path root the request names wins; Home adds none', async () => {
+				const authenticate = credential.authenticate as (c: object, r: object) => Promise<{ headers: Record<string, string> }>;
+				const team = { accessToken: 'sl.token', pathRoot: 'root', namespaceId: '3235641' };
+				expect((await authenticate(team, { url: 'https://api.dropboxapi.com/2/x', headers: {} })).headers).toEqual({
+					Authorization: 'Bearer sl.token',
+					'Dropbox-API-Path-Root': '{".tag":"root","root":"3235641"}',
+				});
+				const own = { 'dropbox-api-path-root': '{".tag":"home"}' };
+				expect((await authenticate(team, { url: 'https://api.dropboxapi.com/2/x', headers: own })).headers).toEqual({ ...own, Authorization: 'Bearer sl.token' });
+				expect((await authenticate({ accessToken: 't', pathRoot: 'home', namespaceId: '1' }, { headers: {} })).headers).toEqual({ Authorization: 'Bearer t' });
 			});
 
 			it('explains how to obtain the refresh token, in numbered steps whose address and command stand alone', () => {

@@ -1,5 +1,6 @@
 import * as account from './account/Account.resource';
 import * as file from './file/File.resource';
+import * as fileRequest from './fileRequest/FileRequest.resource';
 import * as folder from './folder/Folder.resource';
 import * as paperDoc from './paperDoc/PaperDoc.resource';
 import * as search from './search/Search.resource';
@@ -16,4 +17,5 @@ export const operations: Record<string, Record<string, Operation>> = {
 	sharedLink: sharedLink.operations,
 	tag: tag.operations,
 	paperDoc: paperDoc.operations,
+	fileRequest: fileRequest.operations,
 };

@@ -1,7 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { dropboxErrorInfo } from '../../shared/transport';
-import { simplifyMetadataItem, simplifySharedLink } from '../../shared/simplify';
+import { simplifyFileRequest, simplifyMetadataItem, simplifySharedLink } from '../../shared/simplify';
 import { operations } from './operations';
 import { SIMPLIFIED_OPERATIONS } from './simplify.descriptions';
 import { isBatchOperation, type ItemOutcome, type ItemOutput } from './types';
@@ -17,7 +17,9 @@ function simplified(ctx: IExecuteFunctions, resource: string, operation: string,
 	const shape =
 		resource === 'sharedLink'
 			? simplifySharedLink
-			: (json: IDataObject) => simplifyMetadataItem(json, resource === 'folder' ? 'folder' : 'file');
+			: resource === 'fileRequest'
+				? simplifyFileRequest
+				: (json: IDataObject) => simplifyMetadataItem(json, resource === 'folder' ? 'folder' : 'file');
 	return output.map((item) => ({ ...item, json: shape(item.json) }));
 }
 

@@ -1,12 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { SIMPLIFIED_FIELDS } from '../../shared/simplify';
+import { FILE_REQUEST_FIELDS, SIMPLIFIED_FIELDS } from '../../shared/simplify';
 
 /** The operations whose output Simplify flattens, by resource (List and Search have their own). */
 export const SIMPLIFIED_OPERATIONS: Record<string, string[]> = {
 	file: ['download', 'upload', 'get', 'copy', 'move'],
 	folder: ['get', 'copy', 'move'],
 	sharedLink: ['create'],
+	fileRequest: ['create', 'get', 'list', 'update'],
 };
 
 export const SHARED_LINK_FIELDS = 'url, name, path_display, path_lower, id, type, expires, visibility, access_level, allow_download, requires_password';
@@ -18,9 +19,8 @@ export const SHARED_LINK_FIELDS = 'url, name, path_display, path_lower, id, type
  */
 export function simplifyProperties(): INodeProperties[] {
 	return Object.entries(SIMPLIFIED_OPERATIONS).flatMap(([resource, operation]): INodeProperties[] => {
-		const description = `Whether to return a simplified version of the response instead of the raw data (${
-			resource === 'sharedLink' ? SHARED_LINK_FIELDS : SIMPLIFIED_FIELDS
-		})`;
+		const fields = resource === 'sharedLink' ? SHARED_LINK_FIELDS : resource === 'fileRequest' ? FILE_REQUEST_FIELDS : SIMPLIFIED_FIELDS;
+		const description = `Whether to return a simplified version of the response instead of the raw data (${fields})`;
 		return [
 			{
 				displayName: 'Simplify',

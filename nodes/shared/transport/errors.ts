@@ -76,6 +76,16 @@ const HINTS_409: Record<string, (where: string, route: string) => string> = {
 		`Dropbox locks only files in a shared folder (${where} is not shared). Share its folder first, or skip locking for it.`,
 	too_many_tags: (where) =>
 		`${where} already has 20 tags, the most Dropbox allows on one item. Remove some with Tag → Remove, then add again.`,
+	not_a_folder: (where) => `${where} is a file, not a folder: a file request sends files to a folder. Give a folder's path (Dropbox creates it when it does not exist).`,
+	invalid_location: (where) => `Dropbox takes no file requests into ${where} (the root, or a folder where file requests are not available). Give a folder inside it.`,
+	validation_error: (where) =>
+		`Dropbox refused the file request's values for ${where}: a title that is empty, a deadline in the past, or characters Dropbox does not allow in the destination path. Check them.`,
+	file_request_open: (where) =>
+		`The file request ${where} is still open, and Dropbox deletes only closed ones. Close it first (File Request → Update → Open off), then delete it.`,
+	email_unverified: (_where, route) =>
+		`Dropbox allows ${route.startsWith('file_requests/') ? 'file requests' : 'Paper docs'} only once the account e-mail address is verified. Verify it in Dropbox and run again.`,
+	disabled_for_team: () => "The Dropbox team of this account does not allow file requests. A team admin can turn them on in the Admin Console.",
+	app_lacks_access: (where) => `The app cannot reach the file request ${where}: App-folder apps see only requests into their app folder.`,
 	tag_not_present: (where) =>
 		`${where} does not have that tag. Check the spelling (tags are lowercase), or turn on "Ignore Missing Tags".`,
 	unsupported_extension: (where, route) =>
@@ -100,8 +110,10 @@ const HINTS_409: Record<string, (where: string, route: string) => string> = {
 	image_size_exceeded: () => 'The content holds an image over 1 MB (HTML with a data: URI): make it smaller or link to it.',
 	paper_disabled: () => "Paper is disabled for this Dropbox team. A team admin can turn it on in the Admin Console.",
 	insufficient_permissions: () => 'This Dropbox account may not edit Paper docs.',
-	email_unverified: () => 'Dropbox needs the account e-mail address verified before Paper docs can be created. Verify it in Dropbox and run again.',
 };
+
+const fileRequestNotFound = (where: string): string =>
+	`No file request ${where} exists for this account (deleted, or made by another account). Take the ID from File Request → List.`;
 
 function messageFor401(failure: HttpFailure, tags: string[]): [string, string] {
 	const error = failure.json?.error as Dict | undefined;
@@ -176,8 +188,10 @@ export function describeFailure(failure: HttpFailure, call: CallContext): { mess
 		message = tags.includes('not_found')
 			? `Not found in Dropbox (${tags.join('/')} at ${where})`
 			: `Dropbox: ${tags.join('/') || 'conflict'} at ${where}`;
-		description = leaf
-			? HINTS_409[leaf](where, call.route)
+		// file_requests/* name a request by ID: their not_found is no path's
+		const hint = leaf === 'not_found' && call.route.startsWith('file_requests/') ? fileRequestNotFound : leaf ? HINTS_409[leaf] : undefined;
+		description = hint
+			? hint(where, call.route)
 			: String((failure.json?.user_message as Dict | undefined)?.text ?? failure.json?.error_summary ?? 'See the Dropbox error tag.');
 	} else if (status === 422) {
 		message = `The credential's Space does not match this Dropbox account${tags.length ? ` (${tags.join('/')})` : ''}`;

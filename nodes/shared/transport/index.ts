@@ -13,6 +13,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { dropboxErrorParts, type CallContext } from './errors';
 import { headerSafeJson } from './headerSafeJson';
+import { PATH_ROOT_HEADER, pathRootHeader } from './pathRoot';
 import { readHttpFailure } from './httpFailure';
 import { DEFAULT_RETRY_POLICY, decideRetry, type RetryPolicy } from './retry';
 
@@ -139,19 +140,6 @@ function credentialTypeOf(ctx: DropboxFunctions): string {
 
 const pathRootCache = new WeakMap<object, Promise<string | undefined>>();
 
-/** The `Dropbox-API-Path-Root` header for the credential's Space setting; none for Home. */
-export function pathRootHeader(credentials: IDataObject): string | undefined {
-	const namespaceId = String(credentials.namespaceId ?? '').trim();
-	switch (credentials.pathRoot) {
-		case 'root':
-			return headerSafeJson({ '.tag': 'root', root: namespaceId });
-		case 'namespace':
-			return headerSafeJson({ '.tag': 'namespace_id', namespace_id: namespaceId });
-		default:
-			return undefined;
-	}
-}
-
 async function pathRootFor(ctx: DropboxFunctions, credentialType: string): Promise<string | undefined> {
 	let pending = pathRootCache.get(ctx);
 	if (!pending) {
@@ -170,7 +158,7 @@ async function send<T>(
 	const credentialType = credentialTypeOf(ctx);
 	const headers: Record<string, string> = {};
 	const pathRoot = await pathRootFor(ctx, credentialType);
-	if (pathRoot) headers['Dropbox-API-Path-Root'] = pathRoot;
+	if (pathRoot) headers[PATH_ROOT_HEADER] = pathRoot;
 	const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
 	// A caller that bounds the attempts bounds rate-limit retries too, unless it says otherwise
 	if (options.retry?.maxAttempts !== undefined && options.retry.maxRateLimitAttempts === undefined) {
@@ -316,3 +304,4 @@ export async function dropboxDownload<T = IDataObject>(
 
 export { dropboxErrorInfo } from './errors';
 export { headerSafeJson } from './headerSafeJson';
+export { pathRootHeader } from './pathRoot';
