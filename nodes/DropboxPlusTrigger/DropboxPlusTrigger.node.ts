@@ -36,8 +36,9 @@ export function emptySampleExplained(settings: WatchSettings, listed: number): {
 	if (kind === 'file' && settings.extensions.length > 0) filters.push(`File Extensions "${settings.extensions.join(', ')}"`);
 	if (settings.namePattern) filters.push(`Name Pattern "${settings.namePattern.source}"`);
 	const message = `No ${kind} found to show as a test event: none in ${where}${filters.length > 0 ? ` matches ${filters.join(' and ')}` : ''}`;
+	const active = settings.startFrom.mode === 'now' ? 'reports changes from now on' : 'first reports what Start From asks for, then every change';
 	const hints = [
-		`Fetch Test Event shows up to ${SAMPLE_SIZE} of the newest ${kind}s already there (${listed} ${listed === 1 ? 'entry' : 'entries'} looked at); the active trigger reports changes from now on.`,
+		`Fetch Test Event shows up to ${SAMPLE_SIZE} of the newest ${kind}s already there (${listed} ${listed === 1 ? 'entry' : 'entries'} looked at); the active trigger ${active}.`,
 	];
 	if (!settings.recursive) hints.push('Turn on Include Subfolders to look below the folder too.');
 	if (filters.length > 0) hints.push('Loosen the filters.');

@@ -271,6 +271,10 @@ describe('Start From on the polling trigger', () => {
 		const items = await poll(manual);
 		expect(items.map((item) => [item.json.name, item.json.sample])).toEqual([['one.txt', true]]);
 		expect(manual.staticData).toEqual({});
+		// Nothing to show: the hint says what the active trigger will report first
+		const empty = await trigger({ startFrom: 'everything', filters: { fileExtensions: 'pdf' } }, { mode: 'manual', nodeId: 'empty' });
+		const error = await failure(poll(empty));
+		expect(error.description).toMatch(/the active trigger first reports what Start From asks for, then every change/);
 	});
 
 	it.each([
