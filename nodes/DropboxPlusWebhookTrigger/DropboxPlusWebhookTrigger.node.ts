@@ -18,7 +18,7 @@ import { readSettings, watchKey } from '../shared/watch/settings';
 import { isDropboxSignature } from '../shared/watch/signature';
 import { readState, writeState } from '../shared/watch/state';
 import type { TriggerFunctions } from '../shared/watch/types';
-import { startWatching, storedPosition, takeChanges } from '../shared/watch/watch';
+import { baseline, storedPosition, takeChanges } from '../shared/watch/watch';
 
 type SimplifyContext = Parameters<typeof simplifiedEvents>[0];
 
@@ -95,14 +95,12 @@ export class DropboxPlusWebhookTrigger implements INodeType {
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
 				// Dropbox has no API to register webhooks: start watching, for this account. Start From's backlog
-				// comes with the first notification (a webhook node cannot start the workflow at activation);
-				// "Listen for test event" (manual) starts from now, as before, for one change to show
+				// comes with the first notification (a webhook node cannot start the workflow at activation)
 				const settings = readSettings(this);
 				const staticData = this.getWorkflowStaticData('node');
 				const account = await dropboxRpc<{ account_id: string }>(this, 'users/get_current_account');
 				writeState(staticData, { accountId: account.account_id, watch: readState(staticData).watch });
-				const manual = this.getMode() === 'manual';
-				await startWatching(this, manual ? { ...settings, startFrom: { mode: 'now' } } : settings, staticData);
+				await baseline(this, settings, staticData);
 				forget(deliveryKey(this));
 				return true;
 			},

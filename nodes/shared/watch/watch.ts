@@ -13,25 +13,22 @@ import type { EmittingFunctions, TriggerFunctions, WatchSettings } from './types
  */
 export const DEFAULT_READ_MS = 30_000;
 
-/** Starts watching from now: stores the latest cursor for the folder. One call. Returns when "now" was. */
+/**
+ * Starts watching from now: stores the latest cursor for the folder (one call); returns when
+ * "now" was. The first time this folder is watched (the stored watch key differs) by an active
+ * trigger, it also stores the backlog Start From asks for (backlog.ts), which the next runs of
+ * takeChanges report before the changes after that cursor: the cursor is taken first, so
+ * nothing changed while the backlog is listed is lost. A manual run (the editor's test) never
+ * gets a backlog: it starts from now, as before Start From existed.
+ */
 export async function baseline(ctx: TriggerFunctions, settings: WatchSettings, staticData: IDataObject): Promise<number> {
+	const state = readState(staticData);
+	const first = state.watch !== watchKey(settings) && ctx.getMode() !== 'manual';
 	const checkedAt = Date.now();
 	const cursor = await latestCursor(ctx, settings);
-	writeState(staticData, { ...readState(staticData), cursor, watch: watchKey(settings), checkedAt });
+	const backlog = first ? backlogFor(settings.startFrom) : undefined;
+	writeState(staticData, { ...state, cursor, watch: watchKey(settings), checkedAt, backlog });
 	return checkedAt;
-}
-
-/**
- * Starts watching the folder: a baseline cursor, and, the first time this folder is watched
- * (the stored watch key differs), the backlog Start From asks for, which the next runs report
- * before the changes after that cursor. The cursor is taken first, so nothing changed while
- * the backlog is listed is lost. One call. Used by takeChanges' first run and by the Instant
- * Trigger's activation.
- */
-export async function startWatching(ctx: TriggerFunctions, settings: WatchSettings, staticData: IDataObject): Promise<void> {
-	const first = readState(staticData).watch !== watchKey(settings);
-	await baseline(ctx, settings, staticData);
-	writeState(staticData, { ...readState(staticData), backlog: first ? backlogFor(settings.startFrom) : undefined });
 }
 
 /** The stored position to look up in deliveries.cursorAfter: the change cursor, or the backlog's listing position. */
@@ -42,9 +39,9 @@ export function storedPosition(staticData: IDataObject): string {
 /**
  * The changes since the stored cursor as items, moving the cursor only once they are built
  * (n8n saves static data only when the run returns). No cursor yet, or one for another
- * folder: starts watching (startWatching); with Start From = Now that reports nothing, else
- * the same run goes on with the backlog. While a backlog is stored, a run reports the next
- * share of it, then, once it is complete and the bounds allow, the changes after the cursor.
+ * folder: takes a baseline; with Start From = Now that reports nothing, else the same run goes
+ * on with the backlog. While a backlog is stored, a run reports its next share, then, once it
+ * is complete and the bounds allow, the changes after the cursor.
  * An expired cursor (`reset`): takes a new baseline and reports the files changed since the
  * last check from a listing, saying so in the log, instead of reporting the whole folder as new.
  * `from` overrides the stored position (storedPosition; a concurrent delivery already moved
@@ -62,7 +59,7 @@ export async function takeChanges(
 	let from = options.from;
 	const stored = readState(staticData);
 	if (!stored.cursor || stored.watch !== watchKey(settings)) {
-		await startWatching(ctx, settings, staticData);
+		await baseline(ctx, settings, staticData);
 		if (!readState(staticData).backlog) return { items: [] };
 		// A position from before this start belongs to what was watched before
 		from = undefined;
