@@ -13,9 +13,8 @@ import { simplifiedEvents, triggerCredentials, watchProperties } from '../shared
 import { sampleItems } from '../shared/watch/events';
 import { cursorAfter, exclusive, forget, recordStep } from '../shared/watch/deliveries';
 import { readSettings } from '../shared/watch/settings';
-import { readState } from '../shared/watch/state';
 import type { WatchSettings } from '../shared/watch/types';
-import { DEFAULT_READ_MS, takeChanges } from '../shared/watch/watch';
+import { DEFAULT_READ_MS, storedPosition, takeChanges } from '../shared/watch/watch';
 
 
 type SimplifyContext = Parameters<typeof simplifiedEvents>[0];
@@ -37,8 +36,9 @@ export function emptySampleExplained(settings: WatchSettings, listed: number): {
 	if (kind === 'file' && settings.extensions.length > 0) filters.push(`File Extensions "${settings.extensions.join(', ')}"`);
 	if (settings.namePattern) filters.push(`Name Pattern "${settings.namePattern.source}"`);
 	const message = `No ${kind} found to show as a test event: none in ${where}${filters.length > 0 ? ` matches ${filters.join(' and ')}` : ''}`;
+	const active = settings.startFrom.mode === 'now' ? 'reports changes from now on' : 'first reports what Start From asks for, then every change';
 	const hints = [
-		`Fetch Test Event shows up to ${SAMPLE_SIZE} of the newest ${kind}s already there (${listed} ${listed === 1 ? 'entry' : 'entries'} looked at); the active trigger reports changes from now on.`,
+		`Fetch Test Event shows up to ${SAMPLE_SIZE} of the newest ${kind}s already there (${listed} ${listed === 1 ? 'entry' : 'entries'} looked at); the active trigger ${active}.`,
 	];
 	if (!settings.recursive) hints.push('Turn on Include Subfolders to look below the folder too.');
 	if (filters.length > 0) hints.push('Loosen the filters.');
@@ -89,8 +89,7 @@ export class DropboxPlusTrigger implements INodeType {
 		// n8n's cron starts a poll even while the previous one of this node still runs: that one reads the changes
 		const poll = await exclusive(key, async () => {
 			const staticData = this.getWorkflowStaticData('node');
-			const stored = readState(staticData).cursor ?? '';
-			const taken = await takeChanges(this, settings, staticData, { deadline: Date.now() + readMs, from: cursorAfter(key, stored) });
+			const taken = await takeChanges(this, settings, staticData, { deadline: Date.now() + readMs, from: cursorAfter(key, storedPosition(staticData)) });
 			// Remembered in this process: a stale copy of the static data saved back later cannot roll the cursor back.
 			// Not when the poll outran n8n's budget: n8n may abandon it, saving nothing, and the next poll must read these again
 			const inTime = pollBudgetMs === undefined || Date.now() - startedAt < pollBudgetMs;

@@ -18,7 +18,7 @@ import { readSettings, watchKey } from '../shared/watch/settings';
 import { isDropboxSignature } from '../shared/watch/signature';
 import { readState, writeState } from '../shared/watch/state';
 import type { TriggerFunctions } from '../shared/watch/types';
-import { baseline, takeChanges } from '../shared/watch/watch';
+import { baseline, storedPosition, takeChanges } from '../shared/watch/watch';
 
 type SimplifyContext = Parameters<typeof simplifiedEvents>[0];
 
@@ -94,17 +94,20 @@ export class DropboxPlusWebhookTrigger implements INodeType {
 				return state.cursor !== undefined && state.accountId !== undefined && state.watch === watchKey(readSettings(this));
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
-				// Dropbox has no API to register webhooks: start watching from now, for this account
+				// Dropbox has no API to register webhooks: start watching, for this account. Start From's backlog
+				// comes with the first notification (a webhook node cannot start the workflow at activation)
 				const settings = readSettings(this);
 				const staticData = this.getWorkflowStaticData('node');
 				const account = await dropboxRpc<{ account_id: string }>(this, 'users/get_current_account');
-				writeState(staticData, { accountId: account.account_id });
+				writeState(staticData, { accountId: account.account_id, watch: readState(staticData).watch });
 				await baseline(this, settings, staticData);
 				forget(deliveryKey(this));
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
-				writeState(this.getWorkflowStaticData('node'), {});
+				// The watch key stays: publishing again watches from now, Start From was applied to this folder already
+				const staticData = this.getWorkflowStaticData('node');
+				writeState(staticData, { watch: readState(staticData).watch });
 				forget(deliveryKey(this));
 				return true;
 			},
@@ -153,8 +156,7 @@ export class DropboxPlusWebhookTrigger implements INodeType {
 		try {
 			// One delivery reads at a time and one waits; a further one would find nothing the waiting one will not read
 			const delivery = await coalesced(key, async () => {
-				const stored = readState(staticData).cursor ?? '';
-				const taken = await takeChanges(this, settings, staticData, { from: cursorAfter(key, stored) });
+				const taken = await takeChanges(this, settings, staticData, { from: cursorAfter(key, storedPosition(staticData)) });
 				if (taken.from && taken.to) recordStep(key, taken.from, taken.to);
 				return taken.items;
 			});

@@ -72,7 +72,9 @@ describe('Dropbox Plus Instant Trigger against the emulator', () => {
 		const { paths } = await deliver(harness, notification([emu.accountId]), signBody(notification([emu.accountId]), SECRET));
 		expect(paths).toEqual([]);
 		expect(await node.webhookMethods.default.delete.call(harness.hook())).toBe(true);
-		expect(harness.staticData).toEqual({});
+		// Only what was watched stays (Start From applies once per folder): no cursor, no account
+		expect(harness.staticData).toEqual({ watch: 'direct:/inbox' });
+		expect(await node.webhookMethods.default.checkExists.call(harness.hook())).toBe(false);
 	});
 
 	it('emits the changes for a correctly signed notification, and never twice', async () => {

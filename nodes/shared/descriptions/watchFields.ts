@@ -51,6 +51,39 @@ export const watchProperties: INodeProperties[] = [
 			'Whether changes anywhere below the folder count too (with Folder "/": the whole Dropbox); off: only files and folders directly in it',
 		displayOptions: { hide: { '@version': [1] } },
 	},
+	// Default Now: what every trigger did before Start From existed, so saved triggers keep it
+	{
+		displayName: 'Start From',
+		name: 'startFrom',
+		type: 'options',
+		options: [
+			{
+				name: 'A Date',
+				value: 'date',
+				description: 'First the files Dropbox received since Start Date (one item each, as created or updated), then every change',
+			},
+			{
+				name: 'Everything in the Folder',
+				value: 'everything',
+				description: 'First every file and folder already there, as File Created / Folder Created (a first sync), then every change',
+			},
+			{ name: 'Now', value: 'now', description: 'Only changes made from activation on' },
+		],
+		default: 'now',
+		description:
+			'What the trigger reports first. Used once, when it starts watching this folder (first activation, or after Folder or Include Subfolders changed): changing it later reports nothing again. Events and filters apply; a large first report comes Max Changes per Run at a time. Instant Trigger: it comes with the first Dropbox notification.',
+	},
+	{
+		displayName: 'Start Date',
+		name: 'startDate',
+		type: 'dateTime',
+		default: '',
+		required: true,
+		placeholder: '2024-05-01T00:00:00Z',
+		description:
+			'Files Dropbox received (server_modified) at or after this moment are reported first. A date, an ISO text such as 2024-05-01T09:30:00Z, or an expression such as {{ $now.minus({ days: 7 }) }}; without a time zone it is UTC. Folders have no date in Dropbox: they are not reported.',
+		displayOptions: { show: { startFrom: ['date'] } },
+	},
 	// Simplify: version 1 gave Dropbox's raw metadata (kept for saved triggers, off); 1.1 flattens it by default
 	{
 		displayName: 'Simplify',

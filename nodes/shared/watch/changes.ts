@@ -2,14 +2,13 @@ import { dropboxRpc } from '../transport';
 import { listFolderPages, MAX_LIST_PAGE } from '../listFolder';
 import { attempt } from './attempt';
 import type { DropboxEntry } from '../dropboxEntry';
+import type { Page } from '../paging';
 import type { TriggerFunctions, WatchSettings } from './types';
 
 export type ChangeRead =
 	/** `more`: Dropbox has changes after `cursor` this read left for the next one. */
 	| { reset: false; entries: DropboxEntry[]; cursor: string; more: boolean }
 	| { reset: true };
-
-
 
 function listArguments(settings: WatchSettings, includeDeleted: boolean) {
 	return {
@@ -34,23 +33,28 @@ export async function latestCursor(ctx: TriggerFunctions, settings: WatchSetting
 	return answer.cursor;
 }
 
+interface ReadBounds {
+	/** Epoch ms. */
+	deadline: number;
+	maxEntries: number;
+}
+
 /**
- * The changes after `cursor`, page by page, bounded: stops once Dropbox has no more, once
- * `maxEntries` were read, or once `deadline` (epoch ms) has passed, with the cursor after the
- * last page kept; the next read continues from there, so nothing is lost or read twice.
- * A page that would take the read past `maxEntries` is left whole for the next read (a
- * cursor marks only page boundaries), unless it is the first: a read always moves on.
- * A folder with nothing new costs one call whatever its size.
- * A `reset` answer (the cursor expired) is returned, not thrown.
+ * Pages read within bounds: stops once Dropbox has no more, once `maxEntries` entries were
+ * kept, or once `deadline` has passed, with the cursor after the last page read kept; the next
+ * read continues from there, so nothing is lost or read twice. A page that would take the read
+ * past `maxEntries` is left whole for the next read (a cursor marks only page boundaries),
+ * unless nothing was kept yet: a read always moves on. `start`: the position before the first
+ * page. A `reset` answer (the cursor expired) is returned, not thrown.
  */
-export async function readChanges(
-	ctx: TriggerFunctions,
-	cursor: string,
-	bounds: { deadline: number; maxEntries: number },
+async function readPages(
+	pages: AsyncGenerator<Page<DropboxEntry>, void, undefined>,
+	start: string,
+	bounds: ReadBounds,
+	keep: (entry: DropboxEntry) => boolean,
 ): Promise<ChangeRead> {
 	const entries: DropboxEntry[] = [];
-	let position = cursor;
-	const pages = listFolderPages(ctx, { cursor });
+	let position = start;
 	for (;;) {
 		const answer = await attempt(pages.next());
 		if (!answer.ok) {
@@ -59,16 +63,43 @@ export async function readChanges(
 		}
 		if (answer.value.done) return { reset: false, entries, cursor: position, more: false };
 		const page = answer.value.value;
-		if (entries.length > 0 && entries.length + page.entries.length > bounds.maxEntries) {
+		const kept = page.entries.filter(keep);
+		if (entries.length > 0 && entries.length + kept.length > bounds.maxEntries) {
 			return { reset: false, entries, cursor: position, more: true };
 		}
-		entries.push(...page.entries);
+		entries.push(...kept);
 		position = page.cursor ?? position;
 		if (!page.hasMore) return { reset: false, entries, cursor: position, more: false };
 		if (entries.length >= bounds.maxEntries || Date.now() >= bounds.deadline) {
 			return { reset: false, entries, cursor: position, more: true };
 		}
 	}
+}
+
+/**
+ * The changes after `cursor`, page by page, bounded as readPages says. A folder with nothing
+ * new costs one call whatever its size.
+ */
+export async function readChanges(ctx: TriggerFunctions, cursor: string, bounds: ReadBounds): Promise<ChangeRead> {
+	return await readPages(listFolderPages(ctx, { cursor }), cursor, bounds, () => true);
+}
+
+/**
+ * The folder's entries as they are now (no deleted ones) that `keep` accepts, bounded like the
+ * changes: from the start (`cursor` undefined), or from where an earlier read stopped. The
+ * listing's pages hold about Max Changes per Run entries, so a run can stop at that count.
+ */
+export async function readListing(
+	ctx: TriggerFunctions,
+	settings: WatchSettings,
+	cursor: string | undefined,
+	bounds: ReadBounds,
+	keep: (entry: DropboxEntry) => boolean,
+): Promise<ChangeRead> {
+	const call = { path: settings.folder || '/' };
+	const args = { ...listArguments(settings, false), limit: Math.min(settings.maxChanges, MAX_LIST_PAGE) };
+	const pages = cursor === undefined ? listFolderPages(ctx, { args }, call) : listFolderPages(ctx, { cursor }, call);
+	return await readPages(pages, cursor ?? '', bounds, keep);
 }
 
 /** The first page of the folder's listing: for samples, never paged further. */

@@ -45,18 +45,47 @@ async function eventOf(ctx: EmittingFunctions, settings: WatchSettings, entry: D
 }
 
 /**
+ * What an entry already in the folder stands for in Start From's first report ("Everything in
+ * the Folder"): created, when the user asked for that event and the filters pass. No call.
+ */
+function existingEventOf(settings: WatchSettings, entry: DropboxEntry): TriggerEvent | undefined {
+	if (!nameMatches(settings, entry)) return undefined;
+	if (entry['.tag'] === 'folder') return settings.events.has('folderCreated') ? 'folderCreated' : undefined;
+	if (entry['.tag'] !== 'file' || !extensionMatches(settings, entry.name)) return undefined;
+	return settings.events.has('fileCreated') ? 'fileCreated' : undefined;
+}
+
+/**
+ * Whether a file may become an item once classified (created or updated): the filters pass and
+ * one of the two events is chosen. No call; eventOf decides.
+ */
+export function fileMayMatch(settings: WatchSettings, entry: DropboxEntry): boolean {
+	const { events } = settings;
+	return entry['.tag'] === 'file' && nameMatches(settings, entry) && extensionMatches(settings, entry.name) && (events.has('fileCreated') || events.has('fileUpdated'));
+}
+
+/** Whether an entry already in the folder is reported by "Everything in the Folder". */
+export function existingMatches(settings: WatchSettings, entry: DropboxEntry): boolean {
+	return existingEventOf(settings, entry) !== undefined;
+}
+
+/**
  * A change's stable identity: the same for every read of the same change (by another process,
  * or again after a cursor rolled back), different for different changes, so n8n's Remove
  * Duplicates node (on `eventId`) can drop repeats. From the event, the entry's ID (its path
  * when Dropbox gives none: deletions) and its revision (files only). 32 hex digits.
+ * A file revision is one change whether it is told as created or updated: both share an
+ * identity (that of "created"), so the same revision read by Start From's first report (as
+ * created) and again by the change feed (maybe as updated), or classified again after its
+ * history grew, keeps its eventId.
  */
 export function eventIdOf(event: TriggerEvent, entry: DropboxEntry): string {
-	const parts = [event, entry.id ?? entry.path_lower ?? entry.path_display?.toLowerCase() ?? entry.name, entry.rev ?? ''];
+	const kind = event === 'fileUpdated' ? 'fileCreated' : event;
+	const parts = [kind, entry.id ?? entry.path_lower ?? entry.path_display?.toLowerCase() ?? entry.name, entry.rev ?? ''];
 	return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 32);
 }
 
-async function itemOf(ctx: EmittingFunctions, settings: WatchSettings, entry: DropboxEntry): Promise<INodeExecutionData | undefined> {
-	const event = await eventOf(ctx, settings, entry);
+async function itemFor(ctx: EmittingFunctions, settings: WatchSettings, entry: DropboxEntry, event: TriggerEvent | undefined): Promise<INodeExecutionData | undefined> {
 	if (!event) return undefined;
 	const json: IDataObject = { event, eventId: eventIdOf(event, entry), ...entry };
 	if (event === 'fileCreated' || event === 'fileUpdated') return await attachContent(ctx, settings, entry, json);
@@ -69,7 +98,17 @@ export async function changesToItems(
 	settings: WatchSettings,
 	entries: DropboxEntry[],
 ): Promise<INodeExecutionData[]> {
-	const items = await mapLimited(entries, PARALLEL_CALLS, async (entry) => await itemOf(ctx, settings, entry));
+	const items = await mapLimited(entries, PARALLEL_CALLS, async (entry) => await itemFor(ctx, settings, entry, await eventOf(ctx, settings, entry)));
+	return items.filter((item): item is INodeExecutionData => item !== undefined);
+}
+
+/** The items entries already in the folder become in "Everything in the Folder": each one created. */
+export async function existingToItems(
+	ctx: EmittingFunctions,
+	settings: WatchSettings,
+	entries: DropboxEntry[],
+): Promise<INodeExecutionData[]> {
+	const items = await mapLimited(entries, PARALLEL_CALLS, async (entry) => await itemFor(ctx, settings, entry, existingEventOf(settings, entry)));
 	return items.filter((item): item is INodeExecutionData => item !== undefined);
 }
 

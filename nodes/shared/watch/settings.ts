@@ -1,10 +1,11 @@
 import { NodeOperationError } from 'n8n-workflow';
 
+import { parseDateTime } from '../dates';
 import { checkLocatorValue } from '../locator';
 import { wholeNumberIn } from '../wholeNumber';
 import { EXTENSION_LIST_HINT, parseExtensionList } from '../extensions';
 import { globMatcher } from './glob';
-import type { TriggerEvent, TriggerFunctions, WatchSettings } from './types';
+import type { StartFrom, TriggerEvent, TriggerFunctions, WatchSettings } from './types';
 
 const EVENTS: TriggerEvent[] = ['fileCreated', 'fileUpdated', 'fileDeleted', 'folderCreated', 'folderDeleted'];
 const ATTACH = ['none', 'binary', 'link'] as const;
@@ -28,6 +29,27 @@ function watchedFolder(ctx: TriggerFunctions): string {
 		fail(ctx, `The watched folder${typeof raw === 'string' ? ` "${raw}"` : ''} ${check.problem}`, check.fix);
 	}
 	return check.path;
+}
+
+/** Start From, with its Start Date read by the package's one date rule (nodes/shared/dates.ts). */
+function startFrom(ctx: TriggerFunctions): StartFrom {
+	const mode = parameter(ctx, 'startFrom', 'now');
+	if (mode === 'now' || mode === 'everything') return { mode };
+	if (mode !== 'date') fail(ctx, `"Start From" is "${String(mode)}"`, 'Choose Now, A Date or Everything in the Folder.');
+	const raw = parameter(ctx, 'startDate', '');
+	if (raw === '' || raw === null || raw === undefined) {
+		fail(ctx, 'The Start Date is empty', 'Pick the date to start from (Start From: A Date), or set Start From to Now or Everything in the Folder.');
+	}
+	const check = parseDateTime(raw);
+	if ('problem' in check) fail(ctx, `The Start Date ${check.problem}`, check.fix);
+	if (check.date.getTime() > Date.now()) {
+		fail(
+			ctx,
+			`The Start Date ${check.date.toISOString()} is in the future`,
+			'Give a past date (the trigger first reports the files changed since then), or set Start From to Now.',
+		);
+	}
+	return { mode, since: check.date.getTime() };
 }
 
 /** Reads and checks every parameter; throws before any call when one is unusable. */
@@ -72,10 +94,15 @@ export function readSettings(ctx: TriggerFunctions): WatchSettings {
 		namePattern: pattern === '' ? undefined : globMatcher(pattern),
 		attach,
 		maxChanges,
+		startFrom: startFrom(ctx),
 	};
 }
 
-/** Identifies what a stored cursor covers: a new folder or recursion setting needs a new baseline. */
+/**
+ * Identifies what a stored cursor covers: a new folder or recursion setting needs a new baseline.
+ * Start From is left out on purpose: it applies once, when watching starts, so changing it (or a
+ * Start Date that is an expression such as `$now.minus(…)`) on an active trigger reports nothing again.
+ */
 export function watchKey(settings: WatchSettings): string {
 	return `${settings.recursive ? 'recursive' : 'direct'}:${settings.folder.toLowerCase()}`;
 }

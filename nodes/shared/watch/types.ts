@@ -13,6 +13,11 @@ export type { DropboxEntry } from '../dropboxEntry';
 
 export type TriggerEvent = 'fileCreated' | 'fileUpdated' | 'fileDeleted' | 'folderCreated' | 'folderDeleted';
 
+/**
+ * What the first run reports before following changes: nothing (`now`), the files Dropbox
+ * received at or after `since` (epoch ms), or every file and folder already there.
+ */
+export type StartFrom = { mode: 'now' } | { mode: 'date'; since: number } | { mode: 'everything' };
 
 /** What the user asked to watch, checked before any call. */
 export interface WatchSettings {
@@ -26,4 +31,6 @@ export interface WatchSettings {
 	attach: 'none' | 'binary' | 'link';
 	/** At most this many changes are read (so emitted) per run; the rest follow from the saved cursor. */
 	maxChanges: number;
+	/** Used once, when the trigger starts watching this folder (see watchKey): never on a stored cursor. */
+	startFrom: StartFrom;
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { filesModifiedBetween, latestCursor, readChanges } from './changes';
+import { backlogFor, isListingPosition, positionOf, takeBacklog } from './backlog';
 import { changesToItems } from './events';
 import { watchKey } from './settings';
 import { readState, writeState } from './state';
@@ -12,20 +13,40 @@ import type { EmittingFunctions, TriggerFunctions, WatchSettings } from './types
  */
 export const DEFAULT_READ_MS = 30_000;
 
-/** Starts watching from now: stores the latest cursor for the folder. One call. Returns when "now" was. */
+/**
+ * Starts watching from now: stores the latest cursor for the folder (one call); returns when
+ * "now" was. The first time this folder is watched (the stored watch key differs) by an active
+ * trigger, it also stores the backlog Start From asks for (backlog.ts), which the next runs of
+ * takeChanges report before the changes after that cursor: the cursor is taken first, so
+ * nothing changed while the backlog is listed is lost. A manual run (the editor's test) never
+ * gets a backlog: it starts from now, as before Start From existed.
+ */
 export async function baseline(ctx: TriggerFunctions, settings: WatchSettings, staticData: IDataObject): Promise<number> {
+	const state = readState(staticData);
+	const first = state.watch !== watchKey(settings) && ctx.getMode() !== 'manual';
 	const checkedAt = Date.now();
 	const cursor = await latestCursor(ctx, settings);
-	writeState(staticData, { ...readState(staticData), cursor, watch: watchKey(settings), checkedAt });
+	const backlog = first ? backlogFor(settings.startFrom) : undefined;
+	writeState(staticData, { ...state, cursor, watch: watchKey(settings), checkedAt, backlog });
 	return checkedAt;
+}
+
+/** The stored position to look up in deliveries.cursorAfter: the change cursor, or the backlog's listing position. */
+export function storedPosition(staticData: IDataObject): string {
+	return positionOf(readState(staticData));
 }
 
 /**
  * The changes since the stored cursor as items, moving the cursor only once they are built
  * (n8n saves static data only when the run returns). No cursor yet, or one for another
- * folder: takes a baseline and reports nothing. An expired cursor (`reset`): takes a new
- * baseline and says so in the log instead of reporting the whole folder as new.
- * `from` overrides the stored cursor (a concurrent delivery already moved past it).
+ * folder: takes a baseline; with Start From = Now that reports nothing, else the same run goes
+ * on with the backlog. While a backlog is stored, a run reports its next share, then, once it
+ * is complete and the bounds allow, the changes after the cursor.
+ * An expired cursor (`reset`): takes a new baseline and reports the files changed since the
+ * last check from a listing, saying so in the log, instead of reporting the whole folder as new.
+ * `from` overrides the stored position (storedPosition; a concurrent delivery already moved
+ * past it): a change cursor, or a listing position. `from`/`to` returned: the positions
+ * before and after this run, to record with deliveries.recordStep.
  * Bounded: reads at most Max Changes per Run changes and stops reading at `deadline`
  * (default: DEFAULT_READ_MS from now); `more` says changes were left for the next run.
  */
@@ -35,20 +56,44 @@ export async function takeChanges(
 	staticData: IDataObject,
 	options: { deadline?: number; from?: string } = {},
 ): Promise<{ items: INodeExecutionData[]; from?: string; to?: string; more?: boolean }> {
-	const state = readState(staticData);
-	if (!state.cursor || state.watch !== watchKey(settings)) {
+	let from = options.from;
+	const stored = readState(staticData);
+	if (!stored.cursor || stored.watch !== watchKey(settings)) {
 		await baseline(ctx, settings, staticData);
-		return { items: [] };
+		if (!readState(staticData).backlog) return { items: [] };
+		// A position from before this start belongs to what was watched before
+		from = undefined;
 	}
-	const from = options.from ?? state.cursor;
+	const state = readState(staticData);
+	from ??= positionOf(state);
 	const readStartedAt = Date.now();
-	const deadline = options.deadline ?? readStartedAt + DEFAULT_READ_MS;
-	const read = await readChanges(ctx, from, { deadline, maxEntries: settings.maxChanges });
-	if (read.reset) return await recoverFromReset(ctx, settings, staticData, state.checkedAt);
-	const items = await changesToItems(ctx, settings, read.entries);
+	const bounds = { deadline: options.deadline ?? readStartedAt + DEFAULT_READ_MS, maxEntries: settings.maxChanges };
+	const items: INodeExecutionData[] = [];
+	let cursor = from;
+	if (state.backlog && isListingPosition(from)) {
+		const backlog = await takeBacklog(ctx, settings, staticData, from, bounds);
+		if (!backlog.done || backlog.read >= bounds.maxEntries || Date.now() >= bounds.deadline) {
+			return { items: backlog.items, from, to: backlog.to, more: true };
+		}
+		items.push(...backlog.items);
+		cursor = backlog.to;
+		bounds.maxEntries -= backlog.read;
+	} else if (state.backlog) {
+		// This process already completed the backlog and read on: the stored copy is stale
+		writeState(staticData, { ...state, backlog: undefined });
+	}
+	const read = await readChanges(ctx, cursor, bounds);
+	if (read.reset) {
+		const recovered = await recoverFromReset(ctx, settings, staticData, readState(staticData).checkedAt);
+		return { items: [...items, ...recovered.items] };
+	}
+	// A change the backlog just listed in this same run (same revision: same eventId) is emitted once
+	const listed = new Set(items.map((item) => item.json.eventId));
+	items.push(...(await changesToItems(ctx, settings, read.entries)).filter((item) => !listed.has(item.json.eventId)));
 	// A read that left changes for the next run keeps the earlier check time: should Dropbox expire the
 	// cursor before they are read, the reset recovery then still finds them (at worst reporting some again)
-	writeState(staticData, { ...state, cursor: read.cursor, checkedAt: read.more ? state.checkedAt : readStartedAt });
+	const checkedAt = readState(staticData).checkedAt;
+	writeState(staticData, { ...readState(staticData), cursor: read.cursor, checkedAt: read.more ? checkedAt : readStartedAt });
 	return { items, from, to: read.cursor, more: read.more };
 }
 
