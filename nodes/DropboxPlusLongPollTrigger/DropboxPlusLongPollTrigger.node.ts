@@ -118,7 +118,9 @@ export class DropboxPlusLongPollTrigger implements INodeType {
 		return {
 			closeFunction: async () => {
 				controller.abort();
-				await Promise.race([watching, sleep(CLOSE_WAIT_MS)]);
+				const bound = new AbortController();
+				await Promise.race([watching, sleep(CLOSE_WAIT_MS, bound.signal).catch(() => undefined)]);
+				bound.abort();
 			},
 		};
 	}
