@@ -103,9 +103,10 @@ describe('Dropbox Plus Long-Poll Trigger in real n8n', () => {
 			await waitForOpenLongpoll();
 			const changedAt = Date.now();
 			await h.emulator.seed({ files: [{ path: `/Inbox/timed ${i}.txt`, content: `change ${i}` }] });
+			// started: n8n lists a queued execution without its start time
 			const [newest] = await waitFor('the execution of this change', async () => {
 				const all = await summaries();
-				return all.length > before ? all : undefined;
+				return all.length > before && all[0].startedAt ? all : undefined;
 			}, { timeoutMs: 30_000, intervalMs: 50 });
 			latencies.push(Date.parse(newest.startedAt) - changedAt);
 		}

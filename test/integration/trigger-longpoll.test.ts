@@ -70,6 +70,20 @@ describe('Dropbox Plus Long-Poll Trigger against the emulator', () => {
 		expect(lp.emitted).toEqual([]);
 	});
 
+	it('reads before it first waits: whatever is still to report when it starts (changes made while n8n was down) comes at once', async () => {
+		const first = await harness();
+		const stopped = await start(first);
+		await until('an open long-poll', () => open() === 1);
+		await stopped.response.closeFunction!();
+		await emu.seedFile('/Inbox/while down.txt', 'x');
+		const again = await harness({}, 'trigger', first.staticData);
+		const lp = await start(again);
+		await until('an emission', () => lp.emitted.length === 1);
+		expect(seen(lp)).toEqual(['fileCreated /Inbox/while down.txt']);
+		// the first request is the read, not a long-poll
+		expect(again.routes[0]).toBe('files/list_folder/continue');
+	});
+
 	it('emits each change once, the cursor in static data moved before the emission (n8n saves it with it)', async () => {
 		const h = await harness();
 		const lp = await start(h);

@@ -91,17 +91,19 @@ export async function ensureCursor(ctx: ITriggerFunctions, settings: WatchSettin
 }
 
 /**
- * Watches by long-poll until the signal ends it: a long-poll open on the cursor; when Dropbox
- * says there are changes, reads them through the shared engine (takeChanges: the cursor moves
- * in `staticData` before the items are emitted, so n8n saves it with the emission) and emits
- * them; reads on at once while a read left changes behind; waits as long as Dropbox's
- * `backoff` asks before the next long-poll; after a failure, reconnects after doubling waits.
- * An idle folder costs one request per timeout period.
+ * Watches by long-poll until the signal ends it: one read at once, then a long-poll open on
+ * the cursor; when Dropbox says there are changes, reads them through the shared engine
+ * (takeChanges: the cursor moves in `staticData` before the items are emitted, so n8n saves it
+ * with the emission) and emits them; reads on at once while a read left changes behind; waits
+ * as long as Dropbox's `backoff` asks before the next long-poll; after a failure, reconnects
+ * after doubling waits. An idle folder costs one request per timeout period.
  */
 export async function watchByLongpoll(ctx: ITriggerFunctions, watch: LongpollWatch): Promise<void> {
 	const { settings, staticData, signal } = watch;
 	let inARow = 0;
-	let leftBehind = false;
+	// Read first, then long-poll: what changed while the trigger was not running (an n8n restart),
+	// or anything else the stored state says is still to report, comes at once
+	let leftBehind = true;
 	while (!signal.aborted) {
 		try {
 			let backoffMs = 0;
