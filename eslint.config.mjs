@@ -8,7 +8,7 @@ const legacy = (name) => n8nNodesBase.configs[name].rules;
 
 // Layers point one way: node → its actions → nodes/shared (the core) → transport. A node folder
 // never imports another node's folder, and the core imports no node folder and no actions.
-const NODE_FOLDERS = ['DropboxPlus', 'DropboxPlusTrigger', 'DropboxPlusWebhookTrigger'];
+const NODE_FOLDERS = ['DropboxPlus', 'DropboxPlusTrigger', 'DropboxPlusWebhookTrigger', 'DropboxPlusLongPollTrigger'];
 const importsOf = (folders) => folders.flatMap((folder) => [`**/${folder}`, `**/${folder}/**`]);
 const layering = [
 	{

@@ -57,7 +57,8 @@ export class DropboxPlusTrigger implements INodeType {
 		defaultVersion: 1.1,
 		subtitle: '={{$parameter["events"].join(", ").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()}}',
 		// n8n lists this node and the action node as one "Dropbox Plus" entry, with this description
-		description: 'Upload, download, list, share and search Dropbox files and folders, or start a workflow when they change',
+		description:
+			'Upload, download, list, share and search Dropbox files and folders, or start a workflow when they change (checked on a schedule)',
 		defaults: { name: 'Dropbox Plus Trigger' },
 		polling: true,
 		inputs: [],

@@ -51,7 +51,8 @@ export class DropboxPlusWebhookTrigger implements INodeType {
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle: '={{"instant: " + $parameter["events"].join(", ").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()}}',
-		description: 'Starts a workflow the moment Dropbox notifies a change (webhook): no polling, set up once in the App Console',
+		description:
+			'Starts a workflow the moment Dropbox notifies a change (webhook): needs a public URL for n8n, set up once in the App Console',
 		defaults: { name: 'Dropbox Plus Instant Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

@@ -98,6 +98,26 @@ export const expireCursors: AdminAction = (st) => {
 	return { ok: true };
 };
 
+/** GET: the longpolls open now, the latest ones (arrival, answer), the settings below. */
+export const longpolls: AdminAction = (st) => ({
+	open: st.longpollsOpen,
+	backoff: st.longpollBackoff ?? null,
+	maxMs: st.longpollMaxMs ?? null,
+	recent: st.longpolls,
+});
+
+/** POST `{backoff?: seconds | null, maxMs?: ms | null}`: every longpoll answer asks for `backoff`; waits end after `maxMs`. */
+export const setLongpolls: AdminAction = (st, b) => {
+	const setting = (name: string, value: unknown): number | undefined => {
+		if (value === null) return undefined;
+		if (!Number.isInteger(value) || (value as number) < 0) throw new AdminError(400, `${name}: a whole number ≥ 0, or null for none`);
+		return value as number;
+	};
+	if ('backoff' in b) st.longpollBackoff = setting('backoff', b.backoff);
+	if ('maxMs' in b) st.longpollMaxMs = setting('maxMs', b.maxMs);
+	return longpolls(st, {}, new URL('http://admin/'));
+};
+
 export const expireTokens: AdminAction = (st) => ({ expired: st.expireAllTokens() });
 
 export const issueToken: AdminAction = (st, b) => {

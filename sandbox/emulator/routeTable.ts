@@ -148,6 +148,8 @@ export function routeTable(routes: RouteTable): Endpoint[] {
 		adminRow('GET', 'faults', admin.faults),
 		adminRow('POST', 'faults', admin.setFaults),
 		adminRow('POST', 'cursors/expire', admin.expireCursors),
+		adminRow('GET', 'longpolls', admin.longpolls),
+		adminRow('POST', 'longpolls', admin.setLongpolls),
 		adminRow('POST', 'expire-tokens', admin.expireTokens),
 		adminRow('POST', 'tokens', admin.issueToken),
 		adminRow('POST', 'accounts', admin.addAccount),

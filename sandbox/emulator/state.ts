@@ -68,6 +68,12 @@ export class State {
 	jobFirstCheckInProgress = true;
 	/** cap on how long a longpoll waits (ms), for tests; default the requested timeout */
 	longpollMaxMs: number | undefined = undefined;
+	/** seconds every longpoll answer asks the client to wait (`backoff`), as Dropbox does under load; none by default */
+	longpollBackoff: number | undefined = undefined;
+	/** longpolls waiting for an answer now */
+	longpollsOpen = 0;
+	/** the latest longpolls (arrival and answer times, epoch ms), oldest first, at most LONGPOLLS_KEPT */
+	longpolls: Array<{ at: number; answeredAt?: number; changes?: boolean }> = [];
 
 	constructor(readonly opts: EmulatorOptions) {
 		this.ownsDataDir = !opts.dataDir && !opts.stateFile;

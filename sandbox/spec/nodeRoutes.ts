@@ -10,18 +10,20 @@ import { apiSpec, SPEC_DIR, type Host, type Style } from './api';
 
 export interface NodeRoute {
 	url: string;
-	/** how the code calls it: through dropboxRpc, dropboxUpload or dropboxDownload */
+	/** how the code calls it: through dropboxRpc, dropboxUpload, dropboxDownload or dropboxNotify (an RPC) */
 	calledAs: Style;
+	/** the host the transport function sends it to */
+	host: Host;
 	/** where it appears, relative to the repository */
 	files: string[];
 }
 
 const ROUTE_LITERAL = /'((?:files|sharing|users|auth|file_requests|paper|check|account|contacts)\/[a-z0-9_/]+)'/g;
-const TRANSPORT_CALL = /dropbox(Rpc|Upload|Download)(?:<[^>]*>)?\(\s*[\w.]+,\s*'([^']+)'/g;
+const TRANSPORT_CALL = /dropbox(Rpc|Upload|Download|Notify)(?:<[^>]*>)?\(\s*[\w.]+,\s*'([^']+)'/g;
 /** The content layer's download pipeline (nodes/shared/content/download.ts) is called with the route in its request. */
 const PIPELINE_CALL = /downloadToBinary(?:<[^>]*>)?\(\s*[\w.]+,\s*\{\s*route:\s*'([^']+)'/g;
-const STYLE_OF_CALL: Record<string, Style> = { Rpc: 'rpc', Upload: 'upload', Download: 'download' };
-/** The host each transport function sends to (nodes/shared/transport). */
+const STYLE_OF_CALL: Record<string, Style> = { Rpc: 'rpc', Upload: 'upload', Download: 'download', Notify: 'rpc' };
+/** The host each transport function sends to (nodes/shared/transport); dropboxNotify: notify. */
 export const HOST_OF_STYLE: Record<Style, Host> = { rpc: 'api', upload: 'content', download: 'content' };
 
 export const REPO_ROOT = path.resolve(SPEC_DIR, '..', '..');
@@ -45,12 +47,17 @@ export function routesTheNodesCall(root = REPO_ROOT): NodeRoute[] {
 		const text = fs.readFileSync(file, 'utf8');
 		const relative = path.relative(root, file);
 		const styles = new Map<string, Style>();
-		for (const m of text.matchAll(TRANSPORT_CALL)) styles.set(m[2], STYLE_OF_CALL[m[1]]);
+		const notified = new Set<string>();
+		for (const m of text.matchAll(TRANSPORT_CALL)) {
+			styles.set(m[2], STYLE_OF_CALL[m[1]]);
+			if (m[1] === 'Notify') notified.add(m[2]);
+		}
 		for (const m of text.matchAll(PIPELINE_CALL)) styles.set(m[1], 'download');
 		const literals = [...text.matchAll(ROUTE_LITERAL)].map((m) => m[1]);
 		const testUrls = [...text.matchAll(/url: '\/((?:users|files)\/[a-z0-9_/]+)'/g)].map((m) => m[1]);
 		for (const url of [...literals, ...testUrls]) {
-			const route = found.get(url) ?? { url, calledAs: styles.get(url) ?? 'rpc', files: [] };
+			const calledAs = styles.get(url) ?? 'rpc';
+			const route = found.get(url) ?? { url, calledAs, host: notified.has(url) ? 'notify' : HOST_OF_STYLE[calledAs], files: [] };
 			if (!route.files.includes(relative)) route.files.push(relative);
 			found.set(url, route);
 		}

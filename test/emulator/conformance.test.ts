@@ -429,6 +429,54 @@ describe('list_folder and cursors', () => {
 		const ch = (await dbx.filesListFolderContinue({ cursor })).result;
 		expect(ch.entries.map((e) => e.name)).toEqual(['x.txt']);
 	});
+	test('longpoll honours its timeout: no change, it answers changes false after the timeout (cut short by the admin maxMs), not before', async () => {
+		await dbx.filesCreateFolderV2({ path: '/lp-quiet' });
+		const { cursor } = (await dbx.filesListFolderGetLatestCursor({ path: '/lp-quiet' })).result;
+		await raw(emu.url, '/__admin/longpolls', { body: JSON.stringify({ maxMs: 400 }) });
+		try {
+			const started = Date.now();
+			const r = (await sdk(emu.url, '').filesListFolderLongpoll({ cursor, timeout: 30 })).result;
+			expect(r).toEqual({ changes: false });
+			expect(Date.now() - started).toBeGreaterThanOrEqual(380);
+		} finally {
+			await raw(emu.url, '/__admin/longpolls', { body: JSON.stringify({ maxMs: null }) });
+		}
+	});
+	test('longpoll refuses a timeout outside 30–480 s, as the spec bounds it', async () => {
+		const { cursor } = (await dbx.filesListFolderGetLatestCursor({ path: '' })).result;
+		for (const timeout of [29, 481]) {
+			const e = await sdkError(sdk(emu.url, '').filesListFolderLongpoll({ cursor, timeout }));
+			expect(e.status).toBe(400);
+			expect(String(e.error)).toMatch(/timeout/);
+		}
+		const ok = sdk(emu.url, '').filesListFolderLongpoll({ cursor, timeout: 480 });
+		await up('/lp-480.txt', 'x');
+		expect((await ok).result.changes).toBe(true);
+	});
+	test('longpoll answers `backoff` when the admin switch asks for it, with changes or without; the open count follows the waiting longpolls', async () => {
+		await dbx.filesCreateFolderV2({ path: '/lp-backoff' });
+		const { cursor } = (await dbx.filesListFolderGetLatestCursor({ path: '/lp-backoff' })).result;
+		const admin = async (body?: object) =>
+			(await raw(emu.url, '/__admin/longpolls', body ? { body: JSON.stringify(body) } : { method: 'GET' })).json() as { open: number; backoff: number | null };
+		expect(await admin({ backoff: 7 })).toMatchObject({ open: 0, backoff: 7 });
+		try {
+			const waiting = sdk(emu.url, '').filesListFolderLongpoll({ cursor, timeout: 30 });
+			await new Promise((r) => setTimeout(r, 100));
+			expect((await admin()).open).toBe(1);
+			await up('/lp-backoff/x.txt', 'x');
+			expect((await waiting).result).toEqual({ changes: true, backoff: 7 });
+			expect((await admin()).open).toBe(0);
+			await raw(emu.url, '/__admin/longpolls', { body: JSON.stringify({ maxMs: 100 }) });
+			const { cursor: quiet } = (await dbx.filesListFolderGetLatestCursor({ path: '/lp-backoff' })).result;
+			expect((await sdk(emu.url, '').filesListFolderLongpoll({ cursor: quiet, timeout: 30 })).result).toEqual({ changes: false, backoff: 7 });
+		} finally {
+			expect(await admin({ backoff: null, maxMs: null })).toMatchObject({ backoff: null });
+		}
+		const { cursor: after } = (await dbx.filesListFolderGetLatestCursor({ path: '/lp-backoff' })).result;
+		const plain = sdk(emu.url, '').filesListFolderLongpoll({ cursor: after, timeout: 30 });
+		await up('/lp-backoff/y.txt', 'y');
+		expect((await plain).result).toEqual({ changes: true });
+	});
 	test('list_folder over root paginates large folders consistently', async () => {
 		await raw(emu.url, '/__admin/seed', { body: JSON.stringify({ generate: { folder: '/many', count: 2500 } }) });
 		let r = (await dbx.filesListFolder({ path: '/many' })).result;

@@ -81,7 +81,10 @@ export async function sendHttp(options: IHttpRequestOptions, redirect: DropboxRe
 	if (Buffer.isBuffer(body)) headers['Content-Length'] = String(body.length);
 	const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
 	const response = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
-		const req = send(target, { method: options.method ?? 'GET', headers }, resolve);
+		// as n8n's HTTP stack does: `abortSignal` ends the request, `timeout` bounds it
+		const signal = options.abortSignal as AbortSignal | undefined;
+		const req = send(target, { method: options.method ?? 'GET', headers, ...(signal ? { signal } : {}) }, resolve);
+		if (options.timeout) req.setTimeout(options.timeout, () => req.destroy(Object.assign(new Error(`timeout of ${options.timeout}ms exceeded`), { code: 'ECONNABORTED' })));
 		req.on('error', reject);
 		if (body instanceof Readable) body.pipe(req);
 		else req.end(body);

@@ -10,7 +10,9 @@ import {
 	type IHookFunctions,
 	type IHttpRequestOptions,
 	type INode,
+	type INodeExecutionData,
 	type IPollFunctions,
+	type ITriggerFunctions,
 	type IWebhookFunctions,
 } from 'n8n-workflow';
 
@@ -54,6 +56,20 @@ export interface TriggerHarness {
 		response: FakeResponse;
 	};
 	readBinary(id: string): Promise<Buffer>;
+	/** A trigger() context (the Long-Poll Trigger): what it emits and reports is recorded. */
+	trigger(): LongPollContext;
+}
+
+export interface LongPollContext {
+	ctx: ITriggerFunctions;
+	/** Each emission's items (output 0). */
+	emitted: INodeExecutionData[][];
+	/** emitError calls (manual runs end with one). */
+	emitErrors: Error[];
+	/** saveFailedExecution calls. */
+	failedExecutions: Error[];
+	/** Requests sent through the plain `helpers.httpRequest` (no credential), as the node built them. */
+	plainRequests: IHttpRequestOptions[];
 }
 
 export function signBody(body: Buffer | string, secret: string): string {
@@ -158,5 +174,24 @@ export async function createTriggerHarness(options: TriggerContextOptions): Prom
 			return { ctx: ctx as unknown as IWebhookFunctions, response };
 		},
 		readBinary: async (id: string) => await fs.readFile(join(binaryDir, id)),
+		trigger: () => {
+			const recorded: Omit<LongPollContext, 'ctx'> = { emitted: [], emitErrors: [], failedExecutions: [], plainRequests: [] };
+			const parts = base();
+			const ctx = {
+				...parts,
+				emit: (data: INodeExecutionData[][]) => recorded.emitted.push(data[0]),
+				emitError: (error: Error) => recorded.emitErrors.push(error),
+				saveFailedExecution: (error: Error) => recorded.failedExecutions.push(error),
+				helpers: {
+					...parts.helpers,
+					httpRequest: async (request: IHttpRequestOptions) => {
+						recorded.plainRequests.push(request);
+						routes.push(request.url.replace(/^https:\/\/[^/]+\/2\//, ''));
+						return await sendHttp(request, { emulatorUrl: options.emulatorUrl });
+					},
+				},
+			};
+			return { ctx: ctx as unknown as ITriggerFunctions, ...recorded };
+		},
 	};
 }

@@ -16,7 +16,7 @@ function documentationUrls(): Array<[string, string]> {
 		['DropboxPlusApi credential', new DropboxPlusApi().documentationUrl],
 		['DropboxPlusOAuth2Api credential', new DropboxPlusOAuth2Api().documentationUrl],
 	];
-	for (const node of ['DropboxPlus', 'DropboxPlusTrigger', 'DropboxPlusWebhookTrigger']) {
+	for (const node of ['DropboxPlus', 'DropboxPlusTrigger', 'DropboxPlusWebhookTrigger', 'DropboxPlusLongPollTrigger']) {
 		const codex = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'nodes', node, `${node}.node.json`), 'utf8')) as {
 			resources: Record<string, Array<{ url: string }>>;
 		};

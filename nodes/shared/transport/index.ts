@@ -6,6 +6,7 @@ import {
 	type IHttpRequestOptions,
 	type ILoadOptionsFunctions,
 	type IPollFunctions,
+	type ITriggerFunctions,
 	type IWebhookFunctions,
 } from 'n8n-workflow';
 
@@ -14,7 +15,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { dropboxErrorParts, type CallContext } from './errors';
 import { headerSafeJson } from './headerSafeJson';
 import { PATH_ROOT_HEADER, pathRootHeader } from './pathRoot';
-import { readHttpFailure } from './httpFailure';
+import { readHttpFailure, type HttpFailure } from './httpFailure';
 import { DEFAULT_RETRY_POLICY, decideRetry, type RetryPolicy } from './retry';
 
 /**
@@ -28,10 +29,12 @@ export type DropboxFunctions =
 	| ILoadOptionsFunctions
 	| IPollFunctions
 	| IHookFunctions
+	| ITriggerFunctions
 	| IWebhookFunctions;
 
 export const RPC_BASE_URL = 'https://api.dropboxapi.com/2';
 export const CONTENT_BASE_URL = 'https://content.dropboxapi.com/2';
+export const NOTIFY_BASE_URL = 'https://notify.dropboxapi.com/2';
 
 /**
  * The routes Dropbox serves on another host than their style's (files.stone's `host`): an RPC
@@ -149,6 +152,16 @@ async function pathRootFor(ctx: DropboxFunctions, credentialType: string): Promi
 	return await pending;
 }
 
+/** The NodeApiError a failed call ends with: Dropbox's error explained, with its tag, path and status in `context`. */
+function apiErrorOf(ctx: DropboxFunctions, failure: HttpFailure, call: CallContext): NodeApiError {
+	const parts = dropboxErrorParts(failure, call);
+	const apiError = new NodeApiError(ctx.getNode(), parts.response, parts.options);
+	// NodeApiError swaps messages containing ECONNRESET, ENOENT, EPERM… for generic ones: keep ours
+	apiError.message = parts.options.message;
+	Object.assign(apiError.context, parts.context);
+	return apiError;
+}
+
 async function send<T>(
 	ctx: DropboxFunctions,
 	route: string,
@@ -178,14 +191,7 @@ async function send<T>(
 			checkNotStopped(ctx, call);
 			const failure = await readHttpFailure(error);
 			const decision = decideRetry(failure, attempt, policy);
-			if (!decision.retry) {
-				const parts = dropboxErrorParts(failure, { ...call, attempts: attempt, uncertain });
-				const apiError = new NodeApiError(ctx.getNode(), parts.response, parts.options);
-				// NodeApiError swaps messages containing ECONNRESET, ENOENT, EPERM… for generic ones: keep ours
-				apiError.message = parts.options.message;
-				Object.assign(apiError.context, parts.context);
-				throw apiError;
-			}
+			if (!decision.retry) throw apiErrorOf(ctx, failure, { ...call, attempts: attempt, uncertain });
 			ctx.logger.debug(
 				`Dropbox ${route}: ${decision.reason} (HTTP ${failure.status ?? failure.networkCode}), attempt ${attempt} of ${policy.maxAttempts}, retrying in ${decision.delayMs} ms`,
 			);
@@ -245,6 +251,37 @@ export async function dropboxUpload<T = IDataObject>(
 		json: false,
 	}));
 	return parseJson(body) as T;
+}
+
+/**
+ * An RPC call on notify.dropboxapi.com (`files/list_folder/longpoll`): the one request not sent
+ * through `httpRequestWithAuthentication`, on purpose. Dropbox refuses it with an Authorization
+ * header (the cursor alone says what to wait for), and n8n's authenticated helper always adds
+ * one; so it goes through n8n's plain `httpRequest` (still n8n's HTTP stack: proxies, SSRF
+ * rules), carrying no credential at all. No retries here: the caller waits and reconnects on
+ * its own schedule. `timeoutMs` bounds the whole request; `signal` ends it at once.
+ * Failures are translated like every other call's.
+ */
+export async function dropboxNotify<T = IDataObject>(
+	ctx: DropboxFunctions,
+	route: string,
+	args: object,
+	options: CallOptions & { timeoutMs: number; signal?: AbortSignal },
+): Promise<T> {
+	try {
+		const body = await ctx.helpers.httpRequest({
+			method: 'POST',
+			url: `${NOTIFY_BASE_URL}/${route}`,
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify(args),
+			json: false,
+			timeout: options.timeoutMs,
+			...(options.signal ? { abortSignal: options.signal } : {}),
+		});
+		return parseJson(body) as T;
+	} catch (error) {
+		throw apiErrorOf(ctx, await readHttpFailure(error), { route, path: options.path });
+	}
 }
 
 /** What a download request (which has no body) declares as its Content-Type: one Dropbox accepts. */

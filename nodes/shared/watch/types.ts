@@ -1,12 +1,12 @@
-import type { IHookFunctions, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type { IHookFunctions, IPollFunctions, ITriggerFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import type { NamePattern } from './glob';
 
-/** The contexts a trigger runs in: polling, webhook activation, webhook delivery. */
-export type TriggerFunctions = IPollFunctions | IHookFunctions | IWebhookFunctions;
+/** The contexts a trigger runs in: polling, webhook activation, webhook delivery, long-poll. */
+export type TriggerFunctions = IPollFunctions | IHookFunctions | IWebhookFunctions | ITriggerFunctions;
 
 /** The contexts that start workflows, so can hold binary data. */
-export type EmittingFunctions = IPollFunctions | IWebhookFunctions;
+export type EmittingFunctions = IPollFunctions | IWebhookFunctions | ITriggerFunctions;
 
 /** The one entry type (nodes/shared/dropboxEntry.ts), here for the watch modules that name it from ./types. */
 export type { DropboxEntry } from '../dropboxEntry';

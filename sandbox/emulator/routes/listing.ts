@@ -174,24 +174,38 @@ function hasChanges(ns: Namespace, cs: CursorState): boolean {
 	return false;
 }
 
+/** How many recent longpolls the emulator remembers for the admin API. */
+const LONGPOLLS_KEPT = 200;
+
 export async function longpoll(ctx: Ctx): Promise<Json> {
 	const cs = decodeCursor(ctx, ctx.arg.cursor, (x) => x);
 	const timeout = optInt(ctx, ctx.arg.timeout, 'timeout', 30, 30, 480);
 	const ns = ctx.st.namespaces.get(cs.n)!;
-	if (cs.k !== undefined || hasChanges(ns, cs)) return { changes: true };
-	const maxWait = Number(process.env.DROPBOX_EMULATOR_LONGPOLL_MAX_MS ?? ctx.st.longpollMaxMs ?? Infinity);
+	const st = ctx.st;
+	const seen: (typeof st.longpolls)[number] = { at: Date.now() };
+	st.longpolls.push(seen);
+	if (st.longpolls.length > LONGPOLLS_KEPT) st.longpolls.splice(0, st.longpolls.length - LONGPOLLS_KEPT);
+	const answer = (changes: boolean): Json => {
+		seen.answeredAt = Date.now();
+		seen.changes = changes;
+		return st.longpollBackoff === undefined ? { changes } : { changes, backoff: st.longpollBackoff };
+	};
+	if (cs.k !== undefined || hasChanges(ns, cs)) return answer(true);
+	const maxWait = Number(process.env.DROPBOX_EMULATOR_LONGPOLL_MAX_MS ?? st.longpollMaxMs ?? Infinity);
+	st.longpollsOpen++;
 	return await new Promise<Json>((resolve) => {
 		let done = false;
 		const finish = (changes: boolean) => {
 			if (done) return;
 			done = true;
+			st.longpollsOpen--;
 			clearTimeout(timer);
 			ns.listeners.delete(listener);
 			ctx.res.off('close', onClose);
-			resolve({ changes });
+			resolve(answer(changes));
 		};
 		const listener = () => {
-			if (ctx.st.epoch !== cs.e || hasChanges(ns, cs)) finish(true);
+			if (st.epoch !== cs.e || hasChanges(ns, cs)) finish(true);
 		};
 		const onClose = () => finish(false);
 		const timer = setTimeout(() => finish(false), Math.min(timeout * 1000, maxWait));

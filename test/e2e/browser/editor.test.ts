@@ -180,8 +180,10 @@ suite('the Dropbox Plus nodes in n8n’s editor (Chromium)', () => {
 		await creatorItem(/^Dropbox Plus$/).first().waitFor();
 		// distinct entries: the merged "Dropbox Plus" entry says it holds actions and a trigger, Instant says webhook
 		const described = await page.locator('body').innerText();
-		expect(described).toMatch(/Dropbox Plus\s+Upload, download, list, share and search Dropbox files and folders, or start a workflow when they change/);
-		expect(described).toMatch(/Dropbox Plus Instant\s+Starts a workflow the moment Dropbox notifies a change \(webhook\)/);
+		// and each trigger says when it fits: on a schedule, instant with a public URL, instant without one
+		expect(described).toMatch(/Dropbox Plus\s+Upload, download, list, share and search Dropbox files and folders, or start a workflow when they change \(checked on a schedule\)/);
+		expect(described).toMatch(/Dropbox Plus Instant\s+Starts a workflow the moment Dropbox notifies a change \(webhook\): needs a public URL/);
+		expect(described).toMatch(/Dropbox Plus Long-Poll\s+Starts a workflow within seconds of a change, with no public URL needed/);
 		await shot('nodes-panel-search');
 		await creatorItem(/^Dropbox Plus$/).first().click();
 		await creatorItem(/^Upload a file$/).waitFor();

@@ -54,6 +54,15 @@ export interface SeedGenerate {
 	ext?: string;
 }
 
+/** What the admin API's `/__admin/longpolls` answers. */
+export interface LongpollsSeen {
+	open: number;
+	backoff: number | null;
+	maxMs: number | null;
+	/** the latest longpolls, oldest first (epoch ms) */
+	recent: Array<{ at: number; answeredAt?: number; changes?: boolean }>;
+}
+
 export interface EmulatorHandle {
 	/** e.g. https://127.0.0.1:43123 */
 	url: string;
@@ -73,6 +82,8 @@ export interface EmulatorHandle {
 	/** generate: many small files at once, named `<prefix>-000000<ext>` (default prefix "file", ext ".txt") */
 	seed(spec: { folders?: string[]; files?: SeedFile[]; generate?: SeedGenerate; accountId?: string }): Promise<unknown>;
 	reset(): Promise<void>;
+	/** GET /__admin/longpolls: the longpolls open now and the latest ones; with `set`, POST it first (backoff s, maxMs; null clears) */
+	longpolls(set?: { backoff?: number | null; maxMs?: number | null }): Promise<LongpollsSeen>;
 	/** GET /__admin/calls: counts per route */
 	calls(): Promise<{ total: number; byRoute: Record<string, number> }>;
 	/** GET /__admin/files: every file and folder of the default account */
@@ -202,6 +213,7 @@ export async function startEmulator(opts: EmulatorStartOptions = {}): Promise<Em
 			await admin('POST', 'reset');
 		},
 		calls: async () => await admin('GET', 'calls'),
+		longpolls: async (set) => (set ? await admin('POST', 'longpolls', set) : await admin('GET', 'longpolls')),
 		files: async () => await admin('GET', 'files'),
 		rpc: async (route, body, token = accessToken) => {
 			const res = await request('POST', `/2/${route}`, {

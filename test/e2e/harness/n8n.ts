@@ -427,6 +427,11 @@ export class N8nServer {
 		return `http://localhost:${this.port}`;
 	}
 
+	/** the `n8n start` process id (for benchmarks that sample its memory) */
+	get pid(): number | undefined {
+		return this.child.pid;
+	}
+
 	/** false once the process has exited */
 	get running(): boolean {
 		return !this.exited;
