@@ -4,7 +4,7 @@ import { ContentHasher } from './hash';
 import { readBody, sendJson } from './http';
 import type { EndpointHandler } from './routes/types';
 import { AdminError, seedFile, seedFolder } from './seeding';
-import type { State } from './state';
+import { newCalls, type State } from './state';
 import { nodeMeta } from './tree';
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -67,7 +67,7 @@ export const state: AdminAction = (st) => ({
 
 export const reset: AdminAction = (st, b) => {
 	st.reset();
-	if (b.keepCalls !== true) st.calls = { total: 0, byRoute: {} };
+	if (b.keepCalls !== true) st.calls = newCalls();
 	return { ok: true, defaultAccountId: st.defaultAccountId };
 };
 
@@ -82,7 +82,7 @@ export const saveState: AdminAction = (st) => {
 export const calls: AdminAction = (st) => st.calls;
 
 export const resetCalls: AdminAction = (st) => {
-	st.calls = { total: 0, byRoute: {} };
+	st.calls = newCalls();
 	return { ok: true };
 };
 
