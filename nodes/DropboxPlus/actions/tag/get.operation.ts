@@ -1,26 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { dropboxErrorInfo, dropboxRpc } from '../../../shared/transport';
+import { failedForOnePath, getTags, PATHS_PER_GET } from '../../../shared/tags';
 import { jsonItems, type BatchOperation, type ItemOutcome } from '../types';
 import { readTaggedReference, taggedItemField, taggedPath } from './fields';
-
-/** How many paths one files/tags/get carries (the spec sets no limit; this keeps a request small). */
-export const PATHS_PER_GET = 100;
-
-interface PathToTags {
-	path: string;
-	tags: Array<{ '.tag': string; tag_text?: string }>;
-}
-
-const tagTexts = (entry: PathToTags | undefined): string[] =>
-	(entry?.tags ?? []).flatMap((tag) => (typeof tag.tag_text === 'string' ? [tag.tag_text] : []));
-
-/** One files/tags/get for `paths`: each path's tags, in the order asked. */
-async function getTags(ctx: IExecuteFunctions, paths: string[], one?: { path: string; itemIndex: number }): Promise<string[][]> {
-	const answer = await dropboxRpc<{ paths_to_tags?: PathToTags[] }>(ctx, 'files/tags/get', { paths }, one ?? {});
-	const entries = answer.paths_to_tags ?? [];
-	return paths.map((_, index) => tagTexts(entries[index]));
-}
 
 export const get: BatchOperation = {
 	description: [taggedItemField('get')],
@@ -52,13 +34,13 @@ export const get: BatchOperation = {
 		const output = (path: string, tags: string[]): ItemOutcome => ({ output: jsonItems({ path, tags } as IDataObject) });
 		for (let start = 0; start < asked.length; start += PATHS_PER_GET) {
 			const batch = asked.slice(start, start + PATHS_PER_GET);
-			const answer = await settledAsync(async () => await getTags(this, batch.map((entry) => entry.path), batch.length === 1 ? batch[0] : undefined));
+			const answer = await settledAsync(async () => await getTags(this, batch.map((entry) => entry.path), batch.length === 1 ? batch[0] : {}));
 			if ('value' in answer) {
 				batch.forEach((entry, index) => outcomes.set(entry.itemIndex, output(entry.path, answer.value[index])));
 				continue;
 			}
 			// a route error (409) names one path of the batch: ask each path alone; other failures are every item's
-			if (batch.length === 1 || dropboxErrorInfo(answer.error)?.dropboxStatus !== 409) {
+			if (batch.length === 1 || !failedForOnePath(answer.error)) {
 				for (const entry of batch) outcomes.set(entry.itemIndex, { error: answer.error as Error });
 				if (!keepGoing) return finish(itemIndexes, outcomes);
 				continue;
