@@ -5,7 +5,7 @@ import { readBody, sendJson } from './http';
 import type { EndpointHandler } from './routes/types';
 import { AdminError, seedFile, seedFolder } from './seeding';
 import { newCalls, type State } from './state';
-import { nodeMeta } from './tree';
+import { isoNow, nodeMeta } from './tree';
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -200,6 +200,22 @@ export const seed: AdminAction = async (st, b) => {
 	}
 	if (a.ns.seq !== before) a.ns.notify();
 	return { accountId: a.accountId, created: created.length > 1000 ? created.length : created };
+};
+
+/**
+ * Locks a file as another user would (the emulator has one user per account): `{path, accountId?,
+ * holderAccountId?, holderName?}`. The account's own calls then meet a lock they do not hold:
+ * lock_conflict on lock and unlock, locked on move and delete.
+ */
+export const lockAsOther: AdminAction = (st, b) => {
+	const a = account(st, b.accountId);
+	if (typeof b.path !== 'string') throw new AdminError(400, 'path: the file to lock');
+	const node = a.ns.byPath.get(b.path.toLowerCase());
+	if (!node || node.tag !== 'file') throw new AdminError(404, `no file at ${b.path}`);
+	const holder = typeof b.holderAccountId === 'string' ? b.holderAccountId : 'dbid:AAOtherLockHolder0000000000000000000';
+	if (holder === a.accountId) throw new AdminError(400, 'holderAccountId: another account than the file\'s');
+	node.lock = { created: isoNow(), accountId: holder, holderName: typeof b.holderName === 'string' ? b.holderName : 'Other User' };
+	return nodeMeta(node);
 };
 
 export const files: AdminAction = (st, _b, url) => {
