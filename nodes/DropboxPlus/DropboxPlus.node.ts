@@ -12,6 +12,7 @@ import * as folder from './actions/folder/Folder.resource';
 import { route } from './actions/router';
 import { simplifyProperties } from './actions/simplify.descriptions';
 import * as search from './actions/search/Search.resource';
+import * as paperDoc from './actions/paperDoc/PaperDoc.resource';
 import * as sharedLink from './actions/sharedLink/SharedLink.resource';
 import * as tag from './actions/tag/Tag.resource';
 import { searchEntries, searchFiles, searchFolders } from '../shared/listSearch';
@@ -44,6 +45,7 @@ export class DropboxPlus implements INodeType {
 					{ name: 'Account', value: 'account' },
 					{ name: 'File', value: 'file' },
 					{ name: 'Folder', value: 'folder' },
+					{ name: 'Paper Doc', value: 'paperDoc' },
 					{ name: 'Search', value: 'search' },
 					{ name: 'Shared Link', value: 'sharedLink' },
 					{ name: 'Tag', value: 'tag' },
@@ -56,6 +58,7 @@ export class DropboxPlus implements INodeType {
 			...search.description,
 			...sharedLink.description,
 			...tag.description,
+			...paperDoc.description,
 			...simplifyProperties(),
 		],
 };

@@ -16,6 +16,13 @@ export function fieldError(ctx: IExecuteFunctions, itemIndex: number, field: str
 	return new NodeOperationError(ctx.getNode(), `The ${field} of item ${itemIndex} ${problem}`, { itemIndex, description: fix });
 }
 
+/** A choice field's value (an expression may give anything), checked to be one of `allowed`. */
+export function requireChoice(ctx: IExecuteFunctions, itemIndex: number, parameter: string, field: string, fallback: string, allowed: string[]): string {
+	const value = String(ctx.getNodeParameter(parameter, itemIndex, fallback) as unknown).trim();
+	if (allowed.includes(value)) return value;
+	throw fieldError(ctx, itemIndex, field, `"${value}" is not one Dropbox knows`, `Use one of: ${allowed.join(', ')}.`);
+}
+
 /** Unwraps a check or throws the field's error. */
 export function required<T>(ctx: IExecuteFunctions, itemIndex: number, field: string, check: FieldCheck<T>): T {
 	if ('value' in check) return check.value;

@@ -177,7 +177,7 @@ export const seed: AdminAction = async (st, b) => {
 		else if (typeof f.contentBase64 === 'string') src = Buffer.from(f.contentBase64, 'base64');
 		else if (typeof f.size === 'number') src = { size: f.size, seed: f.seed, sparse: f.sparse === true };
 		else src = Buffer.alloc(0);
-		created.push(nodeMeta(await seedFile(st, a.ns, f.path, src, { clientModified: f.clientModified, exportAs: f.exportAs, exportOptions: f.exportOptions, exportable: f.exportable })));
+		created.push(nodeMeta(await seedFile(st, a.ns, f.path, src, { clientModified: f.clientModified, exportAs: f.exportAs, exportOptions: f.exportOptions, exportable: f.exportable, paperArchived: f.paperArchived === true })));
 	}
 	if (b.generate) {
 		// bulk: { folder, count, prefix?, size? } — many small files quickly

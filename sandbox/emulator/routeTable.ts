@@ -16,12 +16,15 @@ import * as listing from './routes/listing';
 import * as locks from './routes/locks';
 import * as metadata from './routes/metadata';
 import * as oauth from './routes/oauth';
+import * as paper from './routes/paper';
+import * as previews from './routes/previews';
 import * as relocation from './routes/relocation';
 import * as revisions from './routes/revisions';
 import * as saveUrl from './routes/saveUrl';
 import * as search from './routes/search';
 import * as sharing from './routes/sharing';
 import * as tags from './routes/tags';
+import * as thumbnails from './routes/thumbnails';
 import type { DownloadResult, Endpoint, RouteDef, RouteTable } from './routes/types';
 import * as upload from './routes/upload';
 
@@ -57,6 +60,11 @@ export function apiRoutes(): RouteTable {
 		'files/download_zip': downloads.downloadZip,
 		'files/export': downloads.exportFile,
 		'files/get_temporary_link': downloads.getTemporaryLink,
+		'files/get_thumbnail_v2': thumbnails.getThumbnailV2,
+		'files/get_thumbnail_batch': thumbnails.getThumbnailBatch,
+		'files/get_preview': previews.getPreview,
+		'files/paper/create': paper.paperCreate,
+		'files/paper/update': paper.paperUpdate,
 		'files/list_revisions': revisions.listRevisions,
 		'files/restore': revisions.restore,
 		'files/save_url': saveUrl.saveUrl,

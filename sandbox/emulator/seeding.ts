@@ -3,7 +3,7 @@ import { truncateSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { ContentHasher, zeroContentHash } from './hash';
 import type { State } from './state';
-import { ExportInfo, Namespace } from './tree';
+import { ExportInfo, Namespace, PaperState } from './tree';
 
 /** A failure with the admin API's status for it (400 bad input, 409 conflict); seeding throws it, admin answers it. */
 export class AdminError extends Error {
@@ -37,6 +37,8 @@ export interface SeedFileOptions {
 	exportOptions?: string[];
 	/** false forces a downloadable file even for `.paper` */
 	exportable?: boolean;
+	/** a Paper doc archived in Paper: paper/update answers doc_archived */
+	paperArchived?: boolean;
 }
 
 /** Paper docs (`.paper`) are non-downloadable by default: export_as html, options html + markdown. */
@@ -45,6 +47,12 @@ export function exportInfoFor(path: string, o: SeedFileOptions = {}): ExportInfo
 	if (o.exportAs) return { exportAs: o.exportAs, exportOptions: o.exportOptions ?? [o.exportAs] };
 	if (/\.paper$/i.test(path)) return { exportAs: 'html', exportOptions: o.exportOptions ?? ['html', 'markdown'] };
 	return undefined;
+}
+
+/** A `.paper` doc (not forced downloadable) starts at paper_revision 1. */
+export function paperStateFor(path: string, o: SeedFileOptions = {}): PaperState | undefined {
+	if (o.exportable === false || !/\.paper$/i.test(path)) return undefined;
+	return o.paperArchived ? { revision: 1, archived: true } : { revision: 1 };
 }
 
 /** Writes a file into a namespace from a buffer or a generated stream (admin seeding). */
@@ -79,7 +87,7 @@ export async function seedFile(st: State, ns: Namespace, path: string, src: Buff
 	const name = path.slice(path.lastIndexOf('/') + 1);
 	const existing = parent.children!.get(name.toLowerCase());
 	if (existing && existing.tag === 'folder') throw new AdminError(409, `a folder exists at ${path}`);
-	return ns.writeFile(parent, existing?.name ?? name, { blob, size, contentHash: sparseHash ?? hasher.digest(), clientModified, exportInfo: exportInfoFor(path, o) }, existing);
+	return ns.writeFile(parent, existing?.name ?? name, { blob, size, contentHash: sparseHash ?? hasher.digest(), clientModified, exportInfo: exportInfoFor(path, o), paper: paperStateFor(path, o) }, existing);
 }
 
 export function seedFolder(ns: Namespace, path: string) {

@@ -81,6 +81,17 @@ export class BlobStore {
 		return fsp.readFile(blob);
 	}
 
+	/** The first `bytes` bytes of a blob (fewer when it is shorter): a file's header. */
+	async head(blob: string, bytes: number): Promise<Buffer> {
+		const file = await fsp.open(blob, 'r');
+		try {
+			const { buffer, bytesRead } = await file.read(Buffer.alloc(bytes), 0, bytes, 0);
+			return buffer.subarray(0, bytesRead);
+		} finally {
+			await file.close();
+		}
+	}
+
 	read(blob: string, start?: number, end?: number): Readable {
 		return createReadStream(blob, { start, end, highWaterMark: 1024 * 1024 });
 	}

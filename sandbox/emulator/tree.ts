@@ -19,6 +19,13 @@ export interface FileRev {
 	pathDisplay: string;
 	/** set for files that cannot be downloaded, only exported (Paper docs, …): is_downloadable false */
 	exportInfo?: ExportInfo;
+	/** a Paper doc's own revision counter (paper_revision, 1 when created, +1 per paper/update), and whether it is archived in Paper */
+	paper?: PaperState;
+}
+
+export interface PaperState {
+	revision: number;
+	archived?: boolean;
 }
 
 export interface ExportInfo {
@@ -170,7 +177,7 @@ export class Namespace {
 	}
 
 	/** Writes a file (new or new revision of an existing one). */
-	writeFile(parent: Node, name: string, content: { blob: string; size: number; contentHash: string; clientModified?: string; exportInfo?: ExportInfo }, existing?: Node): Node {
+	writeFile(parent: Node, name: string, content: { blob: string; size: number; contentHash: string; clientModified?: string; exportInfo?: ExportInfo; paper?: PaperState }, existing?: Node): Node {
 		const pathLower = parent.pathLower + '/' + name.toLowerCase();
 		const now = isoNow();
 		let node = existing;
@@ -185,6 +192,7 @@ export class Namespace {
 			name: node.name, pathLower: node.pathLower, pathDisplay: node.pathDisplay,
 		};
 		if (content.exportInfo) rev.exportInfo = content.exportInfo;
+		if (content.paper) rev.paper = content.paper;
 		node.file = rev;
 		this.usedBytes += rev.size;
 		this.addHistory(rev);
@@ -261,7 +269,7 @@ export class Namespace {
 	/** Copies a subtree under newParent with newName (new ids, shared blobs). */
 	copy(node: Node, newParent: Node, newName: string): Node {
 		if (node.tag === 'file') {
-			return this.writeFile(newParent, newName, { blob: node.file!.blob, size: node.file!.size, contentHash: node.file!.contentHash, clientModified: node.file!.clientModified, exportInfo: node.file!.exportInfo });
+			return this.writeFile(newParent, newName, { blob: node.file!.blob, size: node.file!.size, contentHash: node.file!.contentHash, clientModified: node.file!.clientModified, exportInfo: node.file!.exportInfo, paper: node.file!.paper && { revision: 1 } });
 		}
 		const folder = this.createFolder(newParent, newName);
 		for (const c of [...node.children!.values()]) this.copy(c, folder, c.name);

@@ -9,15 +9,18 @@
  *   the downloaded bytes in n8n's database binary store), a recursive list, a batched delete;
  * - the polling trigger (polled by the main only) emits N bulk changes once each, executions on
  *   workers; a main restart re-emits nothing, and polling goes on;
- * - the Instant Trigger through the webhook processor: a burst of 20 notifications, each change once
- *   (test.failing: the trigger emits repeats, see the test).
+ *   a download over n8n's database binary cap (lowered to 25 MiB here) fails with an error naming
+ *   the setting, and stores nothing;
+ * - the Instant Trigger through the webhook processor: a burst of 20 notifications, each change once;
+ *   the same notification to the main and the webhook processor at once: nothing lost, repeats
+ *   carry one eventId per change and n8n's Remove Duplicates node drops them.
  */
 import { randomUUID } from 'node:crypto';
 
 import { HARNESS_TIMEOUT_MS, NODE_PREFIX, waitFor, workflow, type Execution } from './harness';
 import { startQueueCluster, type QueueCluster } from './harness/queue';
 import { queueServicesUnobtainable } from './harness/services';
-import { byPath, callDelta, dropbox } from './support/operations';
+import { byPath, callDelta, codeItems, dropbox } from './support/operations';
 import { DropboxHasher, MiB, serveSources, signedNotification, sourceHashes } from './support/reliability';
 
 // n8n 1.x has no `database` binary data mode (queue mode there needs s3 or a shared filesystem)
@@ -29,8 +32,13 @@ if (skipReason) {
 const suite = skipReason ? describe.skip : describe;
 
 const BIG = { index: 1717, name: 'big queue.bin', size: 20 * MiB };
+// n8n's per-file cap on binary data in `database` mode, lowered from its 512 MiB default so that
+// risk 4 (a file over it) can be shown with a small file; BIG stays under it
+const CAP_MIB = 25;
+const OVER_CAP = { path: '/Big/over the cap.bin', size: 30 * MiB };
 const POLL = 'Dropbox changed (poll)';
 const INSTANT = 'Dropbox changed (instant)';
+const DROP_REPEATS = 'Remove repeats (previous executions)';
 // n8n refuses poll times more often than once a minute, but takes several: three, 20 s apart
 const POLL_EVERY_S = 20;
 const pollTimes = { item: [0, 20, 40].map((second) => ({ mode: 'custom', cronExpression: `${second} * * * * *` })) };
@@ -48,7 +56,7 @@ suite('n8n queue mode: main + 2 workers + webhook processor, PostgreSQL and Redi
 	};
 
 	beforeAll(async () => {
-		q = await startQueueCluster({ workers: 2 });
+		q = await startQueueCluster({ workers: 2, env: { N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE: String(CAP_MIB) } });
 		console.log(`queue mode: cluster up in ${Math.round((Date.now() - started) / 1000)} s`);
 		credId = await q.importApiCredential();
 		await q.emulator.seed({
@@ -171,6 +179,28 @@ suite('n8n queue mode: main + 2 workers + webhook processor, PostgreSQL and Redi
 		for (const p of doomed) expect(left).not.toContain(p);
 	}, 240_000);
 
+	it(`risk 4: a download over n8n's database binary cap (${CAP_MIB} MiB here) fails on the worker with an error naming the file, its size and the setting; nothing is stored`, async () => {
+		await q.emulator.seed({ files: [{ path: OVER_CAP.path, size: OVER_CAP.size }] });
+		const id = await q.n8n.importWorkflow(
+			workflow('queue: over the binary cap', [
+				dropbox('Download over cap', credId, { resource: 'file', operation: 'download', file: byPath(OVER_CAP.path), binaryPropertyName: 'data', options: {} }),
+			]),
+		);
+		const stored = async () => Number(await q.pg.sql('SELECT count(*) FROM binary_data'));
+		const before = await stored();
+		// twice: each worker that meets the cap learns it and stops the next such download before its bytes
+		for (let round = 1; round <= 2; round++) {
+			const run = await q.main.runManually(id, { timeoutMs: 180_000 });
+			expect([round, run.status]).toEqual([round, 'error']);
+			expect(run.error?.message).toBe(
+				`"${OVER_CAP.path}" (30 MiB) is larger than n8n's binary data limit of ${CAP_MIB} MiB per file (N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE)`,
+			);
+			expect(run.error?.description).toMatch(/Raise it on every n8n process \(at most 1024\)/);
+			expectOnWorker(run);
+		}
+		expect(await stored()).toBe(before);
+	}, 400_000);
+
 	describe('the polling trigger (polled by the main, run on workers)', () => {
 		const N = 12;
 		let workflowId: string;
@@ -263,17 +293,23 @@ suite('n8n queue mode: main + 2 workers + webhook processor, PostgreSQL and Redi
 
 	describe('the Instant Trigger through the webhook processor', () => {
 		const BURST = 20;
+		const ROUNDS = 10;
 		let workflowId: string;
 		let url: string;
 
-		const emitted = async () => {
+		let webhookId: string;
+		const emittedItems = async () => {
 			const runs = (await q.main.executions(workflowId)).filter((r) => !['running', 'new', 'waiting'].includes(r.status));
 			for (const r of runs) expect([r.status, r.error?.message]).toEqual(['success', undefined]);
-			return runs.flatMap((r) => r.json(INSTANT).map((j) => `${j.event} ${j.path_display}`));
+			return runs.flatMap((r) => r.json(INSTANT));
 		};
+		/** what the Remove Duplicates node after the trigger let through, over all executions */
+		const passedDedupe = async () =>
+			(await q.main.executions(workflowId)).filter((r) => r.status === 'success').flatMap((r) => r.json(DROP_REPEATS));
+		const emitted = async () => (await emittedItems()).map((j) => `${j.event} ${j.path_display}`);
 
 		beforeAll(async () => {
-			const webhookId = randomUUID();
+			webhookId = randomUUID();
 			workflowId = await q.n8n.importWorkflow(
 				workflow(
 					'queue: instant trigger',
@@ -284,6 +320,13 @@ suite('n8n queue mode: main + 2 workers + webhook processor, PostgreSQL and Redi
 							webhookId,
 							parameters: { authentication: 'refreshToken', events: ['fileCreated'], folder: { __rl: true, mode: 'path', value: '/Inbox' } },
 							credentials: { dropboxPlusApi: credId },
+						},
+						// what the docs advise where a change can come twice
+						{
+							name: DROP_REPEATS,
+							type: 'n8n-nodes-base.removeDuplicates',
+							typeVersion: 2,
+							parameters: { operation: 'removeItemsSeenInPreviousExecutions', logic: 'removeItemsWithAlreadySeenKeyValues', dedupeValue: '={{ $json.eventId }}', options: {} },
 						},
 					],
 					{ trigger: false },
@@ -322,5 +365,65 @@ suite('n8n queue mode: main + 2 workers + webhook processor, PostgreSQL and Redi
 			// the webhook processor took the requests, not the main
 			expect(q.webhook.log).not.toMatch(/dropbox-?plus.*(error|fail)/i);
 		}, 240_000);
+
+		// Risk 2's probe: the same notification reaches two processes at once (the main and the webhook
+		// processor, as behind a load balancer). n8n gives a node no lock across processes, so both may
+		// read from the same stored cursor and emit the same changes. Nothing may be lost, and every
+		// repeat carries the eventId of its first emission: n8n's Remove Duplicates node on eventId
+		// leaves each change once.
+		it(`the same notification to the main and the webhook processor at once, ${ROUNDS} times: no change lost, repeats removable by eventId`, async () => {
+			const accountId = (await q.emulator.admin<{ defaultAccountId: string }>('GET', 'info')).defaultAccountId;
+			const { body, signature } = signedNotification(accountId, q.emulator.appSecret);
+			const targets = [`${q.main.url}/webhook/${webhookId}/webhook`, url];
+			const probePath = (i: number) => `/Inbox/probe ${String(i).padStart(2, '0')}.txt`;
+			const want = Array.from({ length: ROUNDS }, (_, i) => `fileCreated ${probePath(i)}`);
+			for (let i = 0; i < ROUNDS; i++) {
+				await q.emulator.seed({ files: [{ path: probePath(i), content: `probe ${i}` }] });
+				const statuses = await Promise.all(
+					targets.map(async (t) => (await fetch(t, { method: 'POST', headers: { 'content-type': 'application/json', 'x-dropbox-signature': signature }, body })).status),
+				);
+				expect([i, statuses]).toEqual([i, [200, 200]]);
+			}
+			const probed = async () => (await emittedItems()).filter((j) => /^\/Inbox\/probe /.test(String(j.path_display)));
+			await waitFor(`all ${ROUNDS} probe changes emitted`, async () => new Set((await probed()).map((j) => `${j.event} ${j.path_display}`)).size >= ROUNDS, {
+				timeoutMs: 120_000,
+				intervalMs: 1000,
+			}).catch(async (e: Error) => {
+				throw new Error(`${e.message}; emitted ${JSON.stringify((await probed()).map((j) => j.path_display))}`);
+			});
+			await new Promise((r) => setTimeout(r, 5000));
+			const items = await probed();
+			// nothing lost
+			expect([...new Set(items.map((j) => `${j.event} ${j.path_display}`))].sort()).toEqual(want);
+			// one eventId per change: repeats share it, different changes never do
+			const changeOf = new Map<string, Set<string>>();
+			for (const j of items) changeOf.set(j.eventId, (changeOf.get(j.eventId) ?? new Set()).add(`${j.event} ${j.path_display}`));
+			expect([...changeOf.values()].map((changes) => [...changes])).toEqual(want.map(() => [expect.any(String)]));
+			expect(changeOf.size).toBe(ROUNDS);
+			// the Remove Duplicates node after the trigger (previous executions, on eventId) loses no change;
+			// n8n reads and writes its history without a lock, so executions running at the same moment on
+			// two workers can both let the same eventId through: counted, not asserted
+			const passed = (await passedDedupe()).filter((j) => /^\/Inbox\/probe /.test(String(j.path_display)));
+			expect([...new Set(passed.map((j) => `${j.event} ${j.path_display}`))].sort()).toEqual(want);
+			console.log(
+				`queue mode, instant, same notification to 2 processes x ${ROUNDS}: ${items.length} item(s) for ${ROUNDS} changes (${items.length - ROUNDS} repeat(s)), ${changeOf.size} eventIds; ${passed.length} passed Remove Duplicates (previous executions)`,
+			);
+
+			// what a user's workflow does with them: n8n's Remove Duplicates on eventId leaves each change once
+			const dedupe = await q.n8n.importWorkflow(
+				workflow('queue: remove repeats by eventId', [
+					codeItems('Emitted', items.map((json) => ({ json }))),
+					{
+						name: 'Remove Duplicates',
+						type: 'n8n-nodes-base.removeDuplicates',
+						typeVersion: 2,
+						parameters: { operation: 'removeDuplicateInputItems', compare: 'selectedFields', fieldsToCompare: 'eventId', options: {} },
+					},
+				]),
+			);
+			const run = await q.main.runManually(dedupe);
+			expect([run.status, run.error?.message]).toEqual(['success', undefined]);
+			expect(run.json('Remove Duplicates').map((j) => `${j.event} ${j.path_display}`).sort()).toEqual(want);
+		}, 300_000);
 	});
 });

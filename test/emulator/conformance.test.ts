@@ -6,7 +6,12 @@ import { Dropbox } from 'dropbox';
 import { startEmulator, Emulator } from '../../sandbox/emulator';
 import { contentHash as contentHashOf } from '../../nodes/shared/contentHash';
 import { raw, sdk, sdkAuth, sdkError } from './helpers';
-import { apiSpec } from '../../sandbox/spec/api';
+import { apiSpec, SPEC_DIR } from '../../sandbox/spec/api';
+import { THUMBNAIL_EXTENSIONS } from '../../sandbox/emulator/routes/thumbnails';
+import { HTML_PREVIEW_EXTENSIONS, PDF_PREVIEW_EXTENSIONS } from '../../sandbox/emulator/routes/previews';
+import * as nodeFormats from '../../nodes/shared/previewFormats';
+import { encodeJpeg, encodePng } from '../../sandbox/emulator/images';
+import { imageFacts } from '../support/imageFacts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 let emu: Emulator;
@@ -651,6 +656,185 @@ describe('file locks', () => {
 		expect((await dbx.filesMoveV2({ from_path: '/locks/signing.pdf', to_path: '/locks/moved.pdf' })).result.metadata.name).toBe('moved.pdf');
 		const refused = await raw(emu.url, '/__admin/locks', { body: JSON.stringify({ path: '/locks' }) });
 		expect(refused.status).toBe(404);
+	});
+});
+
+describe('thumbnails and previews', () => {
+	const png = (width: number, height: number) => encodePng({ width, height }, [10, 200, 30]);
+	const thumb = (path: string, extra: Record<string, unknown> = {}) =>
+		dbx.filesGetThumbnailV2({ resource: { '.tag': 'path', path }, ...extra } as any).then((r) => r.result as any);
+	const errorOf = async (p: Promise<unknown>) => {
+		const e = await sdkError(p);
+		expect(e.status).toBe(409);
+		return e.error.error;
+	};
+	beforeAll(async () => {
+		await emu.seedFile('/img/wide.png', png(300, 200));
+		await emu.seedFile('/img/tall.PNG', png(600, 1000));
+		await emu.seedFile('/img/small.jpg', encodeJpeg({ width: 40, height: 30 }, [1, 2, 3]));
+		await emu.seedFile('/img/fake.png', 'not an image');
+		await emu.seedFile('/img/cut.png', Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'));
+		await emu.seedFile('/img/huge.png', { size: 20 * 1024 * 1024 + 1, sparse: true });
+		await emu.seedFile('/img/clip.mp4', 'video');
+		await emu.seedFile('/img/notes.txt', 'text');
+	});
+
+	test("the extensions the emulator and the node take for thumbnails and previews are the ones the spec's route docs list", () => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const stone: string = require('node:fs').readFileSync(require('node:path').join(SPEC_DIR, 'files.stone'), 'utf8').replace(/\s+/g, ' ');
+		const listed = (after: string, until: string) => {
+			const from = stone.indexOf(after) + after.length;
+			return stone.slice(from, stone.indexOf(until, from)).split(/,? and |, /).map((extension) => extension.trim().replace(/^\./, ''));
+		};
+		const thumbnails = listed('route get_thumbnail:2 (ThumbnailV2Arg, PreviewResult, ThumbnailV2Error) "Get a thumbnail for an image. This method currently supports files with the following file extensions: ', '.');
+		expect([THUMBNAIL_EXTENSIONS, nodeFormats.THUMBNAIL_EXTENSIONS]).toEqual([thumbnails, thumbnails]);
+		const pdf = listed('PDF previews are generated for files with the following extensions: ', '. HTML');
+		const html = listed('HTML previews are generated for ', '. Other');
+		expect([PDF_PREVIEW_EXTENSIONS, nodeFormats.PDF_PREVIEW_EXTENSIONS]).toEqual([pdf, pdf]);
+		expect([HTML_PREVIEW_EXTENSIONS, nodeFormats.HTML_PREVIEW_EXTENSIONS]).toEqual([html, html]);
+	});
+
+	test('get_thumbnail_v2: jpeg at w64h64 by default, png and webp on request, scaled to fit; file_metadata in Dropbox-API-Result', async () => {
+		const byDefault = await thumb('/img/wide.png');
+		expect(imageFacts(byDefault.fileBinary)).toEqual({ format: 'jpeg', width: 64, height: 43 });
+		expect(byDefault.file_metadata).toMatchObject({ path_display: '/img/wide.png', name: 'wide.png' });
+		expect(imageFacts((await thumb('/img/wide.png', { format: { '.tag': 'png' }, size: { '.tag': 'w128h128' } })).fileBinary)).toEqual({ format: 'png', width: 128, height: 85 });
+		expect(imageFacts((await thumb('/img/wide.png', { format: { '.tag': 'webp' }, size: { '.tag': 'w256h256' } })).fileBinary)).toEqual({ format: 'webp', width: 256, height: 171 });
+		// never scaled up
+		expect(imageFacts((await thumb('/img/small.jpg', { format: { '.tag': 'png' }, size: { '.tag': 'w640h480' } })).fileBinary)).toMatchObject({ width: 40, height: 30 });
+	});
+
+	test('modes: strict fits the box, bestfit its transpose when the image is portrait, fitone_bestfit covers it, original keeps the size', async () => {
+		const sizeIn = async (mode: string) => {
+			const { width, height } = imageFacts((await thumb('/img/tall.PNG', { format: { '.tag': 'png' }, size: { '.tag': 'w480h320' }, mode: { '.tag': mode } })).fileBinary);
+			return [width, height];
+		};
+		expect(await sizeIn('strict')).toEqual([192, 320]);
+		expect(await sizeIn('bestfit')).toEqual([288, 480]);
+		expect(await sizeIn('fitone_bestfit')).toEqual([320, 533]);
+		expect(await sizeIn('original')).toEqual([600, 1000]);
+	});
+
+	test('get_thumbnail_v2 errors: unsupported_extension (text, video), unsupported_image (not an image, over 20 MB), conversion_error, path lookups', async () => {
+		expect(await errorOf(thumb('/img/notes.txt'))).toEqual({ '.tag': 'unsupported_extension' });
+		expect(await errorOf(thumb('/img/clip.mp4'))).toEqual({ '.tag': 'unsupported_extension' });
+		expect(await errorOf(thumb('/img/fake.png'))).toEqual({ '.tag': 'unsupported_image' });
+		expect(await errorOf(thumb('/img/huge.png'))).toEqual({ '.tag': 'unsupported_image' });
+		expect(await errorOf(thumb('/img/cut.png'))).toEqual({ '.tag': 'conversion_error' });
+		expect(await errorOf(thumb('/img/none.png'))).toEqual({ '.tag': 'path', path: { '.tag': 'not_found' } });
+		expect(await errorOf(thumb('/img'))).toEqual({ '.tag': 'path', path: { '.tag': 'not_file' } });
+		const bad = await sdkError(thumb('/img/wide.png', { size: { '.tag': 'w100h100' } }));
+		expect(bad.status).toBe(400);
+	});
+
+	test('get_thumbnail_v2 of a shared link: link_metadata; a link that does not exist is not_found', async () => {
+		const link = (await dbx.sharingCreateSharedLinkWithSettings({ path: '/img/wide.png' })).result as any;
+		const r = (await dbx.filesGetThumbnailV2({ resource: { '.tag': 'link', url: link.url }, format: { '.tag': 'png' } } as any)).result as any;
+		expect(imageFacts(r.fileBinary)).toMatchObject({ format: 'png', width: 64, height: 43 });
+		expect(r.link_metadata).toMatchObject({ url: link.url, path: '/img/wide.png' });
+		expect(r.file_metadata).toBeUndefined();
+		const gone = dbx.filesGetThumbnailV2({ resource: { '.tag': 'link', url: 'https://www.dropbox.com/scl/fi/nope/x.png' } } as any);
+		expect(await errorOf(gone)).toEqual({ '.tag': 'not_found' });
+	});
+
+	test('get_thumbnail_batch: one RPC for many files, base64 thumbnails, a failure entry per file that has none; more than 25 is too_many_files', async () => {
+		const r = (await dbx.filesGetThumbnailBatch({ entries: [
+			{ path: '/img/wide.png', format: { '.tag': 'png' }, size: { '.tag': 'w32h32' } },
+			{ path: '/img/notes.txt' },
+			{ path: '/img/small.jpg', format: { '.tag': 'jpeg' } },
+			{ path: '/img/none.png' },
+		] } as any)).result as any;
+		expect(r.entries.map((e: any) => e['.tag'])).toEqual(['success', 'failure', 'success', 'failure']);
+		expect(imageFacts(Buffer.from(r.entries[0].thumbnail, 'base64'))).toEqual({ format: 'png', width: 32, height: 21 });
+		expect(r.entries[0].metadata).toMatchObject({ path_display: '/img/wide.png' });
+		expect(imageFacts(Buffer.from(r.entries[2].thumbnail, 'base64'))).toEqual({ format: 'jpeg', width: 40, height: 30 });
+		expect(r.entries[1].failure).toEqual({ '.tag': 'unsupported_extension' });
+		expect(r.entries[3].failure).toEqual({ '.tag': 'path', path: { '.tag': 'not_found' } });
+		const many = Array.from({ length: 26 }, () => ({ path: '/img/wide.png' }));
+		expect(await errorOf(dbx.filesGetThumbnailBatch({ entries: many } as any))).toEqual({ '.tag': 'too_many_files' });
+	});
+
+	test('get_preview: a PDF of a .docx, an HTML table of a .csv (Content-Type says which), FileMetadata in Dropbox-API-Result', async () => {
+		await emu.seedFile('/prev/Letter.docx', Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(40)]));
+		await emu.seedFile('/prev/sales.csv', 'region,total\n"North, East",12\n');
+		const pdf = (await dbx.filesGetPreview({ path: '/prev/Letter.docx' })).result as any;
+		expect(pdf.fileBinary.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+		expect(pdf.fileBinary.toString('latin1').trimEnd().endsWith('%%EOF')).toBe(true);
+		expect(pdf).toMatchObject({ name: 'Letter.docx', path_display: '/prev/Letter.docx' });
+		const html = (await dbx.filesGetPreview({ path: '/prev/sales.csv' })).result as any;
+		expect(html.fileBinary.toString('utf8')).toContain('<tr><td>North, East</td><td>12</td></tr>');
+		const headers = { Authorization: `Bearer ${TOKEN}`, 'Dropbox-API-Arg': JSON.stringify({ path: '/prev/sales.csv' }) };
+		expect((await raw(emu.url, '/2/files/get_preview', { headers })).headers['content-type']).toBe('text/html; charset=utf-8');
+		headers['Dropbox-API-Arg'] = JSON.stringify({ path: '/prev/Letter.docx' });
+		expect((await raw(emu.url, '/2/files/get_preview', { headers })).headers['content-type']).toBe('application/pdf');
+	});
+
+	test('get_preview errors: unsupported_extension, unsupported_content (a .docx that is no archive), path lookups', async () => {
+		await emu.seedFile('/prev/plain.docx', 'just text');
+		expect(await errorOf(dbx.filesGetPreview({ path: '/img/notes.txt' }))).toEqual({ '.tag': 'unsupported_extension' });
+		expect(await errorOf(dbx.filesGetPreview({ path: '/prev/plain.docx' }))).toEqual({ '.tag': 'unsupported_content' });
+		expect(await errorOf(dbx.filesGetPreview({ path: '/prev/none.docx' }))).toEqual({ '.tag': 'path', path: { '.tag': 'not_found' } });
+		expect(await errorOf(dbx.filesGetPreview({ path: '/prev' }))).toEqual({ '.tag': 'path', path: { '.tag': 'not_file' } });
+	});
+});
+
+describe('paper docs', () => {
+	const create = (path: string, text: string, format = 'markdown') =>
+		dbx.filesPaperCreate({ path, import_format: { '.tag': format }, contents: Buffer.from(text) } as any).then((r) => r.result as any);
+	const update = (path: string, text: string, policy: string, extra: Record<string, unknown> = {}) =>
+		dbx.filesPaperUpdate({ path, import_format: { '.tag': 'markdown' }, doc_update_policy: { '.tag': policy }, contents: Buffer.from(text), ...extra } as any).then((r) => r.result as any);
+	const exported = async (path: string, format = 'markdown') => ((await dbx.filesExport({ path, export_format: format })).result as any);
+	const errorOf = async (p: Promise<unknown>) => {
+		const e = await sdkError(p);
+		expect(e.status).toBe(409);
+		return e.error.error;
+	};
+
+	test('paper/create makes a non-downloadable .paper doc at revision 1 whose export is the content; a taken name gets a new one', async () => {
+		const made = await create('/Paper/Plan.paper', '# Plan\n\n- ship it\n');
+		expect(made).toMatchObject({ result_path: '/Paper/Plan.paper', paper_revision: 1 });
+		expect(made.file_id).toMatch(/^id:/);
+		expect(made.url).toMatch(/^https:\/\//);
+		const meta = (await dbx.filesGetMetadata({ path: made.file_id })).result as any;
+		expect(meta).toMatchObject({ is_downloadable: false, export_info: { export_as: 'html' } });
+		const md = await exported('/Paper/Plan.paper');
+		expect(md.fileBinary.toString('utf8')).toBe('# Plan\n\n- ship it\n');
+		expect(md.export_metadata).toMatchObject({ name: 'Plan.md', paper_revision: 1 });
+		expect((await exported('/Paper/Plan.paper', 'html')).fileBinary.toString('utf8')).toContain('# Plan');
+		expect((await create('/Paper/plan.paper', 'again')).result_path).toBe('/Paper/plan (1).paper');
+		const fromHtml = await create('/Paper/Html.paper', '<h1>Title &amp; more</h1><p>First</p><p>Second</p>', 'html');
+		expect((await exported(fromHtml.result_path)).fileBinary.toString('utf8')).toBe('# Title & more\nFirst\nSecond\n');
+	});
+
+	test('paper/create errors: invalid_file_extension, invalid_path, content_malformed', async () => {
+		expect(await errorOf(create('/Paper/notes.md', 'x'))).toEqual({ '.tag': 'invalid_file_extension' });
+		await up('/Paper/blocker.txt', 'x');
+		expect(await errorOf(create('/Paper/blocker.txt/Doc.paper', 'x'))).toEqual({ '.tag': 'invalid_path' });
+		const bad = dbx.filesPaperCreate({ path: '/Paper/Bad.paper', import_format: { '.tag': 'plain_text' }, contents: Buffer.from([0xff, 0xfe, 0x41]) } as any);
+		expect(await errorOf(bad)).toEqual({ '.tag': 'content_malformed' });
+	});
+
+	test('paper/update appends, prepends, overwrites, and with policy update checks paper_revision (revision_mismatch)', async () => {
+		await create('/Paper/Log.paper', 'one\n');
+		expect(await update('/Paper/Log.paper', 'two\n', 'append')).toEqual({ paper_revision: 2 });
+		expect(await update('/Paper/Log.paper', 'zero\n', 'prepend')).toEqual({ paper_revision: 3 });
+		expect((await exported('/Paper/Log.paper')).fileBinary.toString('utf8')).toBe('zero\none\ntwo\n');
+		expect(await errorOf(update('/Paper/Log.paper', 'x', 'update', { paper_revision: 2 }))).toEqual({ '.tag': 'revision_mismatch' });
+		expect(await update('/Paper/Log.paper', 'fresh\n', 'update', { paper_revision: 3 })).toEqual({ paper_revision: 4 });
+		expect(await update('/Paper/Log.paper', 'all new\n', 'overwrite')).toEqual({ paper_revision: 5 });
+		const md = await exported('/Paper/Log.paper');
+		expect([md.fileBinary.toString('utf8'), md.export_metadata.paper_revision]).toEqual(['all new\n', 5]);
+	});
+
+	test('paper/update errors: path lookups, a file that is no Paper doc, doc_deleted, doc_archived', async () => {
+		expect(await errorOf(update('/Paper/none.paper', 'x', 'append'))).toEqual({ '.tag': 'path', path: { '.tag': 'not_found' } });
+		expect(await errorOf(update('/Paper', 'x', 'append'))).toEqual({ '.tag': 'path', path: { '.tag': 'not_file' } });
+		expect(await errorOf(update('/Paper/blocker.txt', 'x', 'append'))).toEqual({ '.tag': 'path', path: { '.tag': 'unsupported_content_type' } });
+		const gone = await create('/Paper/Gone.paper', 'bye');
+		await dbx.filesDeleteV2({ path: gone.file_id });
+		expect(await errorOf(update(gone.file_id, 'x', 'append'))).toEqual({ '.tag': 'doc_deleted' });
+		await emu.seedFile('/Paper/Old.paper', 'archived', { paperArchived: true });
+		expect(await errorOf(update('/Paper/Old.paper', 'x', 'append'))).toEqual({ '.tag': 'doc_archived' });
 	});
 });
 

@@ -1,6 +1,7 @@
 import * as account from './account/Account.resource';
 import * as file from './file/File.resource';
 import * as folder from './folder/Folder.resource';
+import * as paperDoc from './paperDoc/PaperDoc.resource';
 import * as search from './search/Search.resource';
 import * as sharedLink from './sharedLink/SharedLink.resource';
 import * as tag from './tag/Tag.resource';
@@ -14,4 +15,5 @@ export const operations: Record<string, Record<string, Operation>> = {
 	search: search.operations,
 	sharedLink: sharedLink.operations,
 	tag: tag.operations,
+	paperDoc: paperDoc.operations,
 };

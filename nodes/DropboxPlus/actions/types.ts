@@ -39,3 +39,13 @@ export function jsonItems(json: IDataObject | IDataObject[]): INodeExecutionData
 export function itemOutcome(outcome: Outcome): ItemOutcome {
 	return 'error' in outcome ? outcome : { output: jsonItems(outcome.output) };
 }
+
+/**
+ * One outcome per item, in input order, for a batched operation that stops at its first failure
+ * without Continue On Fail: an item never reached gets the error that stopped the step, so the
+ * router reports that one.
+ */
+export function inInputOrder(itemIndexes: number[], outcomes: Map<number, ItemOutcome>): ItemOutcome[] {
+	const stop = [...outcomes.values()].find((outcome) => 'error' in outcome);
+	return itemIndexes.map((itemIndex) => outcomes.get(itemIndex) ?? (stop as ItemOutcome));
+}

@@ -103,8 +103,8 @@ function binaryProperty(ctx: IExecuteFunctions, itemIndex: number): string {
 	return String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim();
 }
 
-/** Checks that the binary field is there; its bytes are read (and checked non-empty) when the upload starts. */
-function checkBinaryField(ctx: IExecuteFunctions, itemIndex: number): void {
+/** With Content "Binary File": checks that the binary field is there (Upload, Paper Doc); its bytes are read later. */
+export function checkBinaryField(ctx: IExecuteFunctions, itemIndex: number): void {
 	if (ctx.getNodeParameter('content', itemIndex, 'binary') === 'text') return;
 	const property = binaryProperty(ctx, itemIndex);
 	const binaries = ctx.getInputData()[itemIndex]?.binary ?? {};

@@ -1,6 +1,7 @@
 import type { JsonObject } from 'n8n-workflow';
 
 import type { HttpFailure } from './httpFailure';
+import { dotted, HTML_PREVIEW_EXTENSIONS, PDF_PREVIEW_EXTENSIONS, THUMBNAIL_EXTENSIONS } from '../previewFormats';
 import { redactSecrets } from './redact';
 
 /** Where a failed call came from, so the message can name it. */
@@ -38,7 +39,7 @@ export function dropboxErrorTags(error: unknown): string[] {
 	return tags;
 }
 
-const HINTS_409: Record<string, (where: string) => string> = {
+const HINTS_409: Record<string, (where: string, route: string) => string> = {
 	not_found: (where) =>
 		`Nothing exists at ${where}. Check the path: Dropbox paths start with "/" and are relative to the credential's Space.`,
 	conflict: (where) =>
@@ -78,6 +79,29 @@ const HINTS_409: Record<string, (where: string) => string> = {
 		`${where} already has 20 tags, the most Dropbox allows on one item. Remove some with Tag → Remove, then add again.`,
 	tag_not_present: (where) =>
 		`${where} does not have that tag. Check the spelling (tags are lowercase), or turn on "Ignore Missing Tags".`,
+	unsupported_extension: (where, route) =>
+		route === 'files/get_preview'
+			? `Dropbox makes no preview of ${where}'s kind of file. It previews ${dotted(PDF_PREVIEW_EXTENSIONS)} (as PDF) and ${dotted(HTML_PREVIEW_EXTENSIONS)} (as HTML): use Download for other files.`
+			: `Dropbox makes no thumbnail of ${where}'s kind of file. It makes thumbnails of ${dotted(THUMBNAIL_EXTENSIONS)} images: leave other files out (e.g. filter by extension first), or turn on Continue On Fail.`,
+	unsupported_image: (where) =>
+		`Dropbox cannot make a thumbnail of ${where}: the file is not a readable image, or is over 20 MB (Dropbox's limit for thumbnails).`,
+	conversion_error: (where) => `Dropbox failed to convert ${where} (a damaged or unusual image). Check the file, or run again later.`,
+	encrypted_content: (where) => `${where} is encrypted: Dropbox cannot make a thumbnail of it.`,
+	unsupported_content: (where) => `Dropbox cannot read the content of ${where} for a preview (a damaged file, or not what its extension says).`,
+	in_progress: (where) => `Dropbox is still making the preview of ${where}. Run the step again in a moment.`,
+	unsupported_content_type: (where) => `${where} is not a Paper doc. Point at a .paper file (Paper Doc → Create makes one).`,
+	invalid_file_extension: (where) => `A Paper doc's path must end in .paper (${where} does not).`,
+	invalid_path: (where) => `Dropbox cannot create a doc at ${where}: check that the folders on the way are folders, not files, and that the name is allowed.`,
+	revision_mismatch: (where) =>
+		`${where} has changed since the Paper Revision given. Take the current paper_revision (the output of the last Create or Update, or Download with Export Format Markdown: export_metadata.paper_revision), or set Update Policy to Replace (overwrite), which does not check it.`,
+	doc_archived: (where) => `${where} is archived in Dropbox Paper. Unarchive it in Paper, then run again.`,
+	doc_deleted: (where) => `${where} was deleted. Restore it in Dropbox, or create a new doc.`,
+	content_malformed: () => 'Dropbox could not import the content: check that it is UTF-8 text in the Import Format chosen.',
+	doc_length_exceeded: () => 'The Paper doc would be too large. Split the content into several docs.',
+	image_size_exceeded: () => 'The content holds an image over 1 MB (HTML with a data: URI): make it smaller or link to it.',
+	paper_disabled: () => "Paper is disabled for this Dropbox team. A team admin can turn it on in the Admin Console.",
+	insufficient_permissions: () => 'This Dropbox account may not edit Paper docs.',
+	email_unverified: () => 'Dropbox needs the account e-mail address verified before Paper docs can be created. Verify it in Dropbox and run again.',
 };
 
 function messageFor401(failure: HttpFailure, tags: string[]): [string, string] {
@@ -154,7 +178,7 @@ export function describeFailure(failure: HttpFailure, call: CallContext): { mess
 			? `Not found in Dropbox (${tags.join('/')} at ${where})`
 			: `Dropbox: ${tags.join('/') || 'conflict'} at ${where}`;
 		description = leaf
-			? HINTS_409[leaf](where)
+			? HINTS_409[leaf](where, call.route)
 			: String((failure.json?.user_message as Dict | undefined)?.text ?? failure.json?.error_summary ?? 'See the Dropbox error tag.');
 	} else if (status === 422) {
 		message = `The credential's Space does not match this Dropbox account${tags.length ? ` (${tags.join('/')})` : ''}`;

@@ -32,6 +32,21 @@ export type DropboxFunctions =
 export const RPC_BASE_URL = 'https://api.dropboxapi.com/2';
 export const CONTENT_BASE_URL = 'https://content.dropboxapi.com/2';
 
+/**
+ * The routes Dropbox serves on another host than their style's (files.stone's `host`): an RPC
+ * on content.dropboxapi.com, uploads on api.dropboxapi.com. Every other RPC goes to the api
+ * host, every upload and download to the content host.
+ */
+export const ROUTE_HOSTS: Record<string, 'api' | 'content'> = {
+	'files/get_thumbnail_batch': 'content',
+	'files/paper/create': 'api',
+	'files/paper/update': 'api',
+};
+
+function baseUrlOf(route: string, usual: 'api' | 'content'): string {
+	return (ROUTE_HOSTS[route] ?? usual) === 'api' ? RPC_BASE_URL : CONTENT_BASE_URL;
+}
+
 /** The node parameter `authentication` picks the credential: OAuth2, or the headless refresh-token one. */
 export type AuthenticationMethod = 'oAuth2' | 'refreshToken';
 
@@ -202,7 +217,7 @@ function parseJson(body: unknown): unknown {
 }
 
 /**
- * An RPC call on api.dropboxapi.com: JSON in, JSON out. A route without arguments (`args`
+ * An RPC call (api.dropboxapi.com, but for ROUTE_HOSTS): JSON in, JSON out. A route without arguments (`args`
  * undefined) is sent the JSON `null`: n8n's HTTP stack gives a POST without a body
  * `Content-Type: application/x-www-form-urlencoded`, which Dropbox refuses with a 400.
  */
@@ -214,7 +229,7 @@ export async function dropboxRpc<T = IDataObject>(
 ): Promise<T> {
 	const body = await send<unknown>(ctx, route, options, (headers) => ({
 		method: 'POST',
-		url: `${RPC_BASE_URL}/${route}`,
+		url: `${baseUrlOf(route, 'api')}/${route}`,
 		headers: { ...headers, 'Content-Type': 'application/json' },
 		body: JSON.stringify(args ?? null),
 		json: false,
@@ -222,7 +237,7 @@ export async function dropboxRpc<T = IDataObject>(
 	return parseJson(body) as T;
 }
 
-/** A content-upload call on content.dropboxapi.com: arguments in the header, bytes as body. */
+/** A content-upload call (content.dropboxapi.com, but for ROUTE_HOSTS): arguments in the header, bytes as body. */
 export async function dropboxUpload<T = IDataObject>(
 	ctx: DropboxFunctions,
 	route: string,
@@ -232,7 +247,7 @@ export async function dropboxUpload<T = IDataObject>(
 ): Promise<T> {
 	const body = await send<unknown>(ctx, route, options, (headers) => ({
 		method: 'POST',
-		url: `${CONTENT_BASE_URL}/${route}`,
+		url: `${baseUrlOf(route, 'content')}/${route}`,
 		headers: {
 			...headers,
 			'Content-Type': 'application/octet-stream',

@@ -26,3 +26,9 @@ export function unionTag(ctx: Ctx, v: unknown, field: string, allowed: string[],
 	if (typeof t !== 'string' || !allowed.includes(t)) throw badRequest(ctx.route, `request body: ${field}: unknown tag '${String(t)}'`);
 	return t;
 }
+/** A union value's tag, given as "tag" or {".tag": "tag", …}; undefined for anything else. */
+export function tagOf(v: unknown): string | undefined {
+	if (typeof v === 'string') return v;
+	const tag = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>)['.tag'] : undefined;
+	return typeof tag === 'string' ? tag : undefined;
+}

@@ -66,7 +66,7 @@ export async function exportFile(ctx: Ctx): Promise<DownloadResult> {
 	const dot = rev.name.lastIndexOf('.');
 	const stem = dot > 0 ? rev.name.slice(0, dot) : rev.name;
 	const exportMeta: Record<string, Json> = { name: stem + (EXPORT_EXT[format] ?? '.' + format), size: bytes.length, export_hash: h.digest() };
-	if (/\.paper$/i.test(rev.name)) exportMeta.paper_revision = ctx.ns!.historyById.get(rev.id)?.length ?? 1;
+	if (/\.paper$/i.test(rev.name)) exportMeta.paper_revision = rev.paper?.revision ?? 1;
 	const fileMetadata = n ? untagged(nodeMeta(n)) : untagged(fileMeta(rev));
 	return { meta: { export_metadata: exportMeta, file_metadata: fileMetadata }, stream: Readable.from([bytes]), etag: rev.rev };
 }

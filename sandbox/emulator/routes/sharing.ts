@@ -5,7 +5,7 @@ import { checkPathArg, lookupNode, under } from '../paths';
 import type { SharedLink } from '../records';
 import type { State } from '../state';
 import type { Namespace, Node } from '../tree';
-import { optBool, reqStr } from './arguments';
+import { optBool, reqStr, tagOf } from './arguments';
 import type { Ctx, DownloadResult, EndpointHandler } from './types';
 import { sendText } from '../http';
 import { sendDownload } from '../sendDownload';
@@ -14,9 +14,6 @@ import { sendDownload } from '../sendDownload';
 function linkNs(st: State, l: SharedLink): Namespace {
 	return (l.nsId ? st.namespaces.get(l.nsId) : undefined) ?? st.account(l.accountId).ns;
 }
-
-const tagOf = (v: Json | undefined): string | undefined =>
-	typeof v === 'string' ? v : v && typeof v === 'object' && !Array.isArray(v) && typeof v['.tag'] === 'string' ? (v['.tag'] as string) : undefined;
 
 /** The link's audience (LinkAudience): from `audience`, else the deprecated `requested_visibility`. */
 function audienceOf(l: SharedLink): string {
@@ -226,18 +223,27 @@ export function modifyLink(ctx: Ctx): Json {
 	return linkMeta(ctx.st, l);
 }
 
-export function getLinkFile(ctx: Ctx): DownloadResult {
-	const l = findLink(ctx, ctx.arg.url);
-	if (l.password && ctx.arg.link_password !== l.password) throw routeError({ '.tag': 'shared_link_access_denied' });
+/**
+ * The file a shared link (and, for a folder's link, a path in it) points at; SharedLinkError's
+ * shared_link_not_found, shared_link_access_denied (wrong password) or shared_link_is_directory.
+ */
+export function linkedFile(ctx: Ctx, url: unknown, path: unknown, password: unknown): { link: SharedLink; node: Node } {
+	const l = findLink(ctx, url);
+	if (l.password && password !== l.password) throw routeError({ '.tag': 'shared_link_access_denied' });
 	const lns = linkNs(ctx.st, l);
 	let node = lns.byId.get(l.nodeId)!;
-	if (ctx.arg.path) {
-		const sub = node.tag === 'folder' ? lns.get(node.pathLower + String(ctx.arg.path).toLowerCase()) : undefined;
+	if (path) {
+		const sub = node.tag === 'folder' ? lns.get(node.pathLower + String(path).toLowerCase()) : undefined;
 		if (!sub) throw routeError({ '.tag': 'shared_link_not_found' });
 		node = sub;
 	}
 	if (node.tag !== 'file') throw routeError({ '.tag': 'shared_link_is_directory' });
-	return { meta: linkMeta(ctx.st, l, node), blob: { path: node.file!.blob, size: node.file!.size }, etag: node.file!.rev };
+	return { link: l, node };
+}
+
+export function getLinkFile(ctx: Ctx): DownloadResult {
+	const { link, node } = linkedFile(ctx, ctx.arg.url, ctx.arg.path, ctx.arg.link_password);
+	return { meta: linkMeta(ctx.st, link, node), blob: { path: node.file!.blob, size: node.file!.size }, etag: node.file!.rev };
 }
 
 /** GET <link url> with dl=1: the file's bytes, like www.dropbox.com does. */

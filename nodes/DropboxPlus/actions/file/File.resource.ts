@@ -7,6 +7,8 @@ import * as download from './download.operation';
 import * as get from './get.operation';
 import * as getByName from './getByName.operation';
 import * as getLock from './getLock.operation';
+import * as getPreview from './getPreview.operation';
+import * as getThumbnail from './getThumbnail.operation';
 import * as getTemporaryLink from './getTemporaryLink.operation';
 import * as listRevisions from './listRevisions.operation';
 import * as lock from './lock.operation';
@@ -31,6 +33,8 @@ export const operations: Record<string, Operation> = {
 	lock,
 	unlock,
 	getLock,
+	getThumbnail,
+	getPreview,
 };
 
 export const description: INodeProperties[] = [
@@ -78,10 +82,22 @@ export const description: INodeProperties[] = [
 				action: 'Get the lock state of a file',
 			},
 			{
+				name: 'Get Preview',
+				value: 'getPreview',
+				description: 'Get a PDF or HTML preview of an office document or spreadsheet into a binary field',
+				action: 'Get a preview of a file',
+			},
+			{
 				name: 'Get Temporary Link',
 				value: 'getTemporaryLink',
 				description: 'Get a direct download link to a file, valid for four hours',
 				action: 'Get a temporary link to a file',
+			},
+			{
+				name: 'Get Thumbnail',
+				value: 'getThumbnail',
+				description: 'Get a thumbnail of an image into a binary field (up to 25 items in one request)',
+				action: 'Get a thumbnail of a file',
 			},
 			{
 				name: 'List Revisions',
@@ -142,4 +158,6 @@ export const description: INodeProperties[] = [
 	...lock.description,
 	...unlock.description,
 	...getLock.description,
+	...getThumbnail.description,
+	...getPreview.description,
 ];

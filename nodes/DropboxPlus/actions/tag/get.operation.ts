@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { failedForOnePath, getTags, PATHS_PER_GET } from '../../../shared/tags';
-import { jsonItems, type BatchOperation, type ItemOutcome } from '../types';
+import { inInputOrder, jsonItems, type BatchOperation, type ItemOutcome } from '../types';
 import { readTaggedReference, taggedItemField, taggedPath } from './fields';
 
 export const get: BatchOperation = {
@@ -23,13 +23,13 @@ export const get: BatchOperation = {
 		for (const itemIndex of itemIndexes) {
 			const read = settled(() => readTaggedReference(this, itemIndex));
 			if ('value' in read) references.set(itemIndex, read.value);
-			else if (failed(itemIndex, read.error)) return finish(itemIndexes, outcomes);
+			else if (failed(itemIndex, read.error)) return inInputOrder(itemIndexes, outcomes);
 		}
 		const asked: Array<{ itemIndex: number; path: string }> = [];
 		for (const [itemIndex, reference] of references) {
 			const looked = await settledAsync(async () => await taggedPath(this, reference, 'files/tags/get', 'Get Tags', itemIndex));
 			if ('value' in looked) asked.push({ itemIndex, path: looked.value });
-			else if (failed(itemIndex, looked.error)) return finish(itemIndexes, outcomes);
+			else if (failed(itemIndex, looked.error)) return inInputOrder(itemIndexes, outcomes);
 		}
 		const output = (path: string, tags: string[]): ItemOutcome => ({ output: jsonItems({ path, tags } as IDataObject) });
 		for (let start = 0; start < asked.length; start += PATHS_PER_GET) {
@@ -42,16 +42,16 @@ export const get: BatchOperation = {
 			// a route error (409) names one path of the batch: ask each path alone; other failures are every item's
 			if (batch.length === 1 || !failedForOnePath(answer.error)) {
 				for (const entry of batch) outcomes.set(entry.itemIndex, { error: answer.error as Error });
-				if (!keepGoing) return finish(itemIndexes, outcomes);
+				if (!keepGoing) return inInputOrder(itemIndexes, outcomes);
 				continue;
 			}
 			for (const entry of batch) {
 				const alone = await settledAsync(async () => await getTags(this, [entry.path], entry));
 				if ('value' in alone) outcomes.set(entry.itemIndex, output(entry.path, alone.value[0]));
-				else if (failed(entry.itemIndex, alone.error)) return finish(itemIndexes, outcomes);
+				else if (failed(entry.itemIndex, alone.error)) return inInputOrder(itemIndexes, outcomes);
 			}
 		}
-		return finish(itemIndexes, outcomes);
+		return inInputOrder(itemIndexes, outcomes);
 	},
 };
 
@@ -70,13 +70,4 @@ async function settledAsync<T>(run: () => Promise<T>): Promise<Settled<T>> {
 		(value) => ({ value }),
 		(error: unknown) => ({ error }),
 	);
-}
-
-/**
- * One outcome per item, in input order. An item never reached (the step stopped at an earlier
- * failure, without Continue On Fail) gets the error that stopped it, so the router reports that one.
- */
-function finish(itemIndexes: number[], outcomes: Map<number, ItemOutcome>): ItemOutcome[] {
-	const stop = [...outcomes.values()].find((outcome) => 'error' in outcome);
-	return itemIndexes.map((itemIndex) => outcomes.get(itemIndex) ?? (stop as ItemOutcome));
 }
