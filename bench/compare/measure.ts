@@ -1,7 +1,7 @@
 /**
  * Measuring one `n8n execute`: the peak RSS of that process (its kernel high-water mark,
  * /proc/<pid>/status VmHWM, read every 50 ms while it runs), the wall time n8n recorded for the
- * measured node (runData[node][0].executionTime), and the Dropbox API calls the emulator counted.
+ * measured node (runData[node][0].executionTime), and the Dropbox API calls and uploaded file bytes the emulator counted.
  */
 import * as fs from 'node:fs';
 
@@ -65,6 +65,8 @@ export interface MeasuredRun {
 	peakRssMiB?: number;
 	apiCalls: number;
 	callsByRoute: Record<string, number>;
+	/** file bytes the emulator received in upload requests */
+	uploadedBytes: number;
 }
 
 /** The failure of a node or workflow, as one line. */
@@ -101,5 +103,6 @@ export async function measureWorkflow(
 		peakRssMiB: peakMiB,
 		apiCalls: after.total - before.total,
 		callsByRoute,
+		uploadedBytes: after.uploadedBytes - before.uploadedBytes,
 	};
 }

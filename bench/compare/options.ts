@@ -18,6 +18,9 @@ export interface BenchSizes {
 	/** files uploaded as items in scenario 7, and their size */
 	uploadItems: number;
 	uploadItemBytes: number;
+	/** files uploaded again unchanged in scenarios 9 (If Unchanged: Skip) and 10 (Upload Anyway), and their size */
+	reuploadItems: number;
+	reuploadItemBytes: number;
 	/** latency the emulator adds per call in the latency variants of 5–8 (none: no latency runs) */
 	latencyMs?: number;
 }
@@ -40,6 +43,8 @@ export const FULL_SIZES: BenchSizes = {
 	batchItems: 1_000,
 	uploadItems: 500,
 	uploadItemBytes: 10 * 1024,
+	reuploadItems: 200,
+	reuploadItemBytes: MiB,
 	latencyMs: 20,
 };
 
@@ -50,6 +55,8 @@ export const QUICK_SIZES: BenchSizes = {
 	batchItems: 20,
 	uploadItems: 20,
 	uploadItemBytes: 10 * 1024,
+	reuploadItems: 10,
+	reuploadItemBytes: 64 * 1024,
 };
 
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): BenchOptions {

@@ -4,7 +4,7 @@ import type { Implementation } from './scenarios';
 
 export interface BenchResult {
 	scenario: string;
-	/** '1' … '8'; 'nL': the same with latency added per call */
+	/** '1' … '10'; 'nL': the same with latency added per call */
 	id: string;
 	implementation: Implementation;
 	ok: boolean;
@@ -17,6 +17,8 @@ export interface BenchResult {
 	calls_by_route?: Record<string, number>;
 	/** bytes transferred (file scenarios) */
 	bytes?: number;
+	/** file bytes the emulator received in upload requests during the run */
+	uploaded_bytes?: number;
 	items?: number;
 	/** the whole `n8n execute` process, start to exit (n8n start-up included), seconds */
 	process_s?: number;

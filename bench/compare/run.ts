@@ -49,6 +49,7 @@ async function runNode(ctx: BenchContext, scenario: Scenario, impl: NodeImplemen
 			api_calls: run.apiCalls,
 			calls_by_route: run.callsByRoute,
 			bytes,
+			uploaded_bytes: run.uploadedBytes,
 			items,
 			process_s: round(run.processSeconds, 1),
 		};
@@ -161,5 +162,6 @@ function describe(r: BenchResult): string {
 	const what = `${r.id} ${r.scenario} — ${r.implementation}`;
 	if (!r.ok) return `${what}: FAILED: ${r.error}`;
 	const bytes = r.bytes ? `, ${formatBytes(r.bytes)}` : '';
-	return `${what}: ${r.wall_s} s, peak RSS ${r.peak_rss_mb ?? '–'} MiB, ${r.api_calls} API calls${bytes}`;
+	const uploaded = r.uploaded_bytes === undefined ? '' : `, ${r.uploaded_bytes === 0 ? '0 bytes' : formatBytes(r.uploaded_bytes)} uploaded`;
+	return `${what}: ${r.wall_s} s, peak RSS ${r.peak_rss_mb ?? '–'} MiB, ${r.api_calls} API calls${bytes}${uploaded}`;
 }

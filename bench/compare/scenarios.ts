@@ -34,7 +34,7 @@ export interface PreparedRun {
 }
 
 export interface Scenario {
-	/** '1' … '8', 'nL' for the variant with latency */
+	/** '1' … '10', 'nL' for the variant with latency */
 	id: string;
 	title: string;
 	latencyMs: number;
@@ -281,6 +281,58 @@ function copyMany(count: number, latencyMs: number): Scenario {
 	};
 }
 
+/** `count` local files of `bytes` each, every one with its own bytes (written once, reused): their folder. */
+function reuploadSources(ctx: BenchContext, count: number, bytes: number): string {
+	const dir = path.join(ctx.workDir, `reupload-${count}x${bytes}`);
+	if (fs.existsSync(dir)) return dir;
+	fs.mkdirSync(dir);
+	const content = fs.readFileSync(sourceFile(ctx, bytes));
+	for (let i = 0; i < count; i++) {
+		content.writeUInt32BE(i, 0);
+		fs.writeFileSync(path.join(dir, `r${String(i).padStart(4, '0')}.bin`), content);
+	}
+	return dir;
+}
+
+/**
+ * Files already in Dropbox uploaded again with the same bytes, read by a Read File node from n8n's
+ * filesystem store: ours with If Unchanged "Skip" (9: nothing should be sent) or "Upload
+ * Anyway" (10), the built-in node as it can (a plain overwrite). The emulator counts the bytes received.
+ */
+function reupload(id: '9' | '10', count: number, bytes: number): Scenario {
+	const skip = id === '9';
+	const folder = `/bench/reupload-${count}x${bytes}`;
+	return {
+		id,
+		title: `re-upload ${count.toLocaleString('en-US')} unchanged files of ${formatBytes(bytes)}${skip ? ' (If Unchanged: Skip)' : ''}`,
+		latencyMs: 0,
+		async setup(ctx) {
+			const dir = reuploadSources(ctx, count, bytes);
+			for (const name of fs.readdirSync(dir)) await rawUpload(ctx.h.emulator, path.join(dir, name), `${folder}/${name}`);
+		},
+		async prepare(ctx, impl) {
+			const target = `=${folder}/{{ $binary.data.fileName }}`;
+			return {
+				nodes: [
+					{ name: 'Read files', type: 'n8n-nodes-base.readWriteFile', typeVersion: 1.1, parameters: { operation: 'read', fileSelector: `${reuploadSources(ctx, count, bytes)}/*.bin`, options: {} } },
+					dropboxNode(
+						ctx,
+						impl,
+						{ resource: 'file', operation: 'upload', destination: 'path', filePath: target, content: 'binary', binaryPropertyName: 'data', mode: 'overwrite', options: { ifUnchanged: skip ? 'skip' : 'upload' } },
+						{ resource: 'file', operation: 'upload', path: target, binaryData: true, binaryPropertyName: 'data' },
+					),
+				],
+				check(execution) {
+					const out = okItems(execution, count);
+					const wrong = out.find((j) => j.size !== bytes || (impl === 'dropbox-plus' && j.unchanged !== (skip ? true : undefined)));
+					if (wrong) throw new Error(`an item is not the unchanged file expected: ${JSON.stringify(wrong).slice(0, 300)}`);
+					return { bytes: count * bytes, items: out.length };
+				},
+			};
+		},
+	};
+}
+
 /** Every scenario for these sizes, in order; 5–8 twice when a latency is set. */
 export function scenarios(sizes: BenchSizes): Scenario[] {
 	const latencies = sizes.latencyMs ? [0, sizes.latencyMs] : [0];
@@ -293,5 +345,7 @@ export function scenarios(sizes: BenchSizes): Scenario[] {
 		...latencies.map((l) => deleteMany(sizes.batchItems, l)),
 		...latencies.map((l) => uploadMany(sizes.uploadItems, sizes.uploadItemBytes, l)),
 		...latencies.map((l) => copyMany(sizes.batchItems, l)),
+		reupload('9', sizes.reuploadItems, sizes.reuploadItemBytes),
+		reupload('10', sizes.reuploadItems, sizes.reuploadItemBytes),
 	];
 }

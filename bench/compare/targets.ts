@@ -88,8 +88,19 @@ function listTargets(results: BenchResult[], idle: number | undefined, sizes: Be
 	});
 }
 
+/** Scenario 9: files Dropbox already holds, uploaded again with If Unchanged Skip, send no file byte. */
+function skipUnchangedTarget(results: BenchResult[]): Target[] {
+	const ours = find(results, '9', 'dropbox-plus');
+	if (!ours) return [];
+	const name = 'Scenario 9: re-uploading unchanged files with If Unchanged: Skip sends 0 file bytes';
+	if (!ours.ok) return [{ name, ok: false, detail: `failed: ${ours.error}` }];
+	const normal = find(results, '10', 'dropbox-plus');
+	const against = normal?.ok ? `; Upload Anyway: ${normal.uploaded_bytes} bytes, ${normal.api_calls} API calls, ${normal.wall_s} s` : '';
+	return [{ name, ok: ours.uploaded_bytes === 0, detail: `${ours.uploaded_bytes} bytes, ${ours.api_calls} API calls, ${ours.wall_s} s${against}` }];
+}
+
 export function evaluateTargets(results: BenchResult[], idle: number | undefined, sizes: BenchSizes): Target[] {
-	const targets = [...speedTargets(results), ...listTargets(results, idle, sizes)];
+	const targets = [...speedTargets(results), ...listTargets(results, idle, sizes), ...skipUnchangedTarget(results)];
 	if (results.some((r) => r.id === '2' || r.id === '4')) targets.unshift(memoryTarget(results, idle), throughputTarget(results));
 	return targets;
 }

@@ -4,8 +4,8 @@ import { ContentHasher } from './hash';
 import { readBody, sendJson } from './http';
 import type { EndpointHandler } from './routes/types';
 import { AdminError, seedFile, seedFolder } from './seeding';
-import type { State } from './state';
-import { nodeMeta } from './tree';
+import { newCalls, type State } from './state';
+import { isoNow, nodeMeta } from './tree';
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -67,7 +67,7 @@ export const state: AdminAction = (st) => ({
 
 export const reset: AdminAction = (st, b) => {
 	st.reset();
-	if (b.keepCalls !== true) st.calls = { total: 0, byRoute: {} };
+	if (b.keepCalls !== true) st.calls = newCalls();
 	return { ok: true, defaultAccountId: st.defaultAccountId };
 };
 
@@ -82,7 +82,7 @@ export const saveState: AdminAction = (st) => {
 export const calls: AdminAction = (st) => st.calls;
 
 export const resetCalls: AdminAction = (st) => {
-	st.calls = { total: 0, byRoute: {} };
+	st.calls = newCalls();
 	return { ok: true };
 };
 
@@ -220,6 +220,22 @@ export const seed: AdminAction = async (st, b) => {
 	}
 	if (a.ns.seq !== before) a.ns.notify();
 	return { accountId: a.accountId, created: created.length > 1000 ? created.length : created };
+};
+
+/**
+ * Locks a file as another user would (the emulator has one user per account): `{path, accountId?,
+ * holderAccountId?, holderName?}`. The account's own calls then meet a lock they do not hold:
+ * lock_conflict on lock and unlock, locked on move and delete.
+ */
+export const lockAsOther: AdminAction = (st, b) => {
+	const a = account(st, b.accountId);
+	if (typeof b.path !== 'string') throw new AdminError(400, 'path: the file to lock');
+	const node = a.ns.byPath.get(b.path.toLowerCase());
+	if (!node || node.tag !== 'file') throw new AdminError(404, `no file at ${b.path}`);
+	const holder = typeof b.holderAccountId === 'string' ? b.holderAccountId : 'dbid:AAOtherLockHolder0000000000000000000';
+	if (holder === a.accountId) throw new AdminError(400, 'holderAccountId: another account than the file\'s');
+	node.lock = { created: isoNow(), accountId: holder, holderName: typeof b.holderName === 'string' ? b.holderName : 'Other User' };
+	return nodeMeta(node);
 };
 
 export const files: AdminAction = (st, _b, url) => {

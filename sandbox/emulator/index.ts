@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { makeHandler } from './server';
-import { EmulatorOptions, State } from './state';
+import { EmulatorOptions, newCalls, State } from './state';
 import { apiRoutes, routeTable } from './routeTable';
 import type { RouteTable } from './routes/types';
 import { ensureTls } from './tls';
@@ -42,7 +42,7 @@ export interface Emulator {
 	state: State;
 	accountId: string;
 	routes: RouteTable;
-	calls(): { total: number; byRoute: Record<string, number> };
+	calls(): { total: number; byRoute: Record<string, number>; uploadedBytes: number };
 	resetCalls(): void;
 	setFaults(f: FaultConfig & { replace?: boolean }): void;
 	expireTokens(): number;
@@ -112,7 +112,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 		},
 		calls: () => state.calls,
 		resetCalls: () => {
-			state.calls = { total: 0, byRoute: {} };
+			state.calls = newCalls();
 		},
 		setFaults: (f) => state.faults.set(f, f.replace === true),
 		expireTokens: () => state.expireAllTokens(),

@@ -161,6 +161,7 @@ export function routeTable(routes: RouteTable): Endpoint[] {
 		adminRow('GET', 'webhook/deliveries', admin.webhookDeliveries),
 		adminRow('POST', 'seed', admin.seed),
 		adminRow('GET', 'files', admin.files),
+		adminRow('POST', 'locks', admin.lockAsOther),
 		{ path: '/__admin/', prefix: true, handler: admin.unknownAdminRoute },
 	];
 }

@@ -37,6 +37,11 @@ export interface EmulatorOptions {
 	verbose?: boolean;
 }
 
+/** A fresh count of API calls and received upload bytes. */
+export function newCalls(): { total: number; byRoute: Record<string, number>; uploadedBytes: number } {
+	return { total: 0, byRoute: {}, uploadedBytes: 0 };
+}
+
 export class State {
 	readonly store: BlobStore;
 	readonly ownsDataDir: boolean;
@@ -54,7 +59,8 @@ export class State {
 	tempLinks = new Map<string, TempLink>();
 	snapshots = new Map<string, Snapshot>();
 	searches = new Map<string, { matches: Json[]; pos: number; pageSize: number }>();
-	calls = { total: 0, byRoute: {} as Record<string, number> };
+	/** API calls counted per route, and the bytes of upload request bodies received (`uploadedBytes`). */
+	calls = newCalls();
 	/** Every API request answered 400 (a request real Dropbox refuses), with Dropbox's text. */
 	refusals: string[] = [];
 	epoch = randomBytes(4).toString('hex');
@@ -262,6 +268,11 @@ export class State {
 		for (const app of this.apps.values()) {
 			if (app.webhookUrl) this.webhooks.notify(app.webhookUrl, app.secret, accountId, Number(this.accounts.get(accountId)?.ns.id ?? 0));
 		}
+	}
+
+	/** Bytes of an upload request's body, as they arrive. */
+	countReceived(bytes: number): void {
+		this.calls.uploadedBytes += bytes;
 	}
 
 	countCall(route: string): void {

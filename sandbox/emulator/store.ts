@@ -28,7 +28,7 @@ export class BlobStore {
 	 */
 	receive(
 		src: Readable,
-		opts: { limit: number; target?: string; position?: number; hasher?: ContentHasher; requestHasher?: ContentHasher },
+		opts: { limit: number; target?: string; position?: number; hasher?: ContentHasher; requestHasher?: ContentHasher; onData?: (bytes: number) => void },
 	): Promise<{ blob: string; size: number }> {
 		const blob = opts.target ?? this.newPath();
 		return new Promise((resolve, reject) => {
@@ -46,6 +46,7 @@ export class BlobStore {
 			};
 			src.on('data', (chunk: Buffer) => {
 				if (failed) return;
+				opts.onData?.(chunk.length);
 				size += chunk.length;
 				if (size > opts.limit) {
 					fail(new TooLarge());

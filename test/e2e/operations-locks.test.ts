@@ -52,4 +52,25 @@ describe('File lock operations in real n8n', () => {
 		const lockCalls = Object.fromEntries(Object.entries(calls).filter(([route]) => route.startsWith('files/')));
 		expect(lockCalls).toEqual({ 'files/lock_file_batch': 1, 'files/unlock_file_batch': 1, 'files/get_file_lock_batch': 1 });
 	}, 300_000);
+
+	it('a file someone else locked cannot be moved: the item says it is locked and who can unlock it; Get Lock State names the holder', async () => {
+		await h.emulator.seed({ files: [{ path: '/Sign/contract.pdf', content: 'being signed' }, { path: '/Sign/draft.pdf', content: 'draft' }] });
+		await h.emulator.admin('POST', 'locks', { path: '/Sign/contract.pdf', holderName: 'Legal Team' });
+		const wf = workflow('locks: someone else holds one', [
+			codeItems('Files', ['/Sign/contract.pdf', '/Sign/draft.pdf'].map((path) => ({ json: { path } }))),
+			dropbox('Lock state', credId, { resource: 'file', operation: 'getLock', file: byPath('={{ $json.path }}'), options: {} }),
+			dropbox('Move', credId, { resource: 'file', operation: 'move', file: byPath("={{ $('Files').item.json.path }}"), destination: 'path', destinationPath: "=/Done/{{ $('Files').item.json.path.split('/').pop() }}", options: {} }, { onError: 'continueRegularOutput' }),
+		]);
+		const run = await h.n8n.runWorkflow(wf);
+		expect(run.json('Lock state').map((j) => [j.path_display, j.locked, j.file_lock_info?.is_lockholder, j.file_lock_info?.lockholder_name])).toEqual([
+			['/Sign/contract.pdf', true, false, 'Legal Team'],
+			['/Sign/draft.pdf', false, undefined, undefined],
+		]);
+		const moved = run.items('Move');
+		expect(moved[0].json).toMatchObject({ tag: 'from_lookup/locked', path: '/Sign/contract.pdf', status: 409 });
+		expect(moved[0].json.description).toMatch(/locked in Dropbox by someone else: only the lock holder \(or a team admin\) can move, delete or change it/);
+		expect(moved[1].json).toMatchObject({ path_display: '/Done/draft.pdf' });
+		const stored = (await h.emulator.files()).map((f) => f.path_display);
+		expect(stored).toEqual(expect.arrayContaining(['/Sign/contract.pdf', '/Done/draft.pdf']));
+	}, 300_000);
 });

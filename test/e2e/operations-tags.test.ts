@@ -59,4 +59,29 @@ describe('Tag operations in real n8n', () => {
 		const tagCalls = Object.fromEntries(Object.entries(calls).filter(([route]) => route.startsWith('files/')));
 		expect(tagCalls).toEqual({ 'files/tags/add': 6, 'files/tags/remove': 1, 'files/tags/get': 5 });
 	}, 300_000);
+
+	it('List and Search with Include Tags: every entry carries its tags, Simplify keeps them, one files/tags/get per step', async () => {
+		const wf = workflow('tags: list and search with tags', [
+			codeItems('Paths', [{ json: { path: '/Tagged/paid invoice.pdf' } }, { json: { path: '/Tagged/Old' } }]),
+			dropbox('Tag', credId, { resource: 'tag', operation: 'add', path: byPath('={{ $json.path }}'), tags: "={{ $json.path.endsWith('.pdf') ? 'Paid, invoice' : 'archive' }}" }),
+			dropbox('List', credId, { resource: 'folder', operation: 'list', folder: byPath('/Tagged'), recursive: false, entryType: 'all', returnAll: true, simplify: true, options: { includeTags: true } }, { executeOnce: true }),
+			dropbox('Search', credId, { resource: 'search', operation: 'search', query: 'invoice', folder: byPath('/Tagged'), returnAll: true, simplify: true, options: { includeTags: true } }, { executeOnce: true }),
+		]);
+		await h.emulator.seed({ folders: ['/Tagged/Old'], files: [{ path: '/Tagged/paid invoice.pdf', content: 'paid' }, { path: '/Tagged/draft.txt', content: 'draft' }] });
+		const before = (await h.emulator.calls()).byRoute;
+		const run = await h.n8n.runWorkflow(wf);
+		const calls = callDelta(before, (await h.emulator.calls()).byRoute);
+
+		expect(run.status).toBe('success');
+		const listed = run.json('List').map((j) => [j.name, j.type, j.tags]);
+		expect(listed.sort()).toEqual([
+			['Old', 'folder', ['archive']],
+			['draft.txt', 'file', []],
+			['paid invoice.pdf', 'file', ['paid', 'invoice']],
+		]);
+		expect(run.json('Search').map((j) => [j.path_display, j.category, j.tags])).toEqual([['/Tagged/paid invoice.pdf', 'pdf', ['paid', 'invoice']]]);
+		expect(calls['files/tags/get']).toBe(2);
+		expect(calls['files/list_folder']).toBe(1);
+		expect(calls['files/search_v2']).toBe(1);
+	}, 300_000);
 });

@@ -681,6 +681,30 @@ describe('file locks', () => {
 		const got = (await dbx.filesGetFileLockBatch({ entries: [{ path: '/locks/theirs.txt' }] })).result as any;
 		expect(got.entries[0].metadata.file_lock_info).toMatchObject({ is_lockholder: false, lockholder_name: 'Someone Else' });
 	});
+	test('a file another user locked (POST /__admin/locks) cannot be moved or deleted (LookupError locked), alone or in a batch; it can be copied; its holder could', async () => {
+		await up('/locks/signing.pdf', 'contract');
+		await up('/locks/free.pdf', 'free');
+		const admin = await raw(emu.url, '/__admin/locks', { body: JSON.stringify({ path: '/Locks/Signing.pdf', holderName: 'Legal' }) });
+		expect(admin.status).toBe(200);
+		let e = await sdkError(dbx.filesDeleteV2({ path: '/locks/signing.pdf' }));
+		expect([e.status, e.error.error]).toEqual([409, { '.tag': 'path_lookup', path_lookup: { '.tag': 'locked' } }]);
+		e = await sdkError(dbx.filesMoveV2({ from_path: '/locks/signing.pdf', to_path: '/locks/moved.pdf' }));
+		expect([e.status, e.error.error]).toEqual([409, { '.tag': 'from_lookup', from_lookup: { '.tag': 'locked' } }]);
+		const batch = (await dbx.filesDeleteBatch({ entries: [{ path: '/locks/signing.pdf' }, { path: '/locks/free.pdf' }] })).result as any;
+		const done = await pollJob<any>(() => dbx.filesDeleteBatchCheck({ async_job_id: batch.async_job_id }));
+		expect(done.entries.map((entry: any) => entry['.tag'] === 'failure' ? entry.failure : entry['.tag'])).toEqual([
+			{ '.tag': 'path_lookup', path_lookup: { '.tag': 'locked' } },
+			'success',
+		]);
+		expect((await dbx.filesCopyV2({ from_path: '/locks/signing.pdf', to_path: '/locks/copy.pdf' })).result.metadata.name).toBe('copy.pdf');
+		const got = (await dbx.filesGetFileLockBatch({ entries: [{ path: '/locks/signing.pdf' }] })).result as any;
+		expect(got.entries[0].metadata.file_lock_info).toMatchObject({ is_lockholder: false, lockholder_name: 'Legal' });
+		// the holder is another account: the same file locked by this account moves
+		emu.state.account().ns.get('/locks/signing.pdf')!.lock!.accountId = emu.accountId;
+		expect((await dbx.filesMoveV2({ from_path: '/locks/signing.pdf', to_path: '/locks/moved.pdf' })).result.metadata.name).toBe('moved.pdf');
+		const refused = await raw(emu.url, '/__admin/locks', { body: JSON.stringify({ path: '/locks' }) });
+		expect(refused.status).toBe(404);
+	});
 });
 
 describe('thumbnails and previews', () => {

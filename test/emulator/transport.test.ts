@@ -204,7 +204,7 @@ describe('faults', () => {
 		expect((await raw(emu.url, '/2/users/get_current_account', { headers: auth })).status).toBe(503);
 		expect((await raw(emu.url, '/2/users/get_current_account', { headers: auth })).status).toBe(200);
 		const calls = (await raw(emu.url, '/__admin/calls', { method: 'GET' })).json();
-		expect(calls).toEqual({ total: 3, byRoute: { 'users/get_current_account': 3 } });
+		expect(calls).toEqual({ total: 3, byRoute: { 'users/get_current_account': 3 }, uploadedBytes: 0 });
 	});
 });
 

@@ -55,4 +55,16 @@ describe('File Lock, Unlock, Get Lock State', () => {
 		expect(bad.message).toMatch(/File to Lock/);
 		expect(emu.calls().total).toBe(0);
 	});
+
+	it('Delete and Move of a file someone else locked: the item fails with "locked" and who can unlock it; the other items go through', async () => {
+		await emu.seedFile('/Contracts/old.pdf', 'old');
+		const deleted = await run(emu, (i) => ({ resource: 'file', operation: 'delete', file: byPath(['/Contracts/theirs.pdf', '/Contracts/old.pdf'][i]), options: {} }), { items: items(2), continueOnFail: true });
+		expect(deleted.items[0].json).toMatchObject({ tag: 'path_lookup/locked', path: '/Contracts/theirs.pdf' });
+		expect(deleted.items[0].json.description).toMatch(/locked in Dropbox by someone else: only the lock holder \(or a team admin\) can move, delete or change it/);
+		expect(deleted.items[1].json).toMatchObject({ path_display: '/Contracts/old.pdf' });
+		const moved = await failure(run(emu, { resource: 'file', operation: 'move', file: byPath('/Contracts/theirs.pdf'), destination: 'path', destinationPath: '/Archive/theirs.pdf', options: {} }));
+		expect(moved.message).toMatch(/from_lookup\/locked/);
+		expect(moved.description).toMatch(/Get Lock State shows the holder/);
+		expect(emu.state.account().ns.get('/contracts/theirs.pdf')).toBeDefined();
+	});
 });

@@ -27,7 +27,7 @@ describe('a suspended account', () => {
 		expect(error.message).toBe('The Dropbox account is suspended');
 		expect(error.description).toMatch(/^Dropbox has disabled this account; this is not a problem with n8n or with the credential, .*The account owner must contact Dropbox support .* then run the workflow again\.$/);
 		expect(error.context).toMatchObject({ dropboxTag: 'user_suspended', dropboxStatus: 401 });
-		expect(emu.calls()).toEqual({ total: 1, byRoute: { [route]: 1 } });
+		expect(emu.calls()).toEqual({ total: 1, byRoute: { [route]: 1 }, uploadedBytes: 0 });
 	});
 
 	it('works again, files intact, once the account is reactivated', async () => {

@@ -427,7 +427,7 @@ describe('Dropbox Plus Trigger (polling) against the emulator', () => {
 		emu.resetCalls();
 		expect(await poll(harness)).toBeNull();
 		expect(await poll(harness)).toBeNull();
-		expect(emu.calls()).toEqual({ total: 2, byRoute: { 'files/list_folder/continue': 2 } });
+		expect(emu.calls()).toEqual({ total: 2, byRoute: { 'files/list_folder/continue': 2 }, uploadedBytes: 0 });
 		await emu.seedFile('/Big/new.txt', 'x');
 		expect(seen(await poll(harness))).toEqual(['fileCreated /Big/new.txt']);
 	}, 120_000);

@@ -22,6 +22,7 @@ interface UploadOptions {
 	parallelChunks?: number | string;
 	mute?: boolean;
 	strictConflict?: boolean;
+	ifUnchanged?: string;
 }
 
 /** Everything an item's upload needs, checked. */
@@ -32,6 +33,8 @@ export interface UploadPlan {
 	chunkBytes: number;
 	/** Chunks of one file in flight at once (a concurrent session when more than 1). */
 	parallelChunks: number;
+	/** If Unchanged "Skip": the file is not sent when Dropbox already holds these bytes at the path. */
+	skipUnchanged: boolean;
 }
 
 /** An item's file in a closed session, waiting for its commit. */
@@ -125,8 +128,14 @@ export function planUpload(ctx: IExecuteFunctions, itemIndex: number): UploadPla
 	const chunkBytes = required(ctx, itemIndex, 'Chunk Size option', checkChunkSize(options.chunkSize ?? DEFAULT_CHUNK_MIB));
 	const parallelChunks = required(ctx, itemIndex, 'Parallel Chunks option', checkParallelChunks(options.parallelChunks ?? DEFAULT_PARALLEL_CHUNKS));
 	const commit = commitInfo(ctx, itemIndex, path, options);
+	const skipUnchanged = required(ctx, itemIndex, 'If Unchanged option', checkIfUnchanged(options.ifUnchanged ?? 'upload'));
 	checkBinaryField(ctx, itemIndex);
-	return { path, commit, chunkBytes, parallelChunks };
+	return { path, commit, chunkBytes, parallelChunks, skipUnchanged };
+}
+
+function checkIfUnchanged(raw: unknown): FieldCheck<boolean> {
+	if (raw === 'upload' || raw === 'skip') return { value: raw === 'skip' };
+	return { problem: `"${String(raw)}" is not "upload" or "skip"`, fix: 'Use "upload" (Upload Anyway) or "skip" (Skip).' };
 }
 
 function checkParallelChunks(raw: unknown): FieldCheck<number> {
@@ -137,6 +146,17 @@ function checkParallelChunks(raw: unknown): FieldCheck<number> {
 
 /** The size of each read from n8n's binary store. */
 const STORE_READ_BYTES = 64 * 1024;
+
+/**
+ * The item's bytes as they are, without a memory budget: the text, a binary n8n keeps in memory,
+ * or a stream of 64 KiB reads from n8n's binary store (constant memory, any size).
+ */
+export async function itemSource(ctx: IExecuteFunctions, itemIndex: number): Promise<Buffer | AsyncIterable<unknown>> {
+	if (ctx.getNodeParameter('content', itemIndex, 'binary') === 'text') return Buffer.from(String(ctx.getNodeParameter('text', itemIndex, '')), 'utf8');
+	const binary = ctx.getInputData()[itemIndex].binary![binaryProperty(ctx, itemIndex)];
+	if (binary.id) return await ctx.helpers.getBinaryStream(binary.id, STORE_READ_BYTES);
+	return Buffer.from(binary.data ?? '', BINARY_ENCODING);
+}
 
 /** An item's bytes being read, and how many chunks of them may be in flight at once. */
 interface OpenContent {
@@ -153,21 +173,18 @@ interface OpenContent {
  * as many as Parallel Chunks asks, fewer when the budget is short.
  */
 async function openContent(ctx: IExecuteFunctions, itemIndex: number, plan: UploadPlan, budget?: BufferBudget): Promise<OpenContent> {
-	if (ctx.getNodeParameter('content', itemIndex, 'binary') === 'text') {
-		const reader = new ChunkReader(Buffer.from(String(ctx.getNodeParameter('text', itemIndex, '')), 'utf8'));
-		return { reader, parallelChunks: plan.parallelChunks, close: async () => await reader.close() };
-	}
+	const text = ctx.getNodeParameter('content', itemIndex, 'binary') === 'text';
 	const property = binaryProperty(ctx, itemIndex);
-	const binary = ctx.getInputData()[itemIndex].binary![property];
+	const binaryId = text ? undefined : ctx.getInputData()[itemIndex].binary![property].id;
 	let opened: OpenContent;
-	if (binary.id) {
+	if (binaryId) {
 		// From the store in 64 KiB reads, gathered into chunk buffers that are reused once sent
 		const chunks = budget
 			? await budget.reserve(plan.chunkBytes, plan.parallelChunks, cancelSignalOf(ctx), () => stoppedError(ctx, { path: plan.path, itemIndex }))
 			: plan.parallelChunks;
 		let reader: ChunkReader | undefined;
 		try {
-			reader = new ChunkReader(await ctx.helpers.getBinaryStream(binary.id, STORE_READ_BYTES), { reuse: chunks, holding: (delta) => budget?.holding(delta) });
+			reader = new ChunkReader(await ctx.helpers.getBinaryStream(binaryId, STORE_READ_BYTES), { reuse: chunks, holding: (delta) => budget?.holding(delta) });
 		} finally {
 			// the store could not open the file: nothing will use the reserved buffers
 			if (!reader) budget?.giveBack(plan.chunkBytes, chunks);
@@ -181,9 +198,11 @@ async function openContent(ctx: IExecuteFunctions, itemIndex: number, plan: Uplo
 			},
 		};
 	} else {
-		const reader = new ChunkReader(Buffer.from(binary.data ?? '', BINARY_ENCODING));
+		// text, or a binary n8n keeps in memory: one buffer, sliced without copying
+		const reader = new ChunkReader((await itemSource(ctx, itemIndex)) as Buffer);
 		opened = { reader, parallelChunks: plan.parallelChunks, close: async () => await reader.close() };
 	}
+	if (text) return opened;
 	if (await opened.reader.atEnd()) {
 		await opened.close();
 		throw fieldError(

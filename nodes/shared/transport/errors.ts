@@ -68,7 +68,8 @@ const HINTS_409: Record<string, (where: string, route: string) => string> = {
 	cant_nest_shared_folder: (where) => `Dropbox cannot put a shared folder inside another shared folder (${where}).`,
 	duplicated_or_nested_paths: () => 'Two entries of the same batch name the same path, or one inside another.',
 	invalid_revision: (where) => `Dropbox knows no such revision for ${where}. Take one from List Revisions.`,
-	locked: (where) => `${where} is locked in Dropbox. Unlock it or try later.`,
+	locked: (where) =>
+		`${where} is locked in Dropbox by someone else: only the lock holder (or a team admin) can move, delete or change it. File → Get Lock State shows the holder: ask them to unlock it, or try later.`,
 	lock_conflict: (where) =>
 		`${where} is locked by someone else (lock_holder_account_id in the error). Only the lock holder (or a team admin) can unlock it: ask them, or try later.`,
 	cannot_be_locked: (where) => `${where} cannot be locked: Dropbox locks files only, not folders.`,

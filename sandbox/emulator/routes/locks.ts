@@ -2,7 +2,9 @@
  * files/lock_file_batch, files/unlock_file_batch, files/get_file_lock_batch (files.stone): a file
  * is locked by one account; the answer is a LockFileBatchResult at once (no async job), one
  * LockFileResultEntry per entry, in order. Folders cannot be locked (cannot_be_locked); a lock
- * held by another account is a lock_conflict for lock and unlock.
+ * held by another account is a lock_conflict for lock and unlock, and a file it holds cannot be
+ * moved or deleted (locked). An upload over it is not refused: the spec gives UploadError no
+ * lock member (WriteError has none), so what Dropbox answers there is not known.
  */
 import { badRequest, routeError, type Json } from '../errors';
 import { lookupNode, under } from '../paths';
@@ -32,6 +34,14 @@ function metaWithLock(ctx: Ctx, node: Node): Json {
 		};
 	}
 	return meta;
+}
+
+/**
+ * A file locked by another account cannot be moved or deleted: LookupError.locked ("The given path
+ * is locked") under the route's lookup member (DeleteError.path_lookup, RelocationError.from_lookup).
+ */
+export function refuseIfLockedByOther(ctx: Ctx, node: Node, wrap: (error: Json) => Json): void {
+	if (node.lock && node.lock.accountId !== ctx.account!.accountId) throw routeError(wrap({ '.tag': 'locked' }));
 }
 
 function conflict(node: Node): never {

@@ -5,11 +5,13 @@ import { Node, nodeMeta } from '../tree';
 import { optBool } from './arguments';
 import { complete, launchJob } from './asyncJobs';
 import type { Ctx } from './types';
+import { refuseIfLockedByOther } from './locks';
 import { prepareWrite, WriteFail } from './writeTarget';
 
 function deleteOne(ctx: Ctx, path: unknown, parentRev: unknown): Json {
 	const p = checkPathArg(ctx, path, 'path', 'write');
 	const node = lookupNode(ctx, p, under('path_lookup'));
+	refuseIfLockedByOther(ctx, node, under('path_lookup'));
 	if (parentRev !== undefined && parentRev !== null) {
 		if (node.tag !== 'file') throw routeError({ '.tag': 'path_write', path_write: { '.tag': 'malformed_path' } });
 		if (node.file!.rev !== parentRev) throw routeError({ '.tag': 'path_write', path_write: { '.tag': 'conflict', conflict: { '.tag': 'file' } } });
@@ -30,6 +32,7 @@ function relocateOne(ctx: Ctx, kind: 'copy' | 'move', from: unknown, to: unknown
 	const fp = checkPathArg(ctx, from, 'from_path', 'relocation');
 	const tp = checkPathArg(ctx, to, 'to_path', 'relocation');
 	const src = lookupNode(ctx, fp, under('from_lookup'));
+	if (kind === 'move') refuseIfLockedByOther(ctx, src, under('from_lookup'));
 	const dest = resolvePath(ctx, tp, under('to'));
 	if (dest.isRoot) throw routeError({ '.tag': 'to', to: { '.tag': 'disallowed_name' } });
 	if (dest.lower === src.pathLower) {

@@ -14,6 +14,11 @@ import { prepareWrite, WriteFail } from './writeTarget';
 
 const MAX_FILE = 2 ** 41 - 2 ** 22;
 
+/** Streams the request's body into the blob store (at most maxRequestBytes), counted in `calls.uploadedBytes`. */
+function receiveBody(ctx: Ctx, opts: Omit<Parameters<Ctx['st']['store']['receive']>[1], 'limit' | 'onData'>) {
+	return ctx.st.store.receive(ctx.req, { ...opts, limit: ctx.st.maxRequestBytes, onData: (bytes) => ctx.st.countReceived(bytes) });
+}
+
 interface Content {
 	blob: string;
 	size: number;
@@ -90,7 +95,7 @@ export async function upload(ctx: Ctx): Promise<Json> {
 	const hasher = new ContentHasher();
 	let got;
 	try {
-		got = await ctx.st.store.receive(ctx.req, { limit: ctx.st.maxRequestBytes, hasher });
+		got = await receiveBody(ctx, { hasher });
 	} catch (e) {
 		if (e instanceof TooLarge) throw routeError({ '.tag': 'payload_too_large' });
 		throw e;
@@ -132,7 +137,7 @@ export async function start(ctx: Ctx): Promise<Json> {
 		s.hasher = new ContentHasher();
 		const req = new ContentHasher();
 		try {
-			const got = await ctx.st.store.receive(ctx.req, { limit: ctx.st.maxRequestBytes, hasher: s.hasher, requestHasher: req });
+			const got = await receiveBody(ctx, { hasher: s.hasher, requestHasher: req });
 			s.blob = got.blob;
 			s.offset = got.size;
 		} catch (e) {
@@ -151,7 +156,10 @@ export async function start(ctx: Ctx): Promise<Json> {
 function drainCount(ctx: Ctx): Promise<number> {
 	return new Promise((resolve, reject) => {
 		let n = 0;
-		ctx.req.on('data', (c: Buffer) => (n += c.length));
+		ctx.req.on('data', (c: Buffer) => {
+			n += c.length;
+			ctx.st.countReceived(c.length);
+		});
 		ctx.req.on('end', () => resolve(n));
 		ctx.req.on('error', reject);
 	});
@@ -186,7 +194,7 @@ async function appendData(ctx: Ctx, s: UploadSession, offset: number, close: boo
 			await fsp.truncate(s.blob!, s.offset).catch(() => undefined);
 		};
 		try {
-			await ctx.st.store.receive(ctx.req, { limit: ctx.st.maxRequestBytes, target: s.blob!, hasher: aligned ? undefined : s.hasher!, requestHasher: reqHash });
+			await receiveBody(ctx, { target: s.blob!, hasher: aligned ? undefined : s.hasher!, requestHasher: reqHash });
 			if (aligned) s.hasher!.absorb(reqHash);
 		} catch (e) {
 			await rollback();
@@ -224,8 +232,7 @@ async function appendData(ctx: Ctx, s: UploadSession, offset: number, close: boo
 	let got;
 	if (direct) s.writing.push(range);
 	try {
-		got = await ctx.st.store.receive(ctx.req, {
-			limit: ctx.st.maxRequestBytes,
+		got = await receiveBody(ctx, {
 			requestHasher: reqHash,
 			...(direct ? { target: s.blob!, position: offset } : {}),
 		});

@@ -3,7 +3,8 @@ import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from
 import { chunk, MAX_BATCH_SIZE, readBatchSize, stoppedAt } from '../../../shared/batch/batchJobs';
 import { forEachLimited } from '../../../shared/pool';
 import { commitStaged } from '../../../shared/content/uploadCommit';
-import { planUpload, stageUpload, uploadFile, type StagedUpload, type UploadPlan } from '../../../shared/content/uploadItem';
+import { planUpload, stageUpload, uploadFile, type StagedUpload } from '../../../shared/content/uploadItem';
+import { settleUnchanged, type PlannedItem } from '../../../shared/content/uploadSkip';
 import { DEFAULT_CHUNK_MIB, DEFAULT_PARALLEL_CHUNKS, MAX_PARALLEL_CHUNKS, MIB } from '../../../shared/content/uploadSession';
 import { BufferBudget, DEFAULT_MEMORY_BUDGET_MIB, MAX_MEMORY_BUDGET_MIB, MIN_MEMORY_BUDGET_MIB } from '../../../shared/content/bufferBudget';
 import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
@@ -143,6 +144,23 @@ export const description: INodeProperties[] = [
 				description: 'The modification time to record for the file (shown by Dropbox as "modified"); a date or time without a time zone is read as UTC',
 			},
 			{
+				displayName: 'If Unchanged',
+				name: 'ifUnchanged',
+				type: 'options',
+				options: [
+					{ name: 'Upload Anyway', value: 'upload', description: 'Send the file whatever is already at the path' },
+					{
+						name: 'Skip',
+						value: 'skip',
+						description:
+							'Send nothing when the file at the path already holds these exact bytes (same Dropbox content_hash): the item gets that file with unchanged: true',
+					},
+				],
+				default: 'upload',
+				description:
+					'What to do when Dropbox already has the same bytes at the path. Skip looks the path up first (one call per item, or one listing per folder for many items) and reads the local file twice when it has to be sent; an identical file is never sent, whatever Mode, Autorename or Strict Conflict say.',
+			},
+			{
 				displayName: 'Memory Budget (MiB)',
 				name: 'memoryBudget',
 				type: 'number',
@@ -231,7 +249,7 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 	const budget = readMemoryBudget(this);
 	if (budget instanceof Error) return itemIndexes.map(() => ({ error: budget }));
 	const outcomes = new Map<number, ItemOutcome>();
-	const plans: Array<[number, UploadPlan]> = [];
+	const plans: PlannedItem[] = [];
 	for (const itemIndex of itemIndexes) {
 		try {
 			plans.push([itemIndex, planUpload(this, itemIndex)]);
@@ -242,9 +260,11 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 	const keepGoing = this.continueOnFail();
 	const stopped = () => !keepGoing && firstError(itemIndexes, outcomes) !== undefined;
 	const failed = (itemIndex: number, error: unknown) => outcomes.set(itemIndex, { error: error as Error });
-	if (batchSize === 1 || plans.length === 1) {
+	// If Unchanged "Skip": the items whose bytes Dropbox already holds are settled without sending them
+	const sending = await settleUnchanged(this, plans, parallel, (itemIndex, outcome) => outcomes.set(itemIndex, itemOutcome(outcome)), stopped);
+	if (batchSize === 1 || sending.length === 1) {
 		await forEachLimited(
-			plans,
+			sending,
 			parallel,
 			async ([itemIndex, plan]) => {
 				try {
@@ -256,7 +276,7 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 			stopped,
 		);
 	} else {
-		for (const run of chunk(plans, batchSize)) {
+		for (const run of chunk(sending, batchSize)) {
 			const staged: StagedUpload[] = [];
 			await forEachLimited(
 				run,
@@ -288,5 +308,14 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 			notSentLabel: 'Not saved',
 		});
 	}
+	markChanged(sending, outcomes);
 	return itemIndexes.map((itemIndex) => outcomes.get(itemIndex) as ItemOutcome);
+}
+
+/** With If Unchanged "Skip", a file that was sent says so: `unchanged: false`, as an unchanged one says `true`. */
+function markChanged(sent: PlannedItem[], outcomes: Map<number, ItemOutcome>): void {
+	for (const [itemIndex, plan] of sent) {
+		const outcome = outcomes.get(itemIndex);
+		if (plan.skipUnchanged && outcome && 'output' in outcome) for (const item of outcome.output) item.json.unchanged = false;
+	}
 }

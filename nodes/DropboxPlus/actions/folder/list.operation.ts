@@ -5,6 +5,7 @@ import { listFolderPages, MAX_LIST_PAGE } from '../../../shared/listFolder';
 import { collectPages, readLimit } from '../../../shared/paging';
 import type { DropboxEntry } from '../../../shared/dropboxEntry';
 import { SIMPLIFIED_FIELDS, simplifyEntry } from '../../../shared/simplify';
+import { addTags, taggablePath } from '../../../shared/tags';
 import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
 import { listingFields } from '../listing.descriptions';
 import { jsonItems, type ItemOutput } from '../types';
@@ -75,6 +76,13 @@ export const description: INodeProperties[] = [
 				default: true,
 				description: 'Whether to return files that cannot be downloaded directly, such as Google Docs',
 			},
+			{
+				displayName: 'Include Tags',
+				name: 'includeTags',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to add each entry\'s Dropbox tags (tags: a list; null for a deleted entry), read with one files/tags/get per 100 entries',
+			},
 		],
 	},
 ];
@@ -95,7 +103,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const limit = readLimit(this, itemIndex);
 	const call = { path: path || '/', itemIndex };
 
-	return jsonItems(await collectPages<DropboxEntry>(
+	const entries = await collectPages<DropboxEntry>(
 		limit,
 		listFolderPages(
 			this,
@@ -116,5 +124,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			if (entryType !== 'all' && entry['.tag'] !== 'deleted' && entry['.tag'] !== entryType) return undefined;
 			return simplify ? simplifyEntry(entry) : entry;
 		},
-	));
+	);
+	if (options.includeTags === true) await addTags(this, entries, taggablePath, call);
+	return jsonItems(entries);
 }

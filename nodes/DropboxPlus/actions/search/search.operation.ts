@@ -5,6 +5,7 @@ import { resolveLocator } from '../../../shared/locator';
 import { collectPages, pagesOf, readLimit, type Page } from '../../../shared/paging';
 import type { DropboxEntry } from '../../../shared/dropboxEntry';
 import { SIMPLIFIED_FIELDS, simplifyEntry } from '../../../shared/simplify';
+import { addTags, taggablePath } from '../../../shared/tags';
 import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
 import { EXTENSION_LIST_HINT, parseExtensionList } from '../../../shared/extensions';
 import { fieldError } from '../../../shared/fieldChecks';
@@ -25,7 +26,9 @@ export const description: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'invoice 2024',
-		description: 'The words to look for (up to 1,000 characters). Every word must match a name, a path or, if enabled, the content.',
+		hint: 'Dropbox search cannot find by tag. To find items by tag: Folder → List with Include Tags, then a Filter node on tags.',
+		description:
+			"The words to look for (up to 1,000 characters). Every word must match a name, a path or, if enabled, the content. Not tags: Dropbox's search_v2 has no tag filter.",
 		displayOptions: { show },
 	},
 	dropboxLocator('folder', {
@@ -83,6 +86,14 @@ export const description: INodeProperties[] = [
 				],
 				default: 'active',
 				description: 'Whether to search existing files or deleted ones. Deleted cannot be combined with File Extensions or Categories.',
+			},
+			{
+				displayName: 'Include Tags',
+				name: 'includeTags',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to add each match's Dropbox tags (tags: a list; null for a deleted file), read with one files/tags/get per 100 matches. Search itself cannot find by tag.",
 			},
 			{
 				displayName: 'Match',
@@ -176,12 +187,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 
 	const call = { path: path || '/', itemIndex };
-	return jsonItems(await collectPages<SearchMatch>(
+	const matches = await collectPages<SearchMatch>(
 		limit,
 		pagesOf(
 			async () => toPage(await dropboxRpc<SearchPage>(this, 'files/search_v2', { query, options: searchOptions }, call)),
 			async (cursor) => toPage(await dropboxRpc<SearchPage>(this, 'files/search/continue_v2', { cursor }, call)),
 		),
 		(match) => (simplify ? simplifyEntry(match.metadata.metadata) : match),
-	));
+	);
+	if (options.includeTags === true) {
+		await addTags(this, matches, (match) => taggablePath(simplify ? match : (match as SearchMatch).metadata.metadata), call);
+	}
+	return jsonItems(matches);
 }

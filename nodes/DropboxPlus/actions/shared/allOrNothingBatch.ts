@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { dropboxErrorInfo } from '../../../shared/transport';
-import type { ItemOutcome } from '../types';
+import { inInputOrder, type ItemOutcome } from '../types';
 
 /** How one operation sends its items to a route that takes many values and answers all or nothing. */
 export interface AllOrNothingPlan<Value, Result> {
@@ -51,14 +51,14 @@ export async function allOrNothingBatches<Value, Result>(
 	for (const itemIndex of itemIndexes) {
 		const checked = await settled(() => plan.read.call(ctx, itemIndex));
 		if ('value' in checked) read.set(itemIndex, checked.value);
-		else if (failed(itemIndex, checked.error)) return finish(itemIndexes, outcomes);
+		else if (failed(itemIndex, checked.error)) return inInputOrder(itemIndexes, outcomes);
 	}
 	const asked: Array<{ itemIndex: number; value: Value }> = [];
 	for (const [itemIndex, value] of read) {
 		const resolve = plan.resolve;
 		const resolved = resolve ? await settled(async () => await resolve.call(ctx, value, itemIndex)) : { value };
 		if ('value' in resolved) asked.push({ itemIndex, value: resolved.value });
-		else if (failed(itemIndex, resolved.error)) return finish(itemIndexes, outcomes);
+		else if (failed(itemIndex, resolved.error)) return inInputOrder(itemIndexes, outcomes);
 	}
 	const call = async (batch: typeof asked) =>
 		await settled(async () => await plan.call.call(ctx, batch.map((entry) => entry.value), batch.length === 1 ? batch[0] : undefined));
@@ -71,23 +71,14 @@ export async function allOrNothingBatches<Value, Result>(
 		}
 		if (batch.length === 1 || dropboxErrorInfo(answer.error)?.dropboxStatus !== 409) {
 			for (const entry of batch) outcomes.set(entry.itemIndex, { error: answer.error as Error });
-			if (!keepGoing) return finish(itemIndexes, outcomes);
+			if (!keepGoing) return inInputOrder(itemIndexes, outcomes);
 			continue;
 		}
 		for (const entry of batch) {
 			const alone = await call([entry]);
 			if ('value' in alone) outcomes.set(entry.itemIndex, plan.output(entry.value, alone.value[0]));
-			else if (failed(entry.itemIndex, alone.error)) return finish(itemIndexes, outcomes);
+			else if (failed(entry.itemIndex, alone.error)) return inInputOrder(itemIndexes, outcomes);
 		}
 	}
-	return finish(itemIndexes, outcomes);
-}
-
-/**
- * One outcome per item, in input order. An item never reached (the step stopped at an earlier
- * failure, without Continue On Fail) gets the error that stopped it, so the router reports that one.
- */
-function finish(itemIndexes: number[], outcomes: Map<number, ItemOutcome>): ItemOutcome[] {
-	const stop = [...outcomes.values()].find((outcome) => 'error' in outcome);
-	return itemIndexes.map((itemIndex) => outcomes.get(itemIndex) ?? (stop as ItemOutcome));
+	return inInputOrder(itemIndexes, outcomes);
 }

@@ -1,20 +1,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { dropboxRpc } from '../../../shared/transport';
+import { getTags, PATHS_PER_GET } from '../../../shared/tags';
 import { allOrNothingBatches } from '../shared/allOrNothingBatch';
 import { jsonItems, type BatchOperation, type ItemOutcome } from '../types';
 import { readTaggedReference, taggedItemField, taggedPath } from './fields';
-
-/** How many paths one files/tags/get carries (the spec sets no limit; this keeps a request small). */
-export const PATHS_PER_GET = 100;
-
-interface PathToTags {
-	path: string;
-	tags: Array<{ '.tag': string; tag_text?: string }>;
-}
-
-const tagTexts = (entry: PathToTags | undefined): string[] =>
-	(entry?.tags ?? []).flatMap((tag) => (typeof tag.tag_text === 'string' ? [tag.tag_text] : []));
 
 export const get: BatchOperation = {
 	description: [taggedItemField('get')],
@@ -32,9 +21,7 @@ export const get: BatchOperation = {
 				return await taggedPath(this, reference, 'files/tags/get', 'Get Tags', itemIndex);
 			},
 			async call(paths, one) {
-				const answer = await dropboxRpc<{ paths_to_tags?: PathToTags[] }>(this, 'files/tags/get', { paths }, one ? { path: one.value, itemIndex: one.itemIndex } : {});
-				const entries = answer.paths_to_tags ?? [];
-				return paths.map((_, index) => tagTexts(entries[index]));
+				return await getTags(this, paths, one ? { path: one.value, itemIndex: one.itemIndex } : {});
 			},
 			output: (path, tags) => ({ output: jsonItems({ path, tags }) }),
 		});
