@@ -291,6 +291,126 @@ suite('n8n queue mode: main + 2 workers + webhook processor, PostgreSQL and Redi
 		});
 	});
 
+	// Risks 3 and 1 with the polling trigger: a worker saving a stale copy of the static data, and a poll
+	// that n8n's cron starts while the previous one still reads
+	describe('the polling trigger when a worker saves stale static data, and when polls would overlap', () => {
+		const STALE = 'Dropbox changed (stale)';
+		/** a Dropbox call this slow makes a poll outlast the interval between polls */
+		const SLOW_CALL_S = 22;
+		let workflowId: string;
+		const finished = async () => (await q.main.executions(workflowId)).filter((r) => !['running', 'new', 'waiting'].includes(r.status));
+		const emitted = async () =>
+			(await finished()).reverse().flatMap((r) => {
+				expect([r.status, r.error?.message]).toEqual(['success', undefined]);
+				return r.json(STALE).map((j) => String(j.path_display));
+			});
+		const waitForItems = async (count: number) =>
+			await waitFor(`${count} emitted items`, async () => ((await emitted()).length >= count ? await emitted() : undefined), {
+				timeoutMs: 6 * POLL_EVERY_S * 1000,
+				intervalMs: 1000,
+			});
+		/** the workflow's static data in the database (what a restarted main would read) */
+		const storedStaticData = async (): Promise<Record<string, any>> =>
+			JSON.parse((await q.pg.sql(`SELECT "staticData" FROM workflow_entity WHERE id = '${workflowId}'`)) || '{}');
+		const cursorIn = (data: Record<string, any>) => data[`node:${STALE}`]?.cursor as string | undefined;
+		const storedCursor = async () => cursorIn(await storedStaticData());
+		const polls = async () => (await q.emulator.calls()).byRoute['files/list_folder/continue'] ?? 0;
+		const twoMorePolls = async () => {
+			const p = await polls();
+			await waitFor('two more polls', async () => (await polls()) >= p + 2, { timeoutMs: 5 * POLL_EVERY_S * 1000, intervalMs: 1000 });
+		};
+
+		beforeAll(async () => {
+			await q.emulator.seed({ folders: ['/Stale'] });
+			workflowId = await q.n8n.importWorkflow(
+				workflow(
+					'queue: stale static data',
+					[
+						{
+							name: STALE,
+							type: `${NODE_PREFIX}.dropboxPlusTrigger`,
+							parameters: {
+								authentication: 'refreshToken',
+								pollTimes,
+								events: ['fileCreated'],
+								folder: { __rl: true, mode: 'path', value: '/Stale' },
+								includeSubfolders: false,
+								attachContent: 'none',
+								filters: {},
+							},
+							credentials: { dropboxPlusApi: credId },
+						},
+						// a file named "slow …" keeps its execution busy, so it ends after the next poll's execution
+						{
+							name: 'Take a while',
+							type: 'n8n-nodes-base.wait',
+							typeVersion: 1.1,
+							parameters: { resume: 'timeInterval', amount: "={{ $json.path_display.includes('slow') ? 45 : 0 }}", unit: 'seconds' },
+						},
+						// a user's node that keeps a counter in the workflow's static data: the worker saves its whole copy back
+						{
+							name: 'Count in static data',
+							type: 'n8n-nodes-base.code',
+							typeVersion: 2,
+							parameters: { jsCode: "const s = $getWorkflowStaticData('global');\ns.processed = (s.processed ?? 0) + $input.all().length;\nreturn $input.all();" },
+						},
+					],
+					{ trigger: false },
+				),
+			);
+			await q.main.activate(workflowId);
+			await q.main.waitForStaticData(workflowId);
+		}, 120_000);
+
+		afterAll(async () => {
+			await q?.emulator.admin('POST', 'faults', { replace: true }).catch(() => undefined);
+			await q?.main.deactivate(workflowId).catch(() => undefined);
+		});
+
+		// Measured in n8n 2.41.1: the worker saves the static data the execution was given (the workflow's as it
+		// was when activated) with the Code node's change, over the whole of it; here that copy has no trigger
+		// state at all, so every execution that ends removes the cursor from the database. The main polls on from
+		// its own copy in memory: nothing repeats, nothing is lost while it runs. (A main restart then starts from
+		// "now": docs/reliability.md says so and advises against workflow static data in such workflows.)
+		it("risk 3: a worker saving its copy of the static data over the trigger's changes nothing while the main runs", async () => {
+			await q.emulator.seed({ files: [{ path: '/Stale/slow one.txt', content: '1' }] });
+			await waitFor('the slow change polled', async () => (await q.main.executions(workflowId)).length >= 1, { timeoutMs: 4 * POLL_EVERY_S * 1000, intervalMs: 500 });
+			const afterSlow = await storedCursor();
+			expect(afterSlow).toEqual(expect.any(String));
+			await q.emulator.seed({ files: [{ path: '/Stale/quick two.txt', content: '2' }] });
+			await waitForItems(2);
+			// both executions done: the slow one ended last and saved the copy it was given
+			const overwritten = await storedStaticData();
+			console.log(`queue mode, stale static data: after the slow execution the database holds ${JSON.stringify(overwritten)} (trigger cursor ${cursorIn(overwritten) === undefined ? 'gone' : cursorIn(overwritten) === afterSlow ? 'rolled back' : 'kept'})`);
+			expect(overwritten.global).toEqual({ processed: expect.any(Number) });
+			await twoMorePolls();
+			await new Promise((r) => setTimeout(r, 3000));
+			expect(await emitted()).toEqual(['/Stale/slow one.txt', '/Stale/quick two.txt']);
+			await q.emulator.seed({ files: [{ path: '/Stale/three.txt', content: '3' }] });
+			expect(await waitForItems(3)).toEqual(['/Stale/slow one.txt', '/Stale/quick two.txt', '/Stale/three.txt']);
+			for (const r of await finished()) expectOnWorker(r);
+			const after = await storedStaticData();
+			console.log(`queue mode, stale static data: once the third execution ended the database holds ${JSON.stringify(after)}`);
+		}, 400_000);
+
+		// Without the guard, the poll the cron starts while one still reads would read the same cursor and emit the same changes
+		it(`risk 1: polls that take longer than the ${POLL_EVERY_S} s between them (${SLOW_CALL_S} s per Dropbox call) never read the same changes twice`, async () => {
+			const before = await emitted();
+			const overlap = Array.from({ length: 5 }, (_, i) => `/Stale/overlap ${i}.txt`);
+			await q.emulator.admin('POST', 'faults', { latencyMs: SLOW_CALL_S * 1000, replace: true });
+			try {
+				await q.emulator.seed({ files: overlap.map((path, i) => ({ path, content: String(i) })) });
+				await waitForItems(before.length + overlap.length);
+				// the cron's ticks during the slow reads have come and gone
+				await twoMorePolls();
+			} finally {
+				await q.emulator.admin('POST', 'faults', { replace: true });
+			}
+			await new Promise((r) => setTimeout(r, SLOW_CALL_S * 1000 + 3000));
+			expect(await emitted()).toEqual([...before, ...overlap]);
+		}, 400_000);
+	});
+
 	describe('the Instant Trigger through the webhook processor', () => {
 		const BURST = 20;
 		const ROUNDS = 10;
