@@ -70,7 +70,7 @@ export function checkPath(raw: unknown, rules: PathRules = {}): PathCheck {
 			const rest = path.indexOf('/');
 			return rest === -1 ? { path } : (checkSegments(path.slice(rest)) ?? { path });
 		}
-		if (isRevision(path.slice(4))) {
+		if (path.startsWith('rev:') && isRevision(path.slice('rev:'.length))) {
 			return rules.allowRevision
 				? { path }
 				: { problem: 'is a revision reference', fix: 'Give a path or an ID here; revisions go in the Revision field.' };

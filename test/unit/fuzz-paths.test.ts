@@ -65,6 +65,11 @@ describe('path validation (property-based)', () => {
 		);
 	});
 
+	// found by the property above: the revision check read past "ns:" as if it were "rev:"
+	it.each(['ns:0123456789abcdef', 'id:/abcdef0123'])('refuses %s, which only looks like a revision reference', (raw) => {
+		expect(checkPath(raw, { allowRevision: true })).toMatchObject({ problem: expect.any(String) });
+	});
+
 	it('is idempotent on its output', () => {
 		fc.assert(
 			fc.property(anyInput, fc.constantFrom(...RULES), (raw, rules) => {
