@@ -65,7 +65,7 @@ export class DropboxPlusWebhookTrigger implements INodeType {
 			header: 'Paste this node\'s URL into your Dropbox app: App Console → your app → Settings → Webhooks → Add',
 			executionsHelp: {
 				inactive:
-					'Dropbox calls one URL per app: first a GET to check it (this node answers the challenge), then a POST for every change. To try it now, press "Listen for test event", put the Test URL (Webhook URLs above) in the App Console and change something in the watched folder. For good, put the Production URL there and publish the workflow: every change then starts an execution, listed under Executions.',
+					'Dropbox calls one URL per app: first a GET to check it (this node answers the challenge), then a POST for every change. To try it now, press "Execute step" (n8n then listens for a test event), put the Test URL (Webhook URLs above) in the App Console and change something in the watched folder. For good, put the Production URL there and publish the workflow: every change then starts an execution, listed under Executions.',
 				active:
 					'This workflow is published: Dropbox\'s POSTs to the Production URL start executions, listed under Executions. Dropbox calls one URL per app: a GET to check it, then a POST for every change.',
 			},

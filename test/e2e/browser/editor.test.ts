@@ -14,13 +14,14 @@ import * as path from 'node:path';
 
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
-import { HARNESS_TIMEOUT_MS, OWNER, REPO_ROOT, startHarness, type Harness, type N8nServer } from '../harness';
+import { HARNESS_TIMEOUT_MS, OWNER, REPO_ROOT, startHarness, waitFor, type Harness, type N8nServer } from '../harness';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const sandbox = require('../../../scripts/sandbox.js') as {
 	demoDropbox(): { folders: string[]; files: Array<{ path: string; content?: string; contentBase64?: string }> };
 	CREDENTIAL_ID: string;
 	CREDENTIAL_NAME: string;
+	pointWebhookAt(info: { port: number; caFile: string; appKey: string }, url: string): Promise<{ verified?: boolean; added?: string }>;
 };
 
 const ENSURE = path.join(REPO_ROOT, 'scripts', 'ensure-chromium.sh');
@@ -336,9 +337,9 @@ suite('the Dropbox Plus nodes in n8n’s editor (Chromium)', () => {
 		expect(panel).toMatch(/choose Production URL, copy it into your app in the Dropbox App Console \(Settings → Webhooks → Add\), then Publish this workflow/);
 		expect(panel).not.toMatch(/activate this workflow/i);
 		await shot('instant-trigger');
-		// n8n's trigger panel: its own text, not n8n's generic "go to … and create an event"
-		await byTestId('node-execute-button').click();
-		await byTestId('ndv').getByText("Paste this node's URL into your Dropbox app: App Console → your app → Settings → Webhooks → Add").first().waitFor({ timeout: 30_000 });
+		// n8n's trigger panel before listening: its own text, not n8n's generic "go to … and create an event"
+		// (listening, and what n8n shows then, is the next test's)
+		await byTestId('trigger-header').getByText("Paste this node's URL into your Dropbox app: App Console → your app → Settings → Webhooks → Add").waitFor();
 		expect(await byTestId('ndv').innerText()).not.toMatch(/create an event/i);
 		await shot('instant-trigger-panel');
 		expect(errorsSince(mark)).toEqual([]);
@@ -348,6 +349,77 @@ suite('the Dropbox Plus nodes in n8n’s editor (Chromium)', () => {
 		await expect(page.locator('.vue-flow img[src*="dropboxPlusInstant"]').count()).resolves.toBeGreaterThanOrEqual(1);
 		await page.locator('.vue-flow').getByText('instant: file created', { exact: true }).first().waitFor();
 		await shot('canvas-triggers');
+	}, STEP_MS);
+
+	/** A new workflow holding only the trigger picked in the nodes panel (entry, then event), its panel open. */
+	const addTriggerAlone = async (entry: string, event: string) => {
+		await page.goto(`${server.url}/workflow/new`);
+		await byTestId('canvas-plus-button').click();
+		await searchNodes('dropbox');
+		await creatorItem(entry).click();
+		await creatorItem(event).click();
+		await byTestId('ndv').waitFor();
+		await byTestId('trigger-execute-button').waitFor();
+	};
+	/** The trigger panel's "When will this node trigger my flow?" help, opened. */
+	const triggerHelp = async (): Promise<string> => {
+		await byTestId('ndv').getByText('When will this node trigger my flow?').click();
+		return await byTestId('ndv').locator('[class*="accordion"]').innerText();
+	};
+	/** The output panel shows a file-created event for `file` (simplified: event and path_display). */
+	const outputShowsEvent = async (file: string) => {
+		const output = byTestId('output-panel');
+		await output.getByText(file, { exact: true }).first().waitFor({ timeout: 30_000 });
+		await output.getByText('fileCreated', { exact: true }).first().waitFor();
+		await expect(byTestId('ndv-items-count').innerText()).resolves.toMatch(/^1 item/);
+	};
+
+	it('listens for a test event: Dropbox (the emulator) notifies the Instant Trigger’s Test URL and the change comes out', async () => {
+		await addTriggerAlone('Dropbox Plus Instant', 'On file created');
+		const mark = consoleErrors.length;
+		// before listening, the panel says what to do, naming the button as n8n labels it
+		const listen = byTestId('trigger-execute-button');
+		const label = (await listen.innerText()).trim();
+		expect(label).toBe('Execute step'); // n8n 2.41.1: "Listen for test event" labels only its own Webhook node
+		expect(await triggerHelp()).toMatch(new RegExp(`To try it now, press "${escapeRe(label)}" \\(n8n then listens for a test event\\), put the Test URL \\(Webhook URLs above\\) in the App Console`));
+		// the Test URL, copied from Webhook URLs as the help says
+		await page.getByText('Webhook URLs', { exact: true }).click();
+		await page.getByText('Test URL', { exact: true }).click();
+		const testUrl = new RegExp(`${escapeRe(server.url)}/webhook-test/[\\w-]+/webhook`).exec(await byTestId('ndv').innerText())?.[0];
+		expect(testUrl).toBeDefined();
+		await listen.click();
+		const listening = byTestId('trigger-listening');
+		await listening.waitFor();
+		// n8n's own words while it listens (a node cannot set them in 2.41.1), and the way to stop
+		expect(await listening.innerText()).toMatch(/Listening for test event\s+Go to Dropbox Plus Instant and create an event\s+Stop Listening/);
+		await shot('instant-trigger-listening');
+		// what `npm run webhook -- <Test URL>` does: a file lands in /Inbox and the emulator POSTs the signed notification
+		const sent = await sandbox.pointWebhookAt({ port: h.emulator.port, caFile: h.emulator.caFile, appKey: h.emulator.appKey }, testUrl!);
+		expect(sent.verified).toBeUndefined(); // a Test URL gets no verification GET: n8n listens there for one call
+		await outputShowsEvent(sent.added!);
+		await shot('instant-trigger-event');
+		expect(errorsSince(mark)).toEqual([]);
+		await byTestId('ndv-close-button').click();
+	}, STEP_MS);
+
+	it('Execute step on the Long-Poll Trigger waits for the next change and shows it', async () => {
+		await addTriggerAlone('Dropbox Plus Long-Poll', 'On file created');
+		const mark = consoleErrors.length;
+		await byTestId('trigger-header').getByText('Waits for the next change in the watched folder').waitFor();
+		const listen = byTestId('trigger-execute-button');
+		const label = (await listen.innerText()).trim();
+		expect(label).toBe('Execute step');
+		expect(await triggerHelp()).toMatch(new RegExp(`Press "${escapeRe(label)}" \\(or "Execute workflow"\\), then change something in the watched folder: the first change comes out here`));
+		await listen.click();
+		await listen.filter({ hasText: 'Stop Listening' }).waitFor();
+		// the change must come after the trigger's cursor: made once its long-poll is open at Dropbox
+		await waitFor('the manual run’s long-poll open at the emulator', async () => (await h.emulator.longpolls()).open >= 1, { timeoutMs: 30_000, intervalMs: 200 });
+		const file = '/Inbox/long-poll-test.txt';
+		await h.emulator.seed({ files: [{ path: file, content: 'added while the Long-Poll Trigger waits\n' }] });
+		await outputShowsEvent(file);
+		await shot('longpoll-trigger-event');
+		expect(errorsSince(mark)).toEqual([]);
+		await byTestId('ndv-close-button').click();
 	}, STEP_MS);
 
 	const openNewCredential = async (typeName: string) => {
