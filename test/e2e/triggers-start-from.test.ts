@@ -200,32 +200,37 @@ describe('Start From in real n8n: a first sync by polling (paged), since a date,
 		},
 		120_000,
 	);
-	/** Whether the backlog came in runs of at most `max` items, each entry once; prints how it came. */
-	function expectBoundedOnce(label: string, backlog: string[][], expected: string[], max: number, startedAt: number): void {
-		console.log(`${label}: ${expected.length} entries in ${backlog.length} executions (${backlog.map((r) => r.length).join(', ')}), ${Math.round((Date.now() - startedAt) / 100) / 10} s after activation`);
+	/**
+	 * Activates a Long-Poll Trigger's workflow, with no change made: its first report must come in
+	 * executions of at most `max` items, each entry once (printed: how it came); then `changed`,
+	 * changed afresh, must come once.
+	 */
+	async function firstReportThenChange(workflowId: string, node: string, expected: string[], max: number, changed: { path: string; item: string }): Promise<void> {
+		const startedAt = Date.now();
+		await server.activate(workflowId);
+		const backlog = await waitForItems(workflowId, node, expected.length);
+		console.log(`${node}: ${expected.length} entries in ${backlog.length} executions (${backlog.map((r) => r.length).join(', ')}), ${Math.round((Date.now() - startedAt) / 100) / 10} s after activation`);
 		expect(backlog.length).toBeGreaterThanOrEqual(Math.ceil(expected.length / max));
 		for (const run of backlog) expect(run.length).toBeLessThanOrEqual(max);
 		expect(backlog.flat().sort()).toEqual([...expected].sort());
+
+		await h.emulator.seed({ files: [{ path: changed.path, content: 'changed' }] });
+		await waitForItems(workflowId, node, expected.length + 1);
+		await new Promise((r) => setTimeout(r, 2000));
+		const all = (await runs(workflowId, node)).flat();
+		expect(all).toHaveLength(expected.length + 1);
+		expect(all.slice(expected.length)).toEqual([changed.item]);
 	}
 
 	it(
 		'Long-Poll Trigger, Everything in the Folder: at activation, with no change made, at most Max Changes per Run per execution, each once; then a new file once',
 		async () => {
-			const startedAt = Date.now();
-			await server.activate(longEverythingId);
 			const expected = [
 				...Array.from({ length: FILES }, (_, i) => `fileCreated /LongSync/file-${String(i).padStart(6, '0')}.txt`),
 				'fileCreated /LongSync/Sub/deep.txt',
 				'folderCreated /LongSync/Sub',
 			];
-			expectBoundedOnce('Long-Poll, Everything in the Folder', await waitForItems(longEverythingId, LONG_EVERYTHING, expected.length), expected, LONG_MAX, startedAt);
-
-			await waitFor('a long-poll open after the first report', async () => (await h.emulator.longpolls()).open >= 1, { timeoutMs: 30_000, intervalMs: 200 });
-			await h.emulator.seed({ files: [{ path: '/LongSync/after.txt', content: 'after' }] });
-			const all = (await waitForItems(longEverythingId, LONG_EVERYTHING, expected.length + 1)).flat();
-			await new Promise((r) => setTimeout(r, 2000));
-			expect((await runs(longEverythingId, LONG_EVERYTHING)).flat()).toHaveLength(expected.length + 1);
-			expect(all.slice(expected.length)).toEqual(['fileCreated /LongSync/after.txt']);
+			await firstReportThenChange(longEverythingId, LONG_EVERYTHING, expected, LONG_MAX, { path: '/LongSync/after.txt', item: 'fileCreated /LongSync/after.txt' });
 		},
 		60_000,
 	);
@@ -233,19 +238,11 @@ describe('Start From in real n8n: a first sync by polling (paged), since a date,
 	it(
 		'Long-Poll Trigger, A Date: at activation, the files Dropbox received since the date (created or updated, not older ones) in bounded runs, each once; then a change once',
 		async () => {
-			const startedAt = Date.now();
-			await server.activate(longDatedId);
 			const expected = [
 				...Array.from({ length: LONG_DATED_FILES }, (_, i) => `fileCreated /LongDated/new-${String(i).padStart(6, '0')}.txt`),
 				'fileUpdated /LongDated/edited.txt',
 			];
-			expectBoundedOnce('Long-Poll, A Date', await waitForItems(longDatedId, LONG_DATED, expected.length), expected, LONG_DATED_MAX, startedAt);
-
-			await h.emulator.seed({ files: [{ path: '/LongDated/old.txt', content: 'changed' }] });
-			const all = (await waitForItems(longDatedId, LONG_DATED, expected.length + 1)).flat();
-			await new Promise((r) => setTimeout(r, 2000));
-			expect((await runs(longDatedId, LONG_DATED)).flat()).toHaveLength(expected.length + 1);
-			expect(all.slice(expected.length)).toEqual(['fileUpdated /LongDated/old.txt']);
+			await firstReportThenChange(longDatedId, LONG_DATED, expected, LONG_DATED_MAX, { path: '/LongDated/old.txt', item: 'fileUpdated /LongDated/old.txt' });
 			expect(server.packageLoadErrors()).toEqual([]);
 		},
 		60_000,
