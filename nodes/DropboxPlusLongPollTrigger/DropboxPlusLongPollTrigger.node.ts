@@ -11,6 +11,7 @@ import {
 import { currentWatchProperties } from '../shared/descriptions/currentWatchFields';
 import { simplifiedEvents, triggerCredentials } from '../shared/descriptions/watchFields';
 import { searchFolders } from '../shared/listSearch';
+import { nodeKey } from '../shared/watch/deliveries';
 import { wholeNumberIn } from '../shared/wholeNumber';
 import {
 	DEFAULT_LONGPOLL_SECONDS,
@@ -87,13 +88,15 @@ export class DropboxPlusLongPollTrigger implements INodeType {
 		const manual = this.getMode() === 'manual';
 		// A manual run waits for the next change from now, leaving the published trigger's cursor alone
 		const staticData = manual ? {} : this.getWorkflowStaticData('node');
+		const key = manual ? undefined : nodeKey(this);
 		// Before activation completes, so a wrong folder or credential is shown at once (and n8n saves the cursor)
-		await ensureCursor(this, settings, staticData);
+		await ensureCursor(this, settings, staticData, key);
 		const name = this.getNode().name;
 		const controller = new AbortController();
 		const watching = watchByLongpoll(this, {
 			settings,
 			staticData,
+			key,
 			timeoutSeconds,
 			signal: controller.signal,
 			once: manual,

@@ -11,7 +11,7 @@ import { searchFolders } from '../shared/listSearch';
 import { firstListingPage } from '../shared/watch/changes';
 import { simplifiedEvents, triggerCredentials, watchProperties } from '../shared/descriptions/watchFields';
 import { sampleItems } from '../shared/watch/events';
-import { cursorAfter, exclusive, forget, recordStep } from '../shared/watch/deliveries';
+import { cursorAfter, exclusive, forget, nodeKey, recordStep } from '../shared/watch/deliveries';
 import { readSettings } from '../shared/watch/settings';
 import type { WatchSettings } from '../shared/watch/types';
 import { DEFAULT_READ_MS, storedPosition, takeChanges } from '../shared/watch/watch';
@@ -86,7 +86,7 @@ export class DropboxPlusTrigger implements INodeType {
 		const pollBudgetMs = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : undefined;
 		const readMs = Math.min(pollBudgetMs === undefined ? DEFAULT_READ_MS : pollBudgetMs * READ_BUDGET_SHARE, DEFAULT_READ_MS);
 		const startedAt = Date.now();
-		const key = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
+		const key = nodeKey(this);
 		// n8n's cron starts a poll even while the previous one of this node still runs: that one reads the changes
 		const poll = await exclusive(key, async () => {
 			const staticData = this.getWorkflowStaticData('node');

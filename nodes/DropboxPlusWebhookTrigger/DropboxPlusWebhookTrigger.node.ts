@@ -12,12 +12,11 @@ import {
 
 import { searchFolders } from '../shared/listSearch';
 import { credentialTypeFor, dropboxRpc, type AuthenticationMethod } from '../shared/transport';
-import { coalesced, cursorAfter, forget, recordStep } from '../shared/watch/deliveries';
+import { coalesced, cursorAfter, forget, nodeKey, recordStep } from '../shared/watch/deliveries';
 import { simplifiedEvents, triggerCredentials, watchProperties } from '../shared/descriptions/watchFields';
 import { readSettings, watchKey } from '../shared/watch/settings';
 import { isDropboxSignature } from '../shared/watch/signature';
 import { readState, writeState } from '../shared/watch/state';
-import type { TriggerFunctions } from '../shared/watch/types';
 import { baseline, storedPosition, takeChanges } from '../shared/watch/watch';
 
 type SimplifyContext = Parameters<typeof simplifiedEvents>[0];
@@ -35,10 +34,6 @@ export function notifiedAccounts(rawBody: Buffer): unknown[] | undefined {
 	}
 	const accounts = (body as { list_folder?: { accounts?: unknown } } | null)?.list_folder?.accounts;
 	return Array.isArray(accounts) ? accounts : undefined;
-}
-
-function deliveryKey(ctx: TriggerFunctions): string {
-	return `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
 }
 
 export class DropboxPlusWebhookTrigger implements INodeType {
@@ -102,14 +97,14 @@ export class DropboxPlusWebhookTrigger implements INodeType {
 				const account = await dropboxRpc<{ account_id: string }>(this, 'users/get_current_account');
 				writeState(staticData, { accountId: account.account_id, watch: readState(staticData).watch });
 				await baseline(this, settings, staticData);
-				forget(deliveryKey(this));
+				forget(nodeKey(this));
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
 				// The watch key stays: publishing again watches from now, Start From was applied to this folder already
 				const staticData = this.getWorkflowStaticData('node');
 				writeState(staticData, { watch: readState(staticData).watch });
-				forget(deliveryKey(this));
+				forget(nodeKey(this));
 				return true;
 			},
 		},
@@ -153,7 +148,7 @@ export class DropboxPlusWebhookTrigger implements INodeType {
 		res.status(200).end();
 		if (!accountId || !accounts.includes(accountId)) return { noWebhookResponse: true };
 
-		const key = deliveryKey(this);
+		const key = nodeKey(this);
 		try {
 			// One delivery reads at a time and one waits; a further one would find nothing the waiting one will not read
 			const delivery = await coalesced(key, async () => {

@@ -1,5 +1,5 @@
 /**
- * A list of file extensions as a user types it, read one way by Search and both triggers:
+ * A list of file extensions as a user types it, read one way by Search and the triggers:
  * separated by commas and/or spaces, each with or without a leading "." or "*."
  * (`pdf, .docx *.JPG`); case ignored. Gives the extensions in lower case without the dot, or
  * the first one that cannot be an extension (it holds a path separator or a wildcard).

@@ -188,3 +188,144 @@ async function api(route: string, args: object): Promise<IDataObject> {
 	if (!response.ok) throw new Error(`${route}: ${response.status} ${await response.text()}`);
 	return (await response.json()) as IDataObject;
 }
+
+describe('Start From on the Long-Poll Trigger', () => {
+	/** Dropbox's times have whole seconds: keeps what comes next clear of what came before. */
+	const nextSecond = async () => await new Promise((resolve) => setTimeout(resolve, 1100));
+	const runs = (context: LongPollContext) => context.emitted.map((run) => run.map((item) => `${item.json.event} ${item.json.path_display}`));
+	const names = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(2, '0')}.txt`);
+
+	/** Records, at each emission, whether a long-poll had been sent yet and a copy of the static data (what n8n saves then). */
+	function watchEmissions(context: LongPollContext, staticData: IDataObject) {
+		const record = { longpollsBefore: [] as number[], saved: [] as IDataObject[] };
+		const emit = context.ctx.emit;
+		context.ctx.emit = (data) => {
+			record.longpollsBefore.push(context.plainRequests.length);
+			record.saved.push(structuredClone(staticData));
+			emit(data);
+		};
+		return record;
+	}
+
+	it('Everything in the Folder: at activation, with no change needed, every entry in runs of at most Max Changes per Run, each once, before the first long-poll; then a live change once', async () => {
+		for (const name of names('f', 40)) await emu.seedFile(`/Inbox/${name}`, name);
+		await emu.seedFile('/Inbox/Sub/deep.txt', 'deep');
+		const h = await harness({ startFrom: 'everything', events: ['fileCreated', 'folderCreated'], includeSubfolders: true, maxChangesPerRun: 7 });
+		const context = h.trigger();
+		const record = watchEmissions(context, h.staticData);
+		const response = (await new DropboxPlusLongPollTrigger().trigger.call(context.ctx))!;
+		closers.push(response);
+		const expected = [...names('f', 40).map((name) => `fileCreated /Inbox/${name}`), 'fileCreated /Inbox/Sub/deep.txt', 'folderCreated /Inbox/Sub'];
+		await until('the whole backlog', () => runs(context).flat().length >= expected.length);
+		await until('an open long-poll', () => open() === 1);
+		expect(runs(context).flat().sort()).toEqual(expected.sort());
+		expect(runs(context).length).toBeGreaterThanOrEqual(Math.ceil(expected.length / 7));
+		for (const run of runs(context)) expect(run.length).toBeLessThanOrEqual(7);
+		// all of it read on activation, one run after the other, not waiting for Dropbox to announce a change
+		expect(record.longpollsBefore.every((count) => count === 0)).toBe(true);
+		expect(h.staticData.backlog).toBeUndefined();
+
+		const backlog = context.emitted.length;
+		await emu.seedFile('/Inbox/live.txt', 'live');
+		await until('the live change', () => context.emitted.length > backlog);
+		await new Promise((r) => setTimeout(r, 300));
+		expect(runs(context).slice(backlog)).toEqual([['fileCreated /Inbox/live.txt']]);
+	});
+
+	it('A Date: at activation, the files Dropbox received since then (created or updated, not older ones) in bounded runs, each once; then a live change once', async () => {
+		await emu.seedFile('/Inbox/old.txt', 'old');
+		await emu.seedFile('/Inbox/edited.txt', 'v1');
+		await nextSecond();
+		const since = new Date().toISOString();
+		await nextSecond();
+		for (const name of names('new', 11)) await emu.seedFile(`/Inbox/${name}`, name);
+		await emu.seedFile('/Inbox/edited.txt', 'v2');
+		const h = await harness({ startFrom: 'date', startDate: since, events: ['fileCreated', 'fileUpdated'], maxChangesPerRun: 4 });
+		const lp = await start(h);
+		await until('the files since the date', () => seen(lp).length >= 12);
+		await until('an open long-poll', () => open() === 1);
+		expect(seen(lp).sort()).toEqual([...names('new', 11).map((name) => `fileCreated /Inbox/${name}`), 'fileUpdated /Inbox/edited.txt'].sort());
+		for (const run of runs(lp)) expect(run.length).toBeLessThanOrEqual(4);
+		await emu.seedFile('/Inbox/old.txt', 'changed');
+		await until('the live change', () => seen(lp).length === 13);
+		await new Promise((r) => setTimeout(r, 300));
+		expect(seen(lp).slice(12)).toEqual(['fileUpdated /Inbox/old.txt']);
+	});
+
+	it('deactivated during a read of the backlog: nothing of that read is emitted, the position goes back to before it, and the next activation goes on from there, each entry once', async () => {
+		for (const name of names('d', 30)) await emu.seedFile(`/Inbox/${name}`, name);
+		const h = await harness({ startFrom: 'everything', events: ['fileCreated'], maxChangesPerRun: 5 });
+		const context = h.trigger();
+		const send = context.ctx.helpers.httpRequestWithAuthentication;
+		let listingReads = 0;
+		let beforeSecond: IDataObject | undefined;
+		let closing: Promise<void> | undefined;
+		context.ctx.helpers.httpRequestWithAuthentication = async function (this: unknown, ...args: Parameters<typeof send>) {
+			// the first share comes from list_folder, the next ones from list_folder/continue
+			if (String(args[1].url).endsWith('/list_folder/continue') && ++listingReads === 1) {
+				// the second share of the backlog is being read: the workflow is deactivated now
+				beforeSecond = structuredClone(h.staticData);
+				closing = response.closeFunction!();
+			}
+			return await send.apply(this, args);
+		} as typeof send;
+		const response = (await new DropboxPlusLongPollTrigger().trigger.call(context.ctx))!;
+		await until('the deactivation', () => closing !== undefined);
+		await closing;
+		expect(runs(context)).toHaveLength(1);
+		expect(beforeSecond!.backlog).toEqual({ mode: 'everything', cursor: expect.any(String) });
+		expect(h.staticData).toEqual(beforeSecond);
+
+		const again = await harness({ startFrom: 'everything', events: ['fileCreated'], maxChangesPerRun: 5 }, 'trigger', h.staticData);
+		const lp = await start(again);
+		await until('the rest of the backlog', () => seen(context).length + seen(lp).length >= 30);
+		await until('an open long-poll', () => open() === 1);
+		expect([...seen(context), ...seen(lp)].sort()).toEqual(names('d', 30).map((name) => `fileCreated /Inbox/${name}`));
+	});
+
+	it('a stale copy of the static data given to a new activation in this process (a worker saved back the copy it was given, then the workflow was published again): goes on where this process stopped, nothing emitted twice', async () => {
+		for (const name of names('s', 9)) await emu.seedFile(`/Inbox/${name}`, name);
+		const parameters = { startFrom: 'everything', events: ['fileCreated'], maxChangesPerRun: 3 };
+		const h = await harness(parameters);
+		const context = h.trigger();
+		const record = watchEmissions(context, h.staticData);
+		closers.push((await new DropboxPlusLongPollTrigger().trigger.call(context.ctx))!);
+		await until('the backlog', () => seen(context).length === 9);
+		await until('an open long-poll', () => open() === 1);
+		await emu.seedFile('/Inbox/a.txt', 'a');
+		await until('a.txt', () => seen(context).length === 10);
+		await closers.pop()!.closeFunction!();
+
+		// as saved with the first share of the backlog, and with a.txt
+		for (const stale of [record.saved[0], record.saved[record.saved.length - 1]]) {
+			const again = await harness(parameters, 'trigger', structuredClone(stale));
+			const lp = await start(again);
+			await until('an open long-poll', () => open() === 1);
+			await closers.pop()!.closeFunction!();
+			expect(seen(lp)).toEqual([]);
+		}
+		const last = await harness(parameters, 'trigger', structuredClone(record.saved[0]));
+		const lp = await start(last);
+		await until('an open long-poll', () => open() === 1);
+		await emu.seedFile('/Inbox/b.txt', 'b');
+		await until('b.txt', () => seen(lp).length === 1);
+		await new Promise((r) => setTimeout(r, 300));
+		expect(seen(lp)).toEqual(['fileCreated /Inbox/b.txt']);
+	});
+
+	it('a manual run ("Execute step") leaves no trace the published trigger follows: a change it showed is still emitted by the next activation', async () => {
+		const parameters = { events: ['fileCreated'] };
+		const h = await harness(parameters);
+		const published = await start(h);
+		await until('an open long-poll', () => open() === 1);
+		await closers.pop()!.closeFunction!();
+		const manual = await start(await harness(parameters, 'manual'));
+		await until('an open long-poll', () => open() === 1);
+		await emu.seedFile('/Inbox/shown.txt', 'x');
+		await until('the manual run’s item', () => seen(manual).length === 1);
+		const again = await start(await harness(parameters, 'trigger', h.staticData));
+		await until('the change', () => seen(again).length === 1);
+		expect(seen(again)).toEqual(['fileCreated /Inbox/shown.txt']);
+		expect(seen(published)).toEqual([]);
+	});
+});

@@ -7,7 +7,7 @@ import { dropboxLocator } from './locatorFields';
 
 export const triggerCredentials: INodeTypeDescription['credentials'] = dropboxCredentials;
 
-/** The parameters both triggers share: what to watch and what each item carries. */
+/** The parameters the three triggers share: what to watch and what each item carries. */
 export const watchProperties: INodeProperties[] = [
 	authenticationProperty,
 	{
@@ -71,7 +71,7 @@ export const watchProperties: INodeProperties[] = [
 		],
 		default: 'now',
 		description:
-			'What the trigger reports first. Used once, when it starts watching this folder (first activation, or after Folder or Include Subfolders changed): changing it later reports nothing again. Events and filters apply; a large first report comes Max Changes per Run at a time. Instant Trigger: it comes with the first Dropbox notification.',
+			'What the trigger reports first. Used once, when it starts watching this folder (first activation, or after Folder or Include Subfolders changed): changing it later reports nothing again. Events and filters apply; a large first report comes Max Changes per Run at a time. It comes with the first polls; with the Long-Poll Trigger at once on activation; with the Instant Trigger at the first Dropbox notification.',
 	},
 	{
 		displayName: 'Start Date',
@@ -145,7 +145,7 @@ export const watchProperties: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: 10000 },
 		default: 500,
 		description:
-			'At most this many changes are read, so at most this many items emitted, per run; the rest come with the next run (next poll, or next notification), from where this one stopped: none lost, none twice',
+			'At most this many changes are read, so at most this many items emitted, per run; the rest come with the next run, from where this one stopped: none lost, none twice (the next poll; with the Long-Poll Trigger at once; with the Instant Trigger at the next Dropbox notification)',
 	},
 ];
 

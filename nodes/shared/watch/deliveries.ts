@@ -77,6 +77,11 @@ export function cursorAfter(key: string, stored: string): string | undefined {
 	return moved ? cursor : undefined;
 }
 
+/** The key of one trigger node of one workflow, under which its steps are remembered in this process. */
+export function nodeKey(ctx: { getWorkflow(): { id?: string }; getNode(): { id: string } }): string {
+	return `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
+}
+
 export function recordStep(key: string, from: string, to: string): void {
 	const kept = (steps.get(key) ?? []).concat({ from, to });
 	steps.set(key, kept.slice(-STEPS_KEPT));

@@ -2,10 +2,11 @@ import { sleep, type IDataObject, type INodeExecutionData, type ITriggerFunction
 
 import { dropboxNotify } from '../transport';
 import { attempt } from './attempt';
+import { cursorAfter, forget, recordStep } from './deliveries';
 import { watchKey } from './settings';
 import { readState, writeState } from './state';
 import type { WatchSettings } from './types';
-import { baseline, takeChanges } from './watch';
+import { baseline, storedPosition, takeChanges } from './watch';
 
 /** The long-poll timeout Dropbox accepts, in seconds, and the one a new trigger asks for. */
 export const MIN_LONGPOLL_SECONDS = 30;
@@ -68,6 +69,12 @@ export interface LongpollWatch {
 	settings: WatchSettings;
 	/** Where the cursor lives: the workflow's static data, or a scratch object for a manual run. */
 	staticData: IDataObject;
+	/**
+	 * Where this process remembers the positions the watch moved on from (deliveries.ts nodeKey), so
+	 * a stale copy of the static data given to a later activation goes on where it stopped. None
+	 * for a manual run: its scratch cursor can be the very string the published trigger stores.
+	 */
+	key?: string;
 	timeoutSeconds: number;
 	/** Ends the watch: the long-poll in flight is dropped, waits end, nothing more is emitted. */
 	signal: AbortSignal;
@@ -85,9 +92,14 @@ export function hasCursorFor(settings: WatchSettings, staticData: IDataObject): 
 	return state.cursor !== undefined && state.watch === watchKey(settings);
 }
 
-/** A cursor for "now" unless one for these settings is stored: changes after it are reported. One call, or none. */
-export async function ensureCursor(ctx: ITriggerFunctions, settings: WatchSettings, staticData: IDataObject): Promise<void> {
-	if (!hasCursorFor(settings, staticData)) await baseline(ctx, settings, staticData);
+/**
+ * A cursor for "now" unless one for these settings is stored: changes after it are reported. One
+ * call, or none. A new cursor makes the positions remembered under `key` useless: forgotten.
+ */
+export async function ensureCursor(ctx: ITriggerFunctions, settings: WatchSettings, staticData: IDataObject, key?: string): Promise<void> {
+	if (hasCursorFor(settings, staticData)) return;
+	await baseline(ctx, settings, staticData);
+	if (key !== undefined) forget(key);
 }
 
 /**
@@ -96,7 +108,10 @@ export async function ensureCursor(ctx: ITriggerFunctions, settings: WatchSettin
  * (takeChanges: the cursor moves in `staticData` before the items are emitted, so n8n saves it
  * with the emission) and emits them; reads on at once while a read left changes behind; waits
  * as long as Dropbox's `backoff` asks before the next long-poll; after a failure, reconnects
- * after doubling waits. An idle folder costs one request per timeout period.
+ * after doubling waits. An idle folder costs one request per timeout period. Start From's
+ * backlog, stored by the baseline, is read this way too: at once, a run at a time.
+ * Each read starts where this process stopped (deliveries.cursorAfter), as the other triggers'
+ * do, should the stored state be a stale copy.
  */
 export async function watchByLongpoll(ctx: ITriggerFunctions, watch: LongpollWatch): Promise<void> {
 	const { settings, staticData, signal } = watch;
@@ -118,11 +133,18 @@ export async function watchByLongpoll(ctx: ITriggerFunctions, watch: LongpollWat
 				}
 			}
 			const before = readState(staticData);
-			const taken = await takeChanges(ctx, settings, staticData);
+			const from = watch.key === undefined ? undefined : cursorAfter(watch.key, storedPosition(staticData));
+			const taken = await takeChanges(ctx, settings, staticData, { from });
 			if (signal.aborted) {
-				// Deactivated meanwhile: nothing is emitted, so the cursor goes back for the next activation to read these
+				// Deactivated meanwhile: nothing is emitted, so the position goes back (the step is not remembered either)
+				// for the next activation to read these
 				writeState(staticData, before);
 				return;
+			}
+			if (watch.key !== undefined) {
+				// Remembered before the emission that saves it: a copy saved before this read goes on after it
+				if (taken.from !== undefined && taken.to !== undefined) recordStep(watch.key, taken.from, taken.to);
+				else forget(watch.key);
 			}
 			inARow = 0;
 			leftBehind = taken.more === true;
