@@ -18,8 +18,8 @@ beforeEach(() => {
 	emu.seedFolder('/Inbox');
 });
 
-async function instantTrigger(nodeId = 'instant-node', accessToken = TOKEN, extra: IDataObject = {}): Promise<TriggerHarness> {
-	const harness = await createTriggerHarness({
+function testHarnessOptions(nodeId = 'instant-node', accessToken = TOKEN, extra: IDataObject = {}) {
+	return {
 		emulatorUrl: emu.url,
 		accessToken,
 		appSecret: SECRET,
@@ -33,7 +33,11 @@ async function instantTrigger(nodeId = 'instant-node', accessToken = TOKEN, extr
 			filters: {},
 			...extra,
 		},
-	});
+	};
+}
+
+async function instantTrigger(nodeId = 'instant-node', accessToken = TOKEN, extra: IDataObject = {}): Promise<TriggerHarness> {
+	const harness = await createTriggerHarness(testHarnessOptions(nodeId, accessToken, extra));
 	expect(await node.webhookMethods.default.checkExists.call(harness.hook())).toBe(false);
 	expect(await node.webhookMethods.default.create.call(harness.hook())).toBe(true);
 	return harness;
@@ -53,6 +57,19 @@ async function deliver(harness: TriggerHarness, rawBody: Buffer, signature?: str
 }
 
 describe('Dropbox Plus Instant Trigger against the emulator', () => {
+	// The editor's test listen and the published trigger share the node's ID and workflow, and the test listen's
+	// baseline can be the very cursor the published trigger stored: a test delivery must not make the published one
+	// skip the change it read, nor stand in for a published delivery in the same process
+	it('a test listen (manual mode) reading a change does not make the published trigger skip it', async () => {
+		const published = await instantTrigger();
+		const listening = await createTriggerHarness({ ...testHarnessOptions(), mode: 'manual' });
+		expect(await node.webhookMethods.default.create.call(listening.hook())).toBe(true);
+		await emu.seedFile('/Inbox/both see it.txt', 'x');
+		const body = notification([emu.accountId]);
+		expect((await deliver(listening, body, signBody(body, SECRET))).paths).toEqual(['fileCreated /Inbox/both see it.txt']);
+		expect((await deliver(published, body, signBody(body, SECRET))).paths).toEqual(['fileCreated /Inbox/both see it.txt']);
+	});
+
 	it('answers the verification GET by echoing the challenge as plain text, nosniff', async () => {
 		const harness = await instantTrigger();
 		const { ctx, response } = harness.webhook({ method: 'GET', query: { challenge: 'abc<script>123' } });

@@ -77,9 +77,14 @@ export function cursorAfter(key: string, stored: string): string | undefined {
 	return moved ? cursor : undefined;
 }
 
-/** The key of one trigger node of one workflow, under which its steps are remembered in this process. */
-export function nodeKey(ctx: { getWorkflow(): { id?: string }; getNode(): { id: string } }): string {
-	return `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
+/**
+ * The key of one trigger node of one workflow, under which its deliveries are coalesced and its
+ * steps remembered in this process. The editor's test runs (manual mode) have a key of their own:
+ * they share the node with the published trigger, and may start from the very cursor it stored,
+ * so a step they remember, or a delivery they run, must never stand in for the published trigger's.
+ */
+export function nodeKey(ctx: { getWorkflow(): { id?: string }; getNode(): { id: string }; getMode(): string }): string {
+	return `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}${ctx.getMode() === 'manual' ? ':test' : ''}`;
 }
 
 export function recordStep(key: string, from: string, to: string): void {
