@@ -8,6 +8,7 @@ import { downloadToBinary } from '../../../shared/content/download';
 import { mimeTypeFor } from '../../../shared/content/mimeTypes';
 import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
 import type { ItemOutput } from '../types';
+import { outputBinaryField } from '../shared/binaryFields';
 
 const show = { resource: ['file'], operation: ['download'] };
 
@@ -17,16 +18,7 @@ export const description: INodeProperties[] = [
 		name: 'file',
 		displayOptions: { show },
 	}),
-	{
-		displayName: 'Put Output File in Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		hint: 'The name of the output binary field to put the file in',
-		description: 'The binary field of the output item that receives the file, e.g. data',
-		displayOptions: { show },
-	},
+	outputBinaryField(show, 'file'),
 	{
 		displayName: 'Options',
 		name: 'options',

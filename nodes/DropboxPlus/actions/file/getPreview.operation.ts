@@ -6,6 +6,7 @@ import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
 import { resolveLocator } from '../../../shared/locator';
 import { dotted, HTML_PREVIEW_EXTENSIONS, PDF_PREVIEW_EXTENSIONS, previewKind, renamedAs } from '../../../shared/previewFormats';
 import type { ItemOutput } from '../types';
+import { outputBinaryField } from '../shared/binaryFields';
 
 const show = { resource: ['file'], operation: ['getPreview'] };
 
@@ -16,16 +17,7 @@ export const description: INodeProperties[] = [
 		description: `The document to preview: ${dotted(PDF_PREVIEW_EXTENSIONS)} give a PDF, ${dotted(HTML_PREVIEW_EXTENSIONS)} an HTML page`,
 		displayOptions: { show },
 	}),
-	{
-		displayName: 'Put Output File in Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		hint: 'The name of the output binary field to put the preview in',
-		description: 'The binary field of the output item that receives the preview, e.g. data',
-		displayOptions: { show },
-	},
+	outputBinaryField(show, 'preview'),
 ];
 
 const KINDS = {

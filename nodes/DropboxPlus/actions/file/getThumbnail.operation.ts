@@ -8,6 +8,7 @@ import { resolveLocator } from '../../../shared/locator';
 import { renamedAs } from '../../../shared/previewFormats';
 import { dropboxRpc } from '../../../shared/transport';
 import { inInputOrder, type ItemOutcome } from '../types';
+import { outputBinaryField } from '../shared/binaryFields';
 
 const show = { resource: ['file'], operation: ['getThumbnail'] };
 
@@ -33,16 +34,7 @@ const sizeName = (size: string) => size.replace(/^w(\d+)h(\d+)$/, '$1×$2');
 
 export const description: INodeProperties[] = [
 	dropboxLocator('file', { displayName: 'File', name: 'file', displayOptions: { show } }),
-	{
-		displayName: 'Put Output File in Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		hint: 'The name of the output binary field to put the thumbnail in',
-		description: 'The binary field of the output item that receives the thumbnail, e.g. data',
-		displayOptions: { show },
-	},
+	outputBinaryField(show, 'thumbnail'),
 	{
 		displayName: 'Format',
 		name: 'format',

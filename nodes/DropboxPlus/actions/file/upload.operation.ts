@@ -10,6 +10,7 @@ import { BufferBudget, DEFAULT_MEMORY_BUDGET_MIB, MAX_MEMORY_BUDGET_MIB, MIN_MEM
 import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
 import { wholeNumberIn } from '../../../shared/wholeNumber';
 import { batchSizeOption } from '../shared/batchOperation';
+import { inputBinaryField } from '../shared/binaryFields';
 import { itemOutcome, jsonItems, type ItemOutcome } from '../types';
 
 const show = { resource: ['file'], operation: ['upload'] };
@@ -30,16 +31,7 @@ export const description: INodeProperties[] = [
 		description: 'Where the bytes to save come from',
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Input Binary Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		hint: 'The name of the input binary field holding the file',
-		description: 'The binary field of the input item that holds the file to save, e.g. data',
-		displayOptions: { show: { ...show, content: ['binary'] } },
-	},
+	inputBinaryField({ ...show, content: ['binary'] }, 'file', 'The binary field of the input item that holds the file to save, e.g. data'),
 	{
 		displayName: 'Text',
 		name: 'text',

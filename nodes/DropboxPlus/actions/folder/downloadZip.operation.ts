@@ -7,6 +7,7 @@ import { downloadToBinary } from '../../../shared/content/download';
 import type { DropboxEntry } from '../../../shared/dropboxEntry';
 import { dropboxLocator } from '../../../shared/descriptions/locatorFields';
 import type { ItemOutput } from '../types';
+import { outputBinaryField } from '../shared/binaryFields';
 
 const show = { resource: ['folder'], operation: ['downloadZip'] };
 
@@ -18,16 +19,7 @@ export const description: INodeProperties[] = [
 			'The folder to download as one ZIP file. Dropbox allows at most 20 GB (4 GB per file) and fewer than 10,000 entries per ZIP (files and folders, this one included), and not the root folder.',
 		displayOptions: { show },
 	}),
-	{
-		displayName: 'Put Output File in Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		hint: 'The name of the output binary field to put the ZIP file in',
-		description: 'The ZIP file is named after the folder, e.g. Reports.zip',
-		displayOptions: { show },
-	},
+	outputBinaryField(show, 'ZIP file', 'The ZIP file is named after the folder, e.g. Reports.zip'),
 ];
 
 /** The whole folder as a ZIP, streamed from Dropbox into n8n's binary store (not resumable: Dropbox makes the ZIP afresh for each request). */

@@ -1,6 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { requireChoice } from '../../../shared/fieldChecks';
+import { inputBinaryField } from '../shared/binaryFields';
 
 /**
  * The fields Create and Update of a Paper doc share: where the content comes from (text or a
@@ -31,16 +32,7 @@ export function contentFields(operation: 'create' | 'update'): INodeProperties[]
 			description: 'The content, in the Import Format below',
 			displayOptions: { show: { ...show, content: ['text'] } },
 		},
-		{
-			displayName: 'Input Binary Field',
-			name: 'binaryPropertyName',
-			type: 'string',
-			default: 'data',
-			required: true,
-			hint: 'The name of the input binary field holding the content',
-			description: 'The binary field of the input item whose file (UTF-8 text) is the content, e.g. data',
-			displayOptions: { show: { ...show, content: ['binary'] } },
-		},
+		inputBinaryField({ ...show, content: ['binary'] }, 'content', 'The binary field of the input item whose file (UTF-8 text) is the content, e.g. data'),
 		{
 			displayName: 'Import Format',
 			name: 'importFormat',

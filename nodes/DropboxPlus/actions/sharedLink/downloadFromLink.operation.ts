@@ -6,6 +6,7 @@ import { checkPath } from '../../../shared/paths';
 import { readSharedLinkUrl } from './linkInput';
 import type { ItemOutput } from '../types';
 import { linkPasswordField, sharedLinkUrlField } from './fields';
+import { outputBinaryField } from '../shared/binaryFields';
 
 const show = { resource: ['sharedLink'], operation: ['downloadFromLink'] };
 
@@ -21,15 +22,7 @@ export const description: INodeProperties[] = [
 		description: 'For a link to a folder: the file inside it, relative to the shared folder. Leave empty for a link to a file.',
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Put Output File in Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		hint: 'The name of the output binary field to put the file in',
-		displayOptions: { show },
-	},
+	outputBinaryField(show, 'file', null),
 ];
 
 function readPathInLink(ctx: IExecuteFunctions, itemIndex: number): string {
