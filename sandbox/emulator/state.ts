@@ -53,7 +53,8 @@ export class State {
 	tempLinks = new Map<string, TempLink>();
 	snapshots = new Map<string, Snapshot>();
 	searches = new Map<string, { matches: Json[]; pos: number; pageSize: number }>();
-	calls = { total: 0, byRoute: {} as Record<string, number> };
+	/** API calls per route; tlsConnections: TLS connections that carried API calls (tlsResumed: of them, by session resumption) */
+	calls: { total: number; byRoute: Record<string, number>; tlsConnections?: number; tlsResumed?: number } = { total: 0, byRoute: {} };
 	/** Every API request answered 400 (a request real Dropbox refuses), with Dropbox's text. */
 	refusals: string[] = [];
 	epoch = randomBytes(4).toString('hex');
@@ -259,6 +260,12 @@ export class State {
 	countCall(route: string): void {
 		this.calls.total++;
 		this.calls.byRoute[route] = (this.calls.byRoute[route] ?? 0) + 1;
+	}
+
+	/** A TLS connection's first API request: one full or resumed handshake a client paid for API calls. */
+	countTlsConnection(resumed: boolean): void {
+		this.calls.tlsConnections = (this.calls.tlsConnections ?? 0) + 1;
+		if (resumed) this.calls.tlsResumed = (this.calls.tlsResumed ?? 0) + 1;
 	}
 
 	close(): void {

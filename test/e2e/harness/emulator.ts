@@ -73,8 +73,8 @@ export interface EmulatorHandle {
 	/** generate: many small files at once, named `<prefix>-000000<ext>` (default prefix "file", ext ".txt") */
 	seed(spec: { folders?: string[]; files?: SeedFile[]; generate?: SeedGenerate; accountId?: string }): Promise<unknown>;
 	reset(): Promise<void>;
-	/** GET /__admin/calls: counts per route */
-	calls(): Promise<{ total: number; byRoute: Record<string, number> }>;
+	/** GET /__admin/calls: counts per route, and the TLS connections that carried API calls (and how many of them resumed a session) */
+	calls(): Promise<{ total: number; byRoute: Record<string, number>; tlsConnections?: number; tlsResumed?: number }>;
 	/** GET /__admin/files: every file and folder of the default account */
 	files(): Promise<Array<Record<string, any>>>;
 	/** a Dropbox API call straight to the emulator (not through n8n), e.g. to check results */
