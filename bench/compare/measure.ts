@@ -51,6 +51,9 @@ export async function peakRssOf<T>(workflowId: string, work: () => Promise<T>): 
 	const timer = setInterval(sample, SAMPLE_MS);
 	try {
 		return { result: await work(), peakMiB: peak };
+	} catch (e) {
+		// what the process took before it failed is a finding too (e.g. n8n's in-memory binary mode)
+		throw Object.assign(e instanceof Error ? e : new Error(String(e)), { peakMiB: peak });
 	} finally {
 		clearInterval(timer);
 	}
@@ -65,6 +68,8 @@ export interface MeasuredRun {
 	peakRssMiB?: number;
 	apiCalls: number;
 	callsByRoute: Record<string, number>;
+	/** TLS connections that carried the run's API calls (each a handshake), as the emulator counted them */
+	tlsConnections: number;
 }
 
 /** The failure of a node or workflow, as one line. */
@@ -75,17 +80,18 @@ export function executionError(execution: Execution, nodeName: string): string |
 	return parts.length ? parts.join(' — ') : `execution ended with status ${execution.status}`;
 }
 
-/** Imports a workflow, then executes it measured: peak RSS, `nodeName`'s time, API calls. */
+/** Imports a workflow, then executes it measured (`env`: added to the n8n process's): peak RSS, `nodeName`'s time, API calls. */
 export async function measureWorkflow(
 	h: Harness,
 	wf: Parameters<Harness['n8n']['importWorkflow']>[0],
 	nodeName: string,
 	timeoutMs: number,
+	env: Record<string, string> = {},
 ): Promise<MeasuredRun> {
 	const id = await h.n8n.importWorkflow(wf);
 	const before = await h.emulator.calls();
 	const started = Date.now();
-	const { result: execution, peakMiB } = await peakRssOf(id, async () => await h.n8n.execute(id, { allowFailure: true, timeoutMs }));
+	const { result: execution, peakMiB } = await peakRssOf(id, async () => await h.n8n.execute(id, { allowFailure: true, timeoutMs, env }));
 	const processSeconds = (Date.now() - started) / 1000;
 	const after = await h.emulator.calls();
 	const callsByRoute: Record<string, number> = {};
@@ -101,5 +107,6 @@ export async function measureWorkflow(
 		peakRssMiB: peakMiB,
 		apiCalls: after.total - before.total,
 		callsByRoute,
+		tlsConnections: (after.tlsConnections ?? 0) - (before.tlsConnections ?? 0),
 	};
 }
