@@ -1,7 +1,8 @@
 /**
  * Measuring one `n8n execute`: the peak RSS of that process (its kernel high-water mark,
- * /proc/<pid>/status VmHWM, read every 50 ms while it runs), the wall time n8n recorded for the
- * measured node (runData[node][0].executionTime), and the Dropbox API calls the emulator counted.
+ * /proc/<pid>/status VmHWM, read every 50 ms while it runs) and its CPU time, the wall time n8n
+ * recorded for the measured node (runData[node][0].executionTime), and the Dropbox API calls and
+ * TLS connections the emulator counted.
  */
 import * as fs from 'node:fs';
 
@@ -35,22 +36,37 @@ function highWaterMiB(pid: number): number | undefined {
 	}
 }
 
+/** CPU time (user + system) a process has used so far, in seconds; undefined once it has exited. */
+function cpuSeconds(pid: number): number | undefined {
+	try {
+		// fields after the command's closing parenthesis: state is field 3, utime 14, stime 15 (clock ticks of 1/100 s)
+		const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+		return (Number(fields[11]) + Number(fields[12])) / 100;
+	} catch {
+		return undefined;
+	}
+}
+
 /**
  * Runs `work` (which starts `n8n execute --id=<workflowId>`) and reports the largest VmHWM seen
- * of that process. VmHWM only grows, so a late sample holds the peak; growth in the last
+ * of that process, and the CPU time it had used at the last sample (on a busy machine a steadier
+ * figure than wall time). VmHWM only grows, so a late sample holds the peak; growth in the last
  * sampling interval before the process exits is missed (undefined if no sample was taken).
  */
-export async function peakRssOf<T>(workflowId: string, work: () => Promise<T>): Promise<{ result: T; peakMiB?: number }> {
+export async function peakRssOf<T>(workflowId: string, work: () => Promise<T>): Promise<{ result: T; peakMiB?: number; cpuSeconds?: number }> {
 	let peak: number | undefined;
+	let cpu: number | undefined;
 	const sample = () => {
 		for (const pid of executePids(workflowId)) {
 			const hwm = highWaterMiB(pid);
 			if (hwm !== undefined) peak = Math.max(peak ?? 0, hwm);
+			const used = cpuSeconds(pid);
+			if (used !== undefined) cpu = Math.max(cpu ?? 0, used);
 		}
 	};
 	const timer = setInterval(sample, SAMPLE_MS);
 	try {
-		return { result: await work(), peakMiB: peak };
+		return { result: await work(), peakMiB: peak, cpuSeconds: cpu };
 	} catch (e) {
 		// what the process took before it failed is a finding too (e.g. n8n's in-memory binary mode)
 		throw Object.assign(e instanceof Error ? e : new Error(String(e)), { peakMiB: peak });
@@ -65,6 +81,8 @@ export interface MeasuredRun {
 	wallSeconds: number;
 	/** the whole `n8n execute` process, start to exit, in seconds */
 	processSeconds: number;
+	/** CPU time (user + system) of that process, start-up included, in seconds */
+	processCpuSeconds?: number;
 	peakRssMiB?: number;
 	apiCalls: number;
 	callsByRoute: Record<string, number>;
@@ -91,7 +109,7 @@ export async function measureWorkflow(
 	const id = await h.n8n.importWorkflow(wf);
 	const before = await h.emulator.calls();
 	const started = Date.now();
-	const { result: execution, peakMiB } = await peakRssOf(id, async () => await h.n8n.execute(id, { allowFailure: true, timeoutMs, env }));
+	const { result: execution, peakMiB, cpuSeconds: processCpuSeconds } = await peakRssOf(id, async () => await h.n8n.execute(id, { allowFailure: true, timeoutMs, env }));
 	const processSeconds = (Date.now() - started) / 1000;
 	const after = await h.emulator.calls();
 	const callsByRoute: Record<string, number> = {};
@@ -104,6 +122,7 @@ export async function measureWorkflow(
 		execution,
 		wallSeconds: typeof nodeRun?.executionTime === 'number' ? nodeRun.executionTime / 1000 : NaN,
 		processSeconds,
+		processCpuSeconds,
 		peakRssMiB: peakMiB,
 		apiCalls: after.total - before.total,
 		callsByRoute,

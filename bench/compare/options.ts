@@ -1,7 +1,7 @@
 /**
  * What a benchmark run measures: the sizes of each scenario (full, or small for a quick run)
  * and which scenarios run. From the environment: BENCH_QUICK=1, BENCH_ONLY=1,2,5L (numbers; a
- * number alone selects its variants too — L, D, M — "5L" only that variant), BENCH_IMPL=dropbox-plus,raw
+ * number alone selects its variants too — L, D, M — "5L" only that variant, "=5" 5 without variants), BENCH_IMPL=dropbox-plus,raw
  * (which implementations), BENCH_N8N_NODE_OPTIONS (extra Node.js flags for n8n, e.g. --cpu-prof).
  */
 const MiB = 1024 * 1024;
@@ -79,10 +79,10 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): BenchOptio
 	};
 }
 
-/** Whether a scenario id ('5', '5L', '3D', '4M') is selected by `only`: by itself, or by its number. */
+/** Whether a scenario id ('5', '5L', '3D', '4M') is selected by `only`: by itself or by its number ('=4': 4 alone, no variant). */
 export function selected(id: string, only?: string[]): boolean {
 	if (!only) return true;
-	return only.includes(id) || only.includes(id.replace(/[A-Z]$/, ''));
+	return only.includes(id) || only.includes(`=${id}`) || only.includes(id.replace(/[A-Z]$/, ''));
 }
 
 export function formatBytes(n: number): string {

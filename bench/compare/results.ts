@@ -22,6 +22,8 @@ export interface BenchResult {
 	items?: number;
 	/** the whole `n8n execute` process, start to exit (n8n start-up included), seconds */
 	process_s?: number;
+	/** CPU time (user + system) of that process (start-up included), seconds: steadier than wall time on a busy machine */
+	process_cpu_s?: number;
 	error?: string;
 	/** a failed run: the peak RSS its n8n process reached before failing, when it was sampled */
 	failed_peak_rss_mb?: number;

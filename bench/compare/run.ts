@@ -56,6 +56,7 @@ async function runNode(ctx: BenchContext, scenario: Scenario, impl: NodeImplemen
 			bytes,
 			items,
 			process_s: round(run.processSeconds, 1),
+			process_cpu_s: run.processCpuSeconds === undefined ? undefined : round(run.processCpuSeconds, 2),
 		};
 	} catch (e) {
 		return { ...base, ok: false, error: firstLine(e) };
@@ -174,5 +175,6 @@ function describe(r: BenchResult): string {
 	const what = `${r.id} ${r.scenario} — ${r.implementation}`;
 	if (!r.ok) return `${what}: FAILED: ${r.error}`;
 	const bytes = r.bytes ? `, ${formatBytes(r.bytes)}` : '';
-	return `${what}: ${r.wall_s} s, peak RSS ${r.peak_rss_mb ?? '–'} MiB, ${r.api_calls} API calls${bytes}`;
+	const cpu = r.process_cpu_s === undefined ? '' : `, process CPU ${r.process_cpu_s} s`;
+	return `${what}: ${r.wall_s} s, peak RSS ${r.peak_rss_mb ?? '–'} MiB, ${r.api_calls} API calls, ${r.tls_connections ?? '–'} TLS handshakes${bytes}${cpu}`;
 }
