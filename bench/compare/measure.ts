@@ -10,26 +10,30 @@ import type { Execution, Harness } from '../../test/e2e/harness';
 
 const SAMPLE_MS = 50;
 
-/** Pids of processes whose command line is `… execute --id=<workflowId> …`. */
-function executePids(workflowId: string): number[] {
+/** Pids of the processes whose command line (its arguments) and working directory pass `test`. */
+export function findPids(test: (args: string[], cwd: () => string) => boolean): number[] {
 	const pids: number[] = [];
 	for (const entry of fs.readdirSync('/proc')) {
 		if (!/^\d+$/.test(entry)) continue;
-		let args: string[];
 		try {
-			args = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+			const args = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+			if (test(args, () => fs.readlinkSync(`/proc/${entry}/cwd`))) pids.push(Number(entry));
 		} catch {
-			continue; // gone
+			// gone
 		}
-		if (args.includes('execute') && args.includes(`--id=${workflowId}`)) pids.push(Number(entry));
 	}
 	return pids;
 }
 
-/** VmHWM (peak resident set) of a process in MiB, undefined once it has exited. */
-function highWaterMiB(pid: number): number | undefined {
+/** Pids of processes whose command line is `… execute --id=<workflowId> …`. */
+function executePids(workflowId: string): number[] {
+	return findPids((args) => args.includes('execute') && args.includes(`--id=${workflowId}`));
+}
+
+/** A memory figure of a process from /proc/<pid>/status (VmRSS: resident now, VmHWM: its peak) in MiB, undefined once it has exited. */
+export function memoryMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
 	try {
-		const match = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+		const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
 		return match ? Number(match[1]) / 1024 : undefined;
 	} catch {
 		return undefined;
@@ -58,7 +62,7 @@ export async function peakRssOf<T>(workflowId: string, work: () => Promise<T>): 
 	let cpu: number | undefined;
 	const sample = () => {
 		for (const pid of executePids(workflowId)) {
-			const hwm = highWaterMiB(pid);
+			const hwm = memoryMiB(pid, 'VmHWM');
 			if (hwm !== undefined) peak = Math.max(peak ?? 0, hwm);
 			const used = cpuSeconds(pid);
 			if (used !== undefined) cpu = Math.max(cpu ?? 0, used);

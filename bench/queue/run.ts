@@ -9,10 +9,9 @@
  * then a download and an upload of one `largeFile` file. Every run records its time from the
  * request to the finished execution, the workers' peak RSS, and its error if it failed.
  */
-import * as fs from 'node:fs';
-
 import { NODE_PREFIX, workflow, type NodeSpec } from '../../test/e2e/harness';
 import { startQueueCluster, type QueueCluster } from '../../test/e2e/harness/queue';
+import { findPids, memoryMiB } from '../compare/measure';
 import { formatBytes } from '../compare/options';
 
 export interface QueueBenchOptions {
@@ -55,19 +54,7 @@ const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')
 /** Current RSS of every worker process of the cluster (their user folders are their working directories), MiB each. */
 function workerRss(q: QueueCluster): number[] {
 	const folders = new Set(q.workers.map((w) => w.n8n.userFolder));
-	const out: number[] = [];
-	for (const entry of fs.readdirSync('/proc')) {
-		if (!/^\d+$/.test(entry)) continue;
-		try {
-			if (!fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').includes('worker')) continue;
-			if (!folders.has(fs.readlinkSync(`/proc/${entry}/cwd`))) continue;
-			const m = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${entry}/status`, 'utf8'));
-			if (m) out.push(Number(m[1]) / 1024);
-		} catch {
-			// gone
-		}
-	}
-	return out;
+	return findPids((args, cwd) => args.includes('worker') && folders.has(cwd())).map((pid) => memoryMiB(pid, 'VmRSS') ?? 0);
 }
 
 function ours(credentialId: string, parameters: Record<string, unknown>): NodeSpec {

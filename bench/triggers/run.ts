@@ -11,9 +11,9 @@
  *   has emitted all of them, and the peak RSS of the n8n process meanwhile.
  */
 import { randomUUID } from 'node:crypto';
-import * as fs from 'node:fs';
 
 import { startHarness, waitFor, workflow, type Harness, type N8nServer } from '../../test/e2e/harness';
+import { findPids, memoryMiB } from '../compare/measure';
 import { isBuilt, TRIGGER_KINDS, triggerNode, type TriggerKind } from './kinds';
 
 export interface TriggerBenchOptions {
@@ -53,29 +53,10 @@ const TRIGGER = 'Dropbox changed';
 const SETTLE_MS = 20_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Pids of the `n8n start` process of this n8n (its user folder is its working directory). */
-function serverPids(h: Harness): number[] {
-	const pids: number[] = [];
-	for (const entry of fs.readdirSync('/proc')) {
-		if (!/^\d+$/.test(entry)) continue;
-		try {
-			const args = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-			if (args.includes('start') && fs.readlinkSync(`/proc/${entry}/cwd`) === h.n8n.userFolder) pids.push(Number(entry));
-		} catch {
-			// gone
-		}
-	}
-	return pids;
-}
-
-/** Current RSS of the n8n server process, MiB. */
+/** Current RSS of the `n8n start` process of this n8n (its user folder is its working directory), MiB. */
 function serverRss(h: Harness): number {
-	let kb = 0;
-	for (const pid of serverPids(h)) {
-		const m = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-		if (m) kb += Number(m[1]);
-	}
-	return kb / 1024;
+	const pids = findPids((args, cwd) => args.includes('start') && cwd() === h.n8n.userFolder);
+	return pids.reduce((sum, pid) => sum + (memoryMiB(pid, 'VmRSS') ?? 0), 0);
 }
 
 /** The median of the server's RSS sampled for `ms`, MiB: one sample would catch a garbage collection's swing. */
