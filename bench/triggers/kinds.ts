@@ -42,7 +42,8 @@ export function triggerNode(k: TriggerKind, name: string, credentialId: string, 
 		name,
 		type: `${NODE_PREFIX}.${k.type}`,
 		...(k.webhook ? { webhookId } : {}),
-		parameters: { authentication: 'refreshToken', events: ['fileCreated'], folder: { __rl: true, mode: 'path', value: folder }, ...k.parameters },
+		// Max Changes per Run at its maximum: with the default (500) the rest of a burst waits for the next run (next poll, next notification)
+		parameters: { authentication: 'refreshToken', events: ['fileCreated'], folder: { __rl: true, mode: 'path', value: folder }, maxChangesPerRun: 10_000, ...k.parameters },
 		credentials: { dropboxPlusApi: credentialId },
 	};
 }
