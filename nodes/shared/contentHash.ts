@@ -1,4 +1,4 @@
-import { createHash, webcrypto, type Hash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 
 /** Dropbox hashes content in blocks of 4 MiB. */
 export const CONTENT_HASH_BLOCK_SIZE = 4 * 1024 * 1024;
@@ -45,30 +45,6 @@ export class ContentHasher {
 		this.onBlock?.(digest);
 		this.block = createHash('sha256');
 		this.blockFill = 0;
-	}
-}
-
-/** How many blocks may wait for their digest: hashing (about 1 GiB/s) outruns any download, so this only bounds memory. */
-const BLOCKS_IN_FLIGHT = 2;
-
-/**
- * Dropbox's content_hash of bytes given as whole 4 MiB blocks (the last may be shorter), each
- * block hashed by WebCrypto's digest, which runs in libuv's thread pool: the hashing of a
- * download leaves n8n's main thread, which decrypts, parses and stores the bytes meanwhile.
- * `add` resolves once no more than BLOCKS_IN_FLIGHT blocks wait (await it before the next).
- */
-export class BlockContentHasher {
-	private readonly digests: Array<Promise<ArrayBuffer>> = [];
-
-	async add(block: Uint8Array): Promise<void> {
-		const digest = webcrypto.subtle.digest('SHA-256', block);
-		digest.catch(() => undefined); // awaited in digest(); a failure surfaces there
-		this.digests.push(digest);
-		if (this.digests.length > BLOCKS_IN_FLIGHT) await this.digests[this.digests.length - 1 - BLOCKS_IN_FLIGHT];
-	}
-
-	async digest(): Promise<string> {
-		return contentHashOfBlocks((await Promise.all(this.digests)).map((d) => Buffer.from(d)));
 	}
 }
 

@@ -1,6 +1,6 @@
 import { NodeApiError, NodeOperationError, type IBinaryData, type IDataObject, type IExecuteFunctions, type INode } from 'n8n-workflow';
 
-import { BlockContentHasher } from '../contentHash';
+import { ContentHasher } from '../contentHash';
 import { binaryCapError, binaryCapOf, capExceededBy, inMemoryTooLargeError, isStringTooLong, learnBinaryCap } from './binaryLimit';
 import { cancelSignalOf, checkNotStopped, dropboxDownload, type DownloadResult } from '../transport';
 import { gatheringStream } from './gatheringStream';
@@ -9,7 +9,7 @@ import { resumingPieces, MAX_DOWNLOAD_RESUMES } from './resumingStream';
 /**
  * The one download pipeline, used by File → Download, Download as ZIP, Download File From
  * Link and the triggers' attached content: the request, the body streamed into n8n's binary
- * store (gathered to 4 MiB per write, never whole in memory), resumed with `Range`
+ * store (gathered to about 1 MiB per write, never whole in memory), resumed with `Range`
  * where Dropbox can serve the same bytes again, and checked against Dropbox's content_hash
  * where Dropbox gives one. Every failure reaching n8n is a NodeApiError or NodeOperationError
  * naming the item, the path and the fix; a failed download's streams are destroyed.
@@ -111,7 +111,7 @@ export async function downloadToBinary<T extends IDataObject>(
 		throw binaryCapError(ctx.getNode(), { path: target.shownPath ?? path, bytes: knownSize, itemIndex }, overCap);
 	}
 	const pieces = request.resume === 'none' ? (answer.stream as AsyncIterable<Buffer | string>) : resumingPieces(answer.stream, size, resume);
-	const hasher = target.expectedHash ? new BlockContentHasher() : undefined;
+	const hasher = target.expectedHash ? new ContentHasher() : undefined;
 	// Stop ends the download at once: its streams are destroyed, the binary store's write fails
 	const signal = cancelSignalOf(ctx);
 	const onStop = () => streams.forEach(destroy);
@@ -119,12 +119,10 @@ export async function downloadToBinary<T extends IDataObject>(
 	let binary: IBinaryData | undefined;
 	let failure: unknown;
 	try {
-		const body = gatheringStream(
-			pieces,
-			(chunk) => (received += chunk.length),
-			answer.stream,
-			hasher ? async (piece) => await hasher.add(piece) : undefined,
-		);
+		const body = gatheringStream(pieces, (chunk) => {
+			received += chunk.length;
+			hasher?.update(chunk);
+		}, answer.stream);
 		binary = await ctx.helpers.prepareBinaryData(body as BinarySource, target.fileName, target.mimeType);
 	} catch (error) {
 		failure = error;
@@ -156,7 +154,7 @@ export async function downloadToBinary<T extends IDataObject>(
 		cut.message = message;
 		throw cut;
 	}
-	const got = await hasher?.digest();
+	const got = hasher?.digest();
 	if (target.expectedHash && got !== target.expectedHash) {
 		throw new NodeOperationError(
 			ctx.getNode(),

@@ -1,5 +1,3 @@
-import { CONTENT_HASH_BLOCK_SIZE } from '../contentHash';
-
 type ReadableClass = { from(iterable: AsyncIterable<unknown>, options?: { objectMode?: boolean; highWaterMark?: number }): NodeJS.ReadableStream };
 
 /**
@@ -14,26 +12,21 @@ export function readableClassOf(stream: object): ReadableClass {
 	throw new TypeError('The download is not a Node.js readable stream');
 }
 
-/**
- * Pieces handed on are gathered to exactly this size (the last may be shorter): n8n's binary
- * store writes each piece with its own call, and it is Dropbox's content_hash block, so each
- * piece can be hashed whole.
- */
-export const COALESCE_BYTES = CONTENT_HASH_BLOCK_SIZE;
+/** Pieces handed on are gathered to about this size: n8n's binary store writes each piece with its own call. */
+export const COALESCE_BYTES = 1024 * 1024;
 
 /**
  * A pass-through of `source` (a stream, or the pieces a generator makes of one) with the
- * source's backpressure that shows every chunk to `onChunk` on its way, and every gathered
- * piece to `onPiece` before it is handed on (awaited). The network's small pieces (16–64 KiB)
- * are gathered into pieces of 4 MiB, so n8n's binary store behind writes a 1 GiB file in 256
- * writes instead of tens of thousands; nothing more than one such piece is held. `like` is a
- * Node.js stream whose Readable class the result is made of (the source itself when it is one).
+ * source's backpressure that shows every chunk to `onChunk` on its way. The network's small
+ * pieces (16–64 KiB) are gathered into pieces of about 1 MiB, so n8n's binary store behind
+ * writes a 1 GiB file in about a thousand writes instead of tens of thousands; nothing more
+ * than one such piece is held. `like` is a Node.js stream whose Readable class the result is
+ * made of (the source itself when it is one).
  */
 export function gatheringStream(
 	source: AsyncIterable<Buffer | string>,
 	onChunk?: (chunk: Buffer) => void,
 	like: object = source,
-	onPiece?: (piece: Buffer) => Promise<void> | void,
 ): NodeJS.ReadableStream {
 	async function* pass(): AsyncGenerator<Buffer> {
 		let gathered: Buffer[] = [];
@@ -43,21 +36,13 @@ export function gatheringStream(
 			onChunk?.(piece);
 			gathered.push(piece);
 			bytes += piece.length;
-			while (bytes >= COALESCE_BYTES) {
-				const all = gathered.length === 1 ? gathered[0] : Buffer.concat(gathered, bytes);
-				const rest = all.subarray(COALESCE_BYTES);
-				gathered = rest.length > 0 ? [rest] : [];
-				bytes = rest.length;
-				const whole = all.subarray(0, COALESCE_BYTES);
-				await onPiece?.(whole);
-				yield whole;
+			if (bytes >= COALESCE_BYTES) {
+				yield gathered.length === 1 ? gathered[0] : Buffer.concat(gathered, bytes);
+				gathered = [];
+				bytes = 0;
 			}
 		}
-		if (bytes > 0) {
-			const last = Buffer.concat(gathered, bytes);
-			await onPiece?.(last);
-			yield last;
-		}
+		if (bytes > 0) yield Buffer.concat(gathered, bytes);
 	}
 	return readableClassOf(like).from(pass(), { objectMode: false });
 }
