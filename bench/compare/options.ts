@@ -1,7 +1,7 @@
 /**
  * What a benchmark run measures: the sizes of each scenario (full, or small for a quick run)
  * and which scenarios run. From the environment: BENCH_QUICK=1, BENCH_ONLY=1,2,5L (numbers; a
- * number alone selects its latency variant too, "5L" only the latency variant), BENCH_IMPL=dropbox-plus,raw
+ * number alone selects its variants too — L, D, M — "5L" only that variant, "=5" 5 without variants), BENCH_IMPL=dropbox-plus,raw
  * (which implementations), BENCH_N8N_NODE_OPTIONS (extra Node.js flags for n8n, e.g. --cpu-prof).
  */
 const MiB = 1024 * 1024;
@@ -18,11 +18,17 @@ export interface BenchSizes {
 	/** files uploaded as items in scenario 7, and their size */
 	uploadItems: number;
 	uploadItemBytes: number;
-	/** files uploaded again unchanged in scenarios 9 (If Unchanged: Skip) and 10 (Upload Anyway), and their size */
+	/** files uploaded again unchanged in scenarios 11 (If Unchanged: Skip) and 12 (Upload Anyway), and their size */
 	reuploadItems: number;
 	reuploadItemBytes: number;
-	/** latency the emulator adds per call in the latency variants of 5–8 (none: no latency runs) */
+	/** latency the emulator adds per call in the L variants of 5–8 (none: no L runs) */
 	latencyMs?: number;
+	/** latency per call of a distant Dropbox, the D variants of 1–8 (none: no D runs) */
+	distantLatencyMs?: number;
+	/** several large files at once (9, 10): how many, and their size */
+	manyLarge: { count: number; bytes: number };
+	/** whether 1–4 also run in n8n's default (in-memory) binary mode (the M variants) */
+	inMemoryRuns?: boolean;
 }
 
 export interface BenchOptions {
@@ -46,6 +52,9 @@ export const FULL_SIZES: BenchSizes = {
 	reuploadItems: 200,
 	reuploadItemBytes: MiB,
 	latencyMs: 20,
+	distantLatencyMs: 60,
+	manyLarge: { count: 8, bytes: 256 * MiB },
+	inMemoryRuns: true,
 };
 
 export const QUICK_SIZES: BenchSizes = {
@@ -57,6 +66,7 @@ export const QUICK_SIZES: BenchSizes = {
 	uploadItemBytes: 10 * 1024,
 	reuploadItems: 10,
 	reuploadItemBytes: 64 * 1024,
+	manyLarge: { count: 2, bytes: 1 * MiB },
 };
 
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): BenchOptions {
@@ -76,10 +86,10 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): BenchOptio
 	};
 }
 
-/** Whether a scenario id ('5', '5L') is selected by `only`. */
+/** Whether a scenario id ('5', '5L', '3D', '4M') is selected by `only`: by itself or by its number ('=4': 4 alone, no variant). */
 export function selected(id: string, only?: string[]): boolean {
 	if (!only) return true;
-	return only.includes(id) || only.includes(id.replace(/L$/, ''));
+	return only.includes(id) || only.includes(`=${id}`) || only.includes(id.replace(/[A-Z]$/, ''));
 }
 
 export function formatBytes(n: number): string {

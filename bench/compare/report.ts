@@ -9,28 +9,33 @@ import { formatBytes } from './options';
 import type { BenchReport, BenchResult } from './results';
 
 const cell = (r: BenchResult | undefined, value: (r: BenchResult) => string) => (!r ? '' : r.ok ? value(r) : 'failed');
+/** peak RSS; for a failed run, what it reached before failing */
+const rssCell = (r: BenchResult | undefined) => (r && !r.ok && r.failed_peak_rss_mb !== undefined ? `failed at ${r.failed_peak_rss_mb} MiB` : cell(r, (x) => `${x.peak_rss_mb} MiB`));
 
-/** One row per scenario: wall time, peak RSS and API calls of each implementation, and ours/built-in. */
+/** One row per scenario: wall time, peak RSS, API calls and TLS handshakes of each implementation, and ours/built-in. */
 export function resultsTable(report: BenchReport): string {
 	const ids = [...new Set(report.results.map((r) => r.id))];
 	const rows = ids.map((id) => {
 		const of = (impl: string) => report.results.find((r) => r.id === id && r.implementation === impl);
-		const [ours, builtin, raw] = [of('dropbox-plus'), of('n8n-builtin'), of('raw')];
+		const [ours, builtin, ceiling, raw] = [of('dropbox-plus'), of('n8n-builtin'), of('n8n-ceiling'), of('raw')];
 		const ratio = ours?.ok && builtin?.ok ? (ours.wall_s! / builtin.wall_s!).toFixed(2) : '–';
 		return [
 			id,
-			(ours ?? builtin)!.scenario,
+			(ours ?? builtin ?? ceiling)!.scenario,
 			cell(ours, (r) => `${r.wall_s} s`),
 			cell(builtin, (r) => `${r.wall_s} s`),
+			cell(ceiling, (r) => `${r.wall_s} s`),
 			cell(raw, (r) => `${r.wall_s} s`),
 			ratio,
-			cell(ours, (r) => `${r.peak_rss_mb} MiB`),
-			cell(builtin, (r) => `${r.peak_rss_mb} MiB`),
+			rssCell(ours),
+			rssCell(builtin),
 			cell(ours, (r) => String(r.api_calls)),
 			cell(builtin, (r) => String(r.api_calls)),
+			cell(ours, (r) => String(r.tls_connections ?? '')),
+			cell(builtin, (r) => String(r.tls_connections ?? '')),
 		];
 	});
-	const head = ['#', 'scenario', 'ours: time', 'built-in: time', 'raw: time', 'ours/built-in', 'ours: peak RSS', 'built-in: peak RSS', 'ours: API calls', 'built-in: API calls'];
+	const head = ['#', 'scenario', 'ours: time', 'built-in: time', 'n8n ceiling: time', 'raw: time', 'ours/built-in', 'ours: peak RSS', 'built-in: peak RSS', 'ours: API calls', 'built-in: API calls', 'ours: TLS handshakes', 'built-in: TLS handshakes'];
 	return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
 
@@ -40,7 +45,7 @@ export function failures(report: BenchReport): string[] {
 }
 
 export function targetLines(report: BenchReport): string[] {
-	return report.targets.map((t) => `${t.ok ? 'PASS' : 'FAIL'} ${t.name} — ${t.detail}`);
+	return [...report.targets.map((t) => `${t.ok ? 'PASS' : 'FAIL'} ${t.name} — ${t.detail}`), ...report.notes.map((n) => `NOTE ${n}`)];
 }
 
 export function conditions(report: BenchReport): string {
@@ -48,7 +53,7 @@ export function conditions(report: BenchReport): string {
 	const s = report.sizes;
 	return [
 		`${report.quick ? 'Quick run (small sizes)' : 'Full run'} on ${report.date}: n8n ${report.n8n}, Node ${report.node}, ${m.cpus} CPUs (${m.cpu_model}), ${m.memory_gb} GB, ${m.platform}.`,
-		`Sizes: files ${formatBytes(s.smallFile)} and ${formatBytes(s.largeFile)}, ${s.listEntries} entries, ${s.batchItems} items to delete/copy, ${s.uploadItems} uploads of ${formatBytes(s.uploadItemBytes)}, latency runs ${s.latencyMs ? `+${s.latencyMs} ms per call` : 'none'}.`,
+		`Sizes: files ${formatBytes(s.smallFile)} and ${formatBytes(s.largeFile)}, ${s.listEntries} entries, ${s.batchItems} items to delete/copy, ${s.uploadItems} uploads of ${formatBytes(s.uploadItemBytes)}, ${s.manyLarge.count} × ${formatBytes(s.manyLarge.bytes)} at once; latency runs: L ${s.latencyMs ? `+${s.latencyMs} ms per call` : 'none'}, D ${s.distantLatencyMs ? `+${s.distantLatencyMs} ms per call` : 'none'}; M (n8n default binary mode) ${s.inMemoryRuns ? 'yes' : 'none'}.`,
 		`Time: ${report.wall_time}. Memory: peak RSS (VmHWM) of the \`n8n execute\` process; idle (Manual Trigger + Get Current Account): ${report.idle_rss_mb ?? '–'} MiB.`,
 	].join('\n');
 }

@@ -1,8 +1,9 @@
 /**
  * One benchmark run: starts the emulator and one n8n, then runs every selected scenario through
- * our node, n8n's built-in Dropbox node and (file transfers) the raw client, one after another,
- * and measures each (see measure.ts). A run that fails is recorded with ok: false and its error,
- * never with figures.
+ * our node, n8n's built-in Dropbox node, n8n's own file reader (the ceiling of downloads) and
+ * (file transfers) the raw client, one after another, and measures each (see measure.ts). A run
+ * that fails is recorded with ok: false and its error, never with figures (only the peak RSS it
+ * reached before failing, apart).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -13,9 +14,8 @@ import { executionError, measureWorkflow } from './measure';
 import { formatBytes, selected, type BenchOptions } from './options';
 import { MEASURED, scenarios, type BenchContext, type NodeImplementation, type Scenario } from './scenarios';
 import type { BenchReport, BenchResult } from './results';
-import { evaluateTargets } from './targets';
+import { evaluateNotes, evaluateTargets } from './targets';
 
-const NODE_IMPLEMENTATIONS: NodeImplementation[] = ['dropbox-plus', 'n8n-builtin'];
 const RUN_TIMEOUT_MS = 30 * 60_000;
 
 const round = (n: number, digits = 2) => Number(n.toFixed(digits));
@@ -29,15 +29,19 @@ async function runNode(ctx: BenchContext, scenario: Scenario, impl: NodeImplemen
 	const base = { scenario: scenario.title, id: scenario.id, implementation: impl };
 	try {
 		const prepared = await scenario.prepare(ctx, impl);
+		const env: Record<string, string> = scenario.binaryMode ? { N8N_DEFAULT_BINARY_DATA_MODE: scenario.binaryMode } : {};
 		await setLatency(ctx.h, scenario.latencyMs);
 		let run;
 		try {
-			run = await measureWorkflow(ctx.h, workflow(`bench ${scenario.id} ${impl}`, prepared.nodes), MEASURED, RUN_TIMEOUT_MS);
+			run = await measureWorkflow(ctx.h, workflow(`bench ${scenario.id} ${impl}`, prepared.nodes), MEASURED, RUN_TIMEOUT_MS, env);
+		} catch (e) {
+			const peak = (e as { peakMiB?: number }).peakMiB;
+			return { ...base, ok: false, error: firstLine(e), ...(peak === undefined ? {} : { failed_peak_rss_mb: round(peak, 1) }) };
 		} finally {
 			await setLatency(ctx.h, 0);
 		}
 		const failure = executionError(run.execution, MEASURED);
-		if (failure) return { ...base, ok: false, error: failure };
+		if (failure) return { ...base, ok: false, error: failure, ...(run.peakRssMiB === undefined ? {} : { failed_peak_rss_mb: round(run.peakRssMiB, 1) }) };
 		const { bytes, items } = prepared.check(run.execution);
 		if (!Number.isFinite(run.wallSeconds)) return { ...base, ok: false, error: `n8n recorded no execution time for node ${MEASURED}` };
 		if (run.peakRssMiB === undefined) return { ...base, ok: false, error: 'the n8n process ended before its memory could be sampled' };
@@ -48,10 +52,12 @@ async function runNode(ctx: BenchContext, scenario: Scenario, impl: NodeImplemen
 			peak_rss_mb: round(run.peakRssMiB, 1),
 			api_calls: run.apiCalls,
 			calls_by_route: run.callsByRoute,
+			tls_connections: run.tlsConnections,
 			bytes,
 			uploaded_bytes: run.uploadedBytes,
 			items,
 			process_s: round(run.processSeconds, 1),
+			process_cpu_s: run.processCpuSeconds === undefined ? undefined : round(run.processCpuSeconds, 2),
 		};
 	} catch (e) {
 		return { ...base, ok: false, error: firstLine(e) };
@@ -62,11 +68,18 @@ async function runRaw(ctx: BenchContext, scenario: Scenario & { raw: NonNullable
 	const base = { scenario: scenario.title, id: scenario.id, implementation: 'raw' as const };
 	try {
 		const before = await ctx.h.emulator.calls();
+		await setLatency(ctx.h, scenario.latencyMs);
 		const started = process.hrtime.bigint();
-		const bytes = await scenario.raw(ctx);
+		let bytes: number;
+		try {
+			bytes = await scenario.raw(ctx);
+		} finally {
+			await setLatency(ctx.h, 0);
+		}
 		const wall = Number(process.hrtime.bigint() - started) / 1e9;
 		const after = await ctx.h.emulator.calls();
-		return { ...base, ok: true, wall_s: round(wall, 3), api_calls: after.total - before.total, bytes };
+		const tls = (after.tlsConnections ?? 0) - (before.tlsConnections ?? 0);
+		return { ...base, ok: true, wall_s: round(wall, 3), api_calls: after.total - before.total, tls_connections: tls, bytes };
 	} catch (e) {
 		return { ...base, ok: false, error: firstLine(e) };
 	}
@@ -128,7 +141,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void =
 				() => undefined,
 				(e: unknown) => `seeding the emulator failed: ${firstLine(e)}`,
 			);
-			for (const impl of NODE_IMPLEMENTATIONS.filter(runs)) {
+			for (const impl of scenario.implementations.filter(runs)) {
 				const result = setupError ? { scenario: scenario.title, id: scenario.id, implementation: impl, ok: false, error: setupError } : await runNode(ctx, scenario, impl);
 				results.push(result);
 				log(describe(result));
@@ -150,6 +163,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void =
 			wall_time: `${MEASURED} node's executionTime from n8n's run data (raw: the client's own transfer time)`,
 			results,
 			targets: evaluateTargets(results, idle, opts.sizes),
+			notes: evaluateNotes(results, idle),
 		};
 	} finally {
 		await h.stop();
@@ -163,5 +177,6 @@ function describe(r: BenchResult): string {
 	if (!r.ok) return `${what}: FAILED: ${r.error}`;
 	const bytes = r.bytes ? `, ${formatBytes(r.bytes)}` : '';
 	const uploaded = r.uploaded_bytes === undefined ? '' : `, ${r.uploaded_bytes === 0 ? '0 bytes' : formatBytes(r.uploaded_bytes)} uploaded`;
-	return `${what}: ${r.wall_s} s, peak RSS ${r.peak_rss_mb ?? '–'} MiB, ${r.api_calls} API calls${bytes}${uploaded}`;
+	const cpu = r.process_cpu_s === undefined ? '' : `, process CPU ${r.process_cpu_s} s`;
+	return `${what}: ${r.wall_s} s, peak RSS ${r.peak_rss_mb ?? '–'} MiB, ${r.api_calls} API calls, ${r.tls_connections ?? '–'} TLS handshakes${bytes}${uploaded}${cpu}`;
 }

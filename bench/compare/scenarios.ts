@@ -1,7 +1,10 @@
 /**
  * The benchmark's scenarios: what each seeds in the emulator, the workflow it runs for our node
  * and for n8n's built-in Dropbox node (the same steps before the measured "Dropbox" node), how a
- * run is checked, and the raw client's run where there is one (file transfers).
+ * run is checked, and the raw client's run where there is one (file transfers). Downloads also
+ * run n8n's own Read/Write Files from Disk node filling the same binary store from local disk
+ * (the "n8n ceiling"). The list at the end (SCENARIOS) is the one place that says which
+ * scenarios run in which variants: adding a scenario is one builder and one line there.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,8 +14,17 @@ import { findFiles } from '../../test/e2e/harness/util';
 import { formatBytes, type BenchSizes } from './options';
 import { rawDownload, rawUpload } from './raw-client';
 
-export type NodeImplementation = 'dropbox-plus' | 'n8n-builtin';
+/** n8n-ceiling: n8n's Read/Write Files from Disk node reading the same bytes from local disk into the same store */
+export type NodeImplementation = 'dropbox-plus' | 'n8n-builtin' | 'n8n-ceiling';
 export type Implementation = NodeImplementation | 'raw';
+
+/** How a scenario runs: as it is (''), with latency per call (L: 20 ms, D: a distant Dropbox, 60 ms), or in n8n's default binary mode (M). */
+export interface Variant {
+	suffix: '' | 'L' | 'D' | 'M';
+	latencyMs: number;
+	/** n8n's binary data mode for the run; default: filesystem */
+	binaryMode?: 'default';
+}
 
 export interface BenchContext {
 	h: Harness;
@@ -34,10 +46,14 @@ export interface PreparedRun {
 }
 
 export interface Scenario {
-	/** '1' … '10', 'nL' for the variant with latency */
+	/** the scenario's number and its variant's letter: '1' … '12', '5L', '3D', '4M' */
 	id: string;
 	title: string;
 	latencyMs: number;
+	/** N8N_DEFAULT_BINARY_DATA_MODE of the measured n8n (default: filesystem) */
+	binaryMode?: 'default';
+	/** the n8n implementations that run it (the raw client runs where `raw` is given) */
+	implementations: NodeImplementation[];
 	/** seeds what every implementation's run reads (once, before them, not measured) */
 	setup?(ctx: BenchContext): Promise<void>;
 	/** seeds what this implementation's run changes, and builds its workflow */
@@ -83,10 +99,16 @@ function sourceFile(ctx: BenchContext, size: number): string {
 	return file;
 }
 
-/** The size of a binary item's bytes in n8n's filesystem store (without reading them). */
-function storedBinarySize(h: Harness, execution: Execution): number {
-	const ref = execution.items(MEASURED)[0]?.binary?.data;
-	if (!ref?.id) throw new Error('the item has no binary data in the filesystem store');
+/** n8n's Read/Write Files from Disk node reading the files `fileSelector` (a path or glob) matches, one item each. */
+function readFiles(name: string, fileSelector: string): NodeSpec {
+	return { name, type: 'n8n-nodes-base.readWriteFile', typeVersion: 1.1, parameters: { operation: 'read', fileSelector, options: {} } };
+}
+
+/** The size of an item's binary bytes: in n8n's filesystem store (without reading them), or inline (default binary mode). */
+function storedBinarySize(h: Harness, execution: Execution, index = 0): number {
+	const ref = execution.items(MEASURED)[index]?.binary?.data;
+	if (!ref?.id && typeof ref?.data === 'string') return Buffer.byteLength(ref.data, 'base64');
+	if (!ref?.id) throw new Error('the item has no binary data');
 	const rel = ref.id.slice(ref.id.indexOf(':') + 1);
 	const file = findFiles(h.n8n.dotN8n, path.sep + rel.split('/').join(path.sep)).find((f) => !f.endsWith('.metadata'));
 	if (!file) throw new Error(`binary data ${ref.id} not found in n8n's store`);
@@ -102,16 +124,30 @@ function okItems(execution: Execution, expected: number): Array<Record<string, a
 	return out;
 }
 
-function upload(id: string, size: number): Scenario {
+const BOTH: NodeImplementation[] = ['dropbox-plus', 'n8n-builtin'];
+
+const variantTitle = (v: Variant) => (v.binaryMode ? ` (n8n default binary mode)` : v.latencyMs ? ` (+${v.latencyMs} ms per call)` : '');
+
+/** What every scenario takes from its variant: id, title, latency, binary mode; in-memory runs are ours only. */
+function base(n: string, title: string, v: Variant, implementations = BOTH): Pick<Scenario, 'id' | 'title' | 'latencyMs' | 'binaryMode' | 'implementations'> {
 	return {
-		id,
-		title: `upload one ${formatBytes(size)} file`,
-		latencyMs: 0,
+		id: n + v.suffix,
+		title: title + variantTitle(v),
+		latencyMs: v.latencyMs,
+		binaryMode: v.binaryMode,
+		implementations: v.binaryMode ? ['dropbox-plus'] : implementations,
+	};
+}
+
+function upload(n: string, size: number, v: Variant): Scenario {
+	const id = n + v.suffix;
+	return {
+		...base(n, `upload one ${formatBytes(size)} file`, v),
 		async prepare(ctx, impl) {
 			const target = `/bench/upload-${id}-${impl}.bin`;
 			return {
 				nodes: [
-					{ name: 'Read file', type: 'n8n-nodes-base.readWriteFile', typeVersion: 1.1, parameters: { operation: 'read', fileSelector: sourceFile(ctx, size), options: {} } },
+					readFiles('Read file', sourceFile(ctx, size)),
 					dropboxNode(
 						ctx,
 						impl,
@@ -126,23 +162,22 @@ function upload(id: string, size: number): Scenario {
 				},
 			};
 		},
-		raw: async (ctx) => await rawUpload(ctx.h.emulator, sourceFile(ctx, size), `/bench/upload-${id}-raw.bin`),
+		raw: v.binaryMode ? undefined : async (ctx) => await rawUpload(ctx.h.emulator, sourceFile(ctx, size), `/bench/upload-${id}-raw.bin`),
 	};
 }
 
-function download(id: string, size: number): Scenario {
-	const source = `/bench/download-${id}.bin`;
+function download(n: string, size: number, v: Variant): Scenario {
+	const source = `/bench/download-${n}.bin`;
 	return {
-		id,
-		title: `download one ${formatBytes(size)} file`,
-		latencyMs: 0,
+		// the ceiling only without latency: it reads local disk
+		...base(n, `download one ${formatBytes(size)} file`, v, v.latencyMs ? BOTH : [...BOTH, 'n8n-ceiling']),
 		async setup(ctx) {
 			await ctx.h.emulator.seed({ files: [{ path: source, size, seed: 7 }] });
 		},
 		async prepare(ctx, impl) {
 			return {
 				nodes: [
-					dropboxNode(
+					impl === 'n8n-ceiling' ? readFiles(MEASURED, sourceFile(ctx, size)) : dropboxNode(
 						ctx,
 						impl,
 						{ resource: 'file', operation: 'download', file: byPath(source), binaryPropertyName: 'data', options: {} },
@@ -157,18 +192,14 @@ function download(id: string, size: number): Scenario {
 				},
 			};
 		},
-		raw: async (ctx) => await rawDownload(ctx.h.emulator, source),
+		raw: v.binaryMode ? undefined : async (ctx) => await rawDownload(ctx.h.emulator, source),
 	};
 }
 
-const suffix = (latencyMs: number) => (latencyMs ? ` (+${latencyMs} ms per call)` : '');
-
-function list(entries: number, latencyMs: number): Scenario {
-	const folder = `/bench/list-${entries}-${latencyMs}ms`;
+function list(n: string, entries: number, v: Variant): Scenario {
+	const folder = `/bench/list-${entries}-${v.latencyMs}ms`;
 	return {
-		id: latencyMs ? '5L' : '5',
-		title: `list a folder of ${entries.toLocaleString('en-US')} entries${suffix(latencyMs)}`,
-		latencyMs,
+		...base(n, `list a folder of ${entries.toLocaleString('en-US')} entries`, v),
 		async setup(ctx) {
 			await ctx.h.emulator.seed({ generate: { folder, count: entries, size: 0, prefix: 'entry' } });
 		},
@@ -199,12 +230,10 @@ function pathItems(count: number, folder: string, destination: string): NodeSpec
 	);
 }
 
-function deleteMany(count: number, latencyMs: number): Scenario {
-	const id = latencyMs ? '6L' : '6';
+function deleteMany(n: string, count: number, v: Variant): Scenario {
+	const id = n + v.suffix;
 	return {
-		id,
-		title: `delete ${count.toLocaleString('en-US')} files as items${suffix(latencyMs)}`,
-		latencyMs,
+		...base(n, `delete ${count.toLocaleString('en-US')} files as items`, v),
 		async prepare(ctx, impl) {
 			const folder = `/bench/delete-${id}-${impl}`;
 			await ctx.h.emulator.seed({ generate: { folder, count, size: 16, prefix: 'file' } });
@@ -219,13 +248,11 @@ function deleteMany(count: number, latencyMs: number): Scenario {
 	};
 }
 
-function uploadMany(count: number, bytes: number, latencyMs: number): Scenario {
-	const id = latencyMs ? '7L' : '7';
+function uploadMany(n: string, count: number, bytes: number, v: Variant): Scenario {
+	const id = n + v.suffix;
 	const content = Buffer.alloc(bytes, 'bench ').toString('base64');
 	return {
-		id,
-		title: `upload ${count.toLocaleString('en-US')} files of ${formatBytes(bytes)} as items${suffix(latencyMs)}`,
-		latencyMs,
+		...base(n, `upload ${count.toLocaleString('en-US')} files of ${formatBytes(bytes)} as items`, v),
 		async prepare(ctx, impl) {
 			const folder = `/bench/upload-many-${id}-${impl}`;
 			return {
@@ -256,12 +283,10 @@ return Array.from({ length: ${count} }, (_, i) => ({
 	};
 }
 
-function copyMany(count: number, latencyMs: number): Scenario {
-	const id = latencyMs ? '8L' : '8';
+function copyMany(n: string, count: number, v: Variant): Scenario {
+	const id = n + v.suffix;
 	return {
-		id,
-		title: `copy ${count.toLocaleString('en-US')} files as items${suffix(latencyMs)}`,
-		latencyMs,
+		...base(n, `copy ${count.toLocaleString('en-US')} files as items`, v),
 		async prepare(ctx, impl) {
 			const folder = `/bench/copy-${id}-${impl}`;
 			await ctx.h.emulator.seed({ generate: { folder, count, size: 16, prefix: 'file' } });
@@ -276,6 +301,76 @@ function copyMany(count: number, latencyMs: number): Scenario {
 					),
 				],
 				check: (execution) => ({ items: okItems(execution, count).length }),
+			};
+		},
+	};
+}
+
+/** `count` source files of `size` bytes in the work dir, for one Read node to read as `count` items (a glob). */
+function sourceFiles(ctx: BenchContext, count: number, size: number): string {
+	const first = sourceFile(ctx, size);
+	const dir = path.join(ctx.workDir, `many-${count}x${size}`);
+	fs.mkdirSync(dir, { recursive: true });
+	for (let i = 0; i < count; i++) {
+		const file = path.join(dir, `f${i}.bin`);
+		if (!fs.existsSync(file) || fs.statSync(file).size !== size) fs.copyFileSync(first, file);
+	}
+	return path.join(dir, '*.bin');
+}
+
+/**
+ * Several large files as items, ours only: the built-in node holds every file whole in memory
+ * (5 GiB of RSS for one 100 MiB upload, scenario 1), so 8 large files at once would only measure
+ * the machine's memory.
+ */
+function uploadManyLarge(n: string, count: number, size: number, v: Variant): Scenario {
+	return {
+		...base(n, `upload ${count} files of ${formatBytes(size)} as items`, v, ['dropbox-plus']),
+		async prepare(ctx) {
+			const folder = `/bench/upload-large-${n + v.suffix}`;
+			return {
+				nodes: [
+					readFiles('Read files', sourceFiles(ctx, count, size)),
+					dropboxNode(
+						ctx,
+						'dropbox-plus',
+						{ resource: 'file', operation: 'upload', destination: 'path', filePath: `={{ ${JSON.stringify(folder)} + '/' + $binary.data.fileName }}`, content: 'binary', binaryPropertyName: 'data', options: {} },
+						{},
+					),
+				],
+				check(execution) {
+					const out = okItems(execution, count);
+					const wrong = out.find((j) => j.size !== size);
+					if (wrong) throw new Error(`an uploaded file has ${wrong.size} bytes, expected ${size}`);
+					return { bytes: count * size, items: out.length };
+				},
+			};
+		},
+	};
+}
+
+function downloadManyLarge(n: string, count: number, size: number, v: Variant): Scenario {
+	const folder = `/bench/download-large-${n}`;
+	const paths = Array.from({ length: count }, (_, i) => `${folder}/f${i}.bin`);
+	return {
+		...base(n, `download ${count} files of ${formatBytes(size)} as items`, v, ['dropbox-plus']),
+		async setup(ctx) {
+			await ctx.h.emulator.seed({ files: paths.map((p, i) => ({ path: p, size, seed: 11 + i })) });
+		},
+		async prepare(ctx) {
+			return {
+				nodes: [
+					codeNode('Paths', `return ${JSON.stringify(paths)}.map((path) => ({ json: { path } }));`),
+					dropboxNode(ctx, 'dropbox-plus', { resource: 'file', operation: 'download', file: byPath('={{ $json.path }}'), binaryPropertyName: 'data', options: {} }, {}),
+				],
+				check(execution) {
+					okItems(execution, count);
+					for (let i = 0; i < count; i++) {
+						const stored = storedBinarySize(ctx.h, execution, i);
+						if (stored !== size) throw new Error(`item ${i}: ${stored} bytes in n8n's binary store, expected ${size}`);
+					}
+					return { bytes: count * size, items: count };
+				},
 			};
 		},
 	};
@@ -296,16 +391,14 @@ function reuploadSources(ctx: BenchContext, count: number, bytes: number): strin
 
 /**
  * Files already in Dropbox uploaded again with the same bytes, read by a Read File node from n8n's
- * filesystem store: ours with If Unchanged "Skip" (9: nothing should be sent) or "Upload
- * Anyway" (10), the built-in node as it can (a plain overwrite). The emulator counts the bytes received.
+ * filesystem store: ours with If Unchanged "Skip" (11: nothing should be sent) or "Upload
+ * Anyway" (12), the built-in node as it can (a plain overwrite). The emulator counts the bytes received.
  */
-function reupload(id: '9' | '10', count: number, bytes: number): Scenario {
-	const skip = id === '9';
+function reupload(n: '11' | '12', count: number, bytes: number, v: Variant): Scenario {
+	const skip = n === '11';
 	const folder = `/bench/reupload-${count}x${bytes}`;
 	return {
-		id,
-		title: `re-upload ${count.toLocaleString('en-US')} unchanged files of ${formatBytes(bytes)}${skip ? ' (If Unchanged: Skip)' : ''}`,
-		latencyMs: 0,
+		...base(n, `re-upload ${count.toLocaleString('en-US')} unchanged files of ${formatBytes(bytes)}${skip ? ' (If Unchanged: Skip)' : ''}`, v),
 		async setup(ctx) {
 			const dir = reuploadSources(ctx, count, bytes);
 			for (const name of fs.readdirSync(dir)) await rawUpload(ctx.h.emulator, path.join(dir, name), `${folder}/${name}`);
@@ -314,7 +407,7 @@ function reupload(id: '9' | '10', count: number, bytes: number): Scenario {
 			const target = `=${folder}/{{ $binary.data.fileName }}`;
 			return {
 				nodes: [
-					{ name: 'Read files', type: 'n8n-nodes-base.readWriteFile', typeVersion: 1.1, parameters: { operation: 'read', fileSelector: `${reuploadSources(ctx, count, bytes)}/*.bin`, options: {} } },
+					readFiles('Read files', `${reuploadSources(ctx, count, bytes)}/*.bin`),
 					dropboxNode(
 						ctx,
 						impl,
@@ -333,19 +426,39 @@ function reupload(id: '9' | '10', count: number, bytes: number): Scenario {
 	};
 }
 
-/** Every scenario for these sizes, in order; 5–8 twice when a latency is set. */
+/**
+ * Every scenario for these sizes, in order: each number with the variants it runs in
+ * ('' as it is; L +20 ms per call; D a distant Dropbox, +60 ms; M n8n's default binary mode).
+ * Variants without a size set (quick runs) are left out.
+ */
 export function scenarios(sizes: BenchSizes): Scenario[] {
-	const latencies = sizes.latencyMs ? [0, sizes.latencyMs] : [0];
-	return [
-		upload('1', sizes.smallFile),
-		upload('2', sizes.largeFile),
-		download('3', sizes.smallFile),
-		download('4', sizes.largeFile),
-		...latencies.map((l) => list(sizes.listEntries, l)),
-		...latencies.map((l) => deleteMany(sizes.batchItems, l)),
-		...latencies.map((l) => uploadMany(sizes.uploadItems, sizes.uploadItemBytes, l)),
-		...latencies.map((l) => copyMany(sizes.batchItems, l)),
-		reupload('9', sizes.reuploadItems, sizes.reuploadItemBytes),
-		reupload('10', sizes.reuploadItems, sizes.reuploadItemBytes),
+	const variants: Record<Variant['suffix'], Variant | undefined> = {
+		'': { suffix: '', latencyMs: 0 },
+		L: sizes.latencyMs ? { suffix: 'L', latencyMs: sizes.latencyMs } : undefined,
+		D: sizes.distantLatencyMs ? { suffix: 'D', latencyMs: sizes.distantLatencyMs } : undefined,
+		M: sizes.inMemoryRuns ? { suffix: 'M', latencyMs: 0, binaryMode: 'default' } : undefined,
+	};
+	const { count, bytes } = sizes.manyLarge;
+	const SCENARIOS: Array<[Array<Variant['suffix']>, (v: Variant) => Scenario]> = [
+		[['', 'D', 'M'], (v) => upload('1', sizes.smallFile, v)],
+		[['', 'D', 'M'], (v) => upload('2', sizes.largeFile, v)],
+		[['', 'D', 'M'], (v) => download('3', sizes.smallFile, v)],
+		[['', 'D', 'M'], (v) => download('4', sizes.largeFile, v)],
+		[['', 'L', 'D'], (v) => list('5', sizes.listEntries, v)],
+		[['', 'L', 'D'], (v) => deleteMany('6', sizes.batchItems, v)],
+		[['', 'L', 'D'], (v) => uploadMany('7', sizes.uploadItems, sizes.uploadItemBytes, v)],
+		[['', 'L', 'D'], (v) => copyMany('8', sizes.batchItems, v)],
+		[[''], (v) => uploadManyLarge('9', count, bytes, v)],
+		[[''], (v) => downloadManyLarge('10', count, bytes, v)],
+		[[''], (v) => reupload('11', sizes.reuploadItems, sizes.reuploadItemBytes, v)],
+		[[''], (v) => reupload('12', sizes.reuploadItems, sizes.reuploadItemBytes, v)],
 	];
+	const out: Scenario[] = [];
+	for (const [suffixes, make] of SCENARIOS) {
+		for (const suffix of suffixes) {
+			const v = variants[suffix];
+			if (v) out.push(make(v));
+		}
+	}
+	return out;
 }

@@ -7,6 +7,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { makeHandler } from './server';
 import { EmulatorOptions, newCalls, State } from './state';
 import { apiRoutes, routeTable } from './routeTable';
@@ -42,7 +43,7 @@ export interface Emulator {
 	state: State;
 	accountId: string;
 	routes: RouteTable;
-	calls(): { total: number; byRoute: Record<string, number>; uploadedBytes: number };
+	calls(): State['calls'];
 	resetCalls(): void;
 	setFaults(f: FaultConfig & { replace?: boolean }): void;
 	expireTokens(): number;
@@ -70,7 +71,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 	const host = opts.host ?? '127.0.0.1';
 	let server: http.Server;
 	let ca: Buffer | undefined;
+	// TLS connections are counted at their first API request (admin calls are not the client's cost)
+	const countedSockets = new WeakSet<object>();
 	const onReq = (req: http.IncomingMessage, res: http.ServerResponse) => {
+		const socket = req.socket as Partial<TLSSocket>;
+		if (socket.encrypted && !countedSockets.has(socket) && !req.url?.startsWith('/__admin/')) {
+			countedSockets.add(socket);
+			state.countTlsConnection(socket.isSessionReused?.() === true);
+		}
 		handler(req, res).catch((e) => {
 			console.error('[dropbox-emulator]', e); // eslint-disable-line no-console
 			if (!res.headersSent) res.writeHead(500).end();

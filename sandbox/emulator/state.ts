@@ -38,7 +38,7 @@ export interface EmulatorOptions {
 }
 
 /** A fresh count of API calls and received upload bytes. */
-export function newCalls(): { total: number; byRoute: Record<string, number>; uploadedBytes: number } {
+export function newCalls(): { total: number; byRoute: Record<string, number>; uploadedBytes: number; tlsConnections?: number; tlsResumed?: number } {
 	return { total: 0, byRoute: {}, uploadedBytes: 0 };
 }
 
@@ -59,7 +59,7 @@ export class State {
 	tempLinks = new Map<string, TempLink>();
 	snapshots = new Map<string, Snapshot>();
 	searches = new Map<string, { matches: Json[]; pos: number; pageSize: number }>();
-	/** API calls counted per route, and the bytes of upload request bodies received (`uploadedBytes`). */
+	/** API calls per route, the bytes of upload request bodies received (`uploadedBytes`); tlsConnections: TLS connections that carried API calls (tlsResumed: of them, by session resumption) */
 	calls = newCalls();
 	/** Every API request answered 400 (a request real Dropbox refuses), with Dropbox's text. */
 	refusals: string[] = [];
@@ -278,6 +278,12 @@ export class State {
 	countCall(route: string): void {
 		this.calls.total++;
 		this.calls.byRoute[route] = (this.calls.byRoute[route] ?? 0) + 1;
+	}
+
+	/** A TLS connection's first API request: one full or resumed handshake a client paid for API calls. */
+	countTlsConnection(resumed: boolean): void {
+		this.calls.tlsConnections = (this.calls.tlsConnections ?? 0) + 1;
+		if (resumed) this.calls.tlsResumed = (this.calls.tlsResumed ?? 0) + 1;
 	}
 
 	close(): void {

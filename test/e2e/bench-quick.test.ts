@@ -14,7 +14,9 @@ import { runBench } from '../../bench/compare/run';
 import { HARNESS_TIMEOUT_MS } from './harness';
 
 /** 2 (the larger upload) is the same run as 1 with a larger file; left out to keep this short. */
-const ONLY = ['1', '3', '4', '5', '6', '7', '8'];
+const ONLY = ['1', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12'];
+/** scenarios the built-in node does not run (several large files at once: it holds each whole in memory) */
+const OURS_ONLY = ['9', '10'];
 const FIGURES = ['wall_s', 'peak_rss_mb', 'api_calls'] as const;
 
 describe('npm run bench, quick', () => {
@@ -43,27 +45,48 @@ describe('npm run bench, quick', () => {
 		]);
 	});
 
+	it("runs the downloads through n8n's own file reader too (the ceiling), filling the same binary store", () => {
+		expect(byImpl('n8n-ceiling').map((r) => [r.id, r.ok, r.api_calls, r.bytes])).toEqual([
+			['3', true, 0, QUICK_SIZES.smallFile],
+			['4', true, 0, QUICK_SIZES.largeFile],
+		]);
+		expect(report.targets.find((t) => t.name.startsWith("Scenario 4: download into n8n's binary store"))?.detail).toMatch(/% *$/);
+	});
+
+	it('re-uploading unchanged files sends no file byte with If Unchanged: Skip (11), and every byte with Upload Anyway (12)', () => {
+		const ours = (id: string) => byImpl('dropbox-plus').find((r) => r.id === id);
+		expect(ours('11')?.uploaded_bytes).toBe(0);
+		expect(ours('12')?.uploaded_bytes).toBe(QUICK_SIZES.reuploadItems * QUICK_SIZES.reuploadItemBytes);
+		expect(report.targets.find((t) => t.name.startsWith('Scenario 11:'))?.ok).toBe(true);
+	});
+
+	it('counts the TLS handshakes of every run against the emulator: one per request inside n8n, for both nodes', () => {
+		for (const r of report.results.filter((x) => x.ok && x.implementation !== 'n8n-ceiling')) expect(r.tls_connections).toBeGreaterThan(0);
+		const uploads = report.results.filter((r) => r.id === '7' && r.implementation !== 'raw');
+		for (const r of uploads) expect([r.implementation, r.tls_connections]).toEqual([r.implementation, r.api_calls]);
+	});
+
 	it('runs the same scenarios through the built-in node: each ok, or failed with the reason recorded', () => {
 		const builtin = byImpl('n8n-builtin');
-		expect(builtin.map((r) => r.id)).toEqual(ONLY);
+		expect(builtin.map((r) => r.id)).toEqual(ONLY.filter((id) => !OURS_ONLY.includes(id)));
 		for (const r of builtin) if (!r.ok) expect(r.error).toEqual(expect.stringMatching(/\S/));
 	});
 
 	it('records figures for successful runs only, and the error for failed ones', () => {
 		for (const r of report.results) {
 			expect(typeof r.scenario).toBe('string');
-			expect(['dropbox-plus', 'n8n-builtin', 'raw']).toContain(r.implementation);
+			expect(['dropbox-plus', 'n8n-builtin', 'n8n-ceiling', 'raw']).toContain(r.implementation);
 			if (r.ok) {
 				expect(r.error).toBeUndefined();
 				expect(r.wall_s).toBeGreaterThanOrEqual(0);
-				expect(r.api_calls).toBeGreaterThan(0);
+				if (r.implementation !== 'n8n-ceiling') expect(r.api_calls).toBeGreaterThan(0);
 				if (r.implementation === 'raw') expect(r.peak_rss_mb).toBeUndefined();
 				else expect(r.peak_rss_mb).toBeGreaterThan(0);
 			} else {
 				for (const k of FIGURES) expect(r[k]).toBeUndefined();
 			}
 		}
-		for (const r of report.results.filter((x) => x.ok && /^[1-4]$/.test(x.id))) expect(r.bytes).toBeGreaterThan(0);
+		for (const r of report.results.filter((x) => x.ok && /^([1-4]|9|10)$/.test(x.id))) expect(r.bytes).toBeGreaterThan(0);
 	});
 
 	it('describes the machine and the versions, and states each target with its figures', () => {

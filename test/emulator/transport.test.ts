@@ -294,4 +294,37 @@ describe('TLS', () => {
 			rmSync(dir, { recursive: true, force: true });
 		}
 	});
+	test('calls counts the TLS connections that carried API calls, resumed ones apart; admin calls are not counted', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'emu-tls-'));
+		const e = await startEmulator({ tlsDir: dir, accessToken: 'tls-token' });
+		const ca = readFileSync(join(dir, 'ca.pem'));
+		const call = (agent: https.Agent, p = '/2/users/get_current_account', method = 'POST') =>
+			new Promise<number>((resolve, reject) => {
+				const req = https.request({ host: '127.0.0.1', port: e.port, servername: 'localhost', method, path: p, ca, agent, headers: { Authorization: 'Bearer tls-token' } }, (res) => {
+					res.resume();
+					res.on('end', () => resolve(res.statusCode ?? 0));
+				});
+				req.on('error', reject);
+				req.end();
+			});
+		const kept = new https.Agent({ keepAlive: true, maxSockets: 1 });
+		try {
+			expect(await call(kept, '/__admin/calls', 'GET')).toBe(200);
+			expect(e.calls().tlsConnections).toBeUndefined();
+			// one kept-alive connection: the admin call before does not count it, its first API call does, once
+			for (let i = 0; i < 3; i++) expect(await call(kept)).toBe(200);
+			expect(e.calls()).toMatchObject({ total: 3, tlsConnections: 1 });
+			// a new agent per request (as n8n builds them): a connection, and a full handshake, per call
+			for (let i = 0; i < 3; i++) expect(await call(new https.Agent({ keepAlive: false }))).toBe(200);
+			expect(e.calls()).toMatchObject({ total: 6, tlsConnections: 4 });
+			// one agent without keep-alive resumes its cached TLS session on the next connection
+			const resuming = new https.Agent({ keepAlive: false, maxCachedSessions: 10 });
+			for (let i = 0; i < 2; i++) expect(await call(resuming)).toBe(200);
+			expect(e.calls()).toMatchObject({ total: 8, tlsConnections: 6, tlsResumed: 1 });
+		} finally {
+			kept.destroy();
+			await e.close();
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
 });

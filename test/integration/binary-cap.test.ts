@@ -105,3 +105,21 @@ describe('Files above n8n\'s database binary cap', () => {
 		expect(await trigger.poll.call(capped())).toBeNull();
 	});
 });
+
+describe("Files too large for n8n's default (in-memory) binary mode", () => {
+	it('Download: n8n holding the file as base64 fails with ERR_STRING_TOO_LONG; the error names the file, the limit and the setting to change', async () => {
+		emu.reset();
+		// under the 1 MiB database cap the tests above taught this process
+		await emu.seedFile('/Big/film.mov', Buffer.alloc(MIB / 2, 9));
+		const test = await createExecuteContext({ emulatorUrl: emu.url, accessToken: TOKEN, parameters: { authentication: 'oAuth2', resource: 'file', operation: 'download', file: byPath('/Big/film.mov'), binaryPropertyName: 'data', options: {} } });
+		const helpers = test.ctx.helpers as unknown as { prepareBinaryData: (data: Readable) => Promise<unknown> };
+		helpers.prepareBinaryData = async (data) => {
+			// As n8n's BinaryDataService.store without a manager: the whole file, then base64 text (here: as if over Node's string limit)
+			for await (const chunk of data) void chunk;
+			throw Object.assign(new Error('Cannot create a string longer than 0x1fffffe8 characters'), { code: 'ERR_STRING_TOO_LONG' });
+		};
+		const error = await failure(route.call(test.ctx));
+		expect(error.message).toBe('"/Big/film.mov" (0.5 MiB) is too large for n8n\'s in-memory binary data: at most about 384 MiB per file (N8N_DEFAULT_BINARY_DATA_MODE=default)');
+		expect(error.description).toMatch(/Set N8N_DEFAULT_BINARY_DATA_MODE=filesystem/);
+	});
+});

@@ -60,3 +60,24 @@ export function binaryCapError(
 	capErrors.add(error);
 	return error;
 }
+
+/** Whether `error` is Node.js refusing a string that long: n8n's default (in-memory) binary mode holding a file as base64. */
+export function isStringTooLong(error: unknown): boolean {
+	return (error as { code?: unknown } | undefined)?.code === 'ERR_STRING_TOO_LONG';
+}
+
+/**
+ * The error for a file too large for n8n's default binary data mode, which holds every file in
+ * memory as base64 text: Node.js makes no string over 2^29 - 24 characters, so no file over
+ * about 384 MiB. Names the setting that lifts it (and keeps large files out of memory).
+ */
+export function inMemoryTooLargeError(node: INode, file: { path: string; bytes: number; itemIndex?: number }): NodeOperationError {
+	const message = `"${file.path}" (${mib(file.bytes)}) is too large for n8n's in-memory binary data: at most about 384 MiB per file (N8N_DEFAULT_BINARY_DATA_MODE=default)`;
+	const error = new NodeOperationError(node, message, {
+		itemIndex: file.itemIndex,
+		description:
+			'This n8n keeps binary data in memory, as base64 text, and Node.js makes no text longer than 512 Mi characters. Set N8N_DEFAULT_BINARY_DATA_MODE=filesystem on the n8n instance (or s3, or database in queue mode): files are then streamed to disk, and large ones no longer take memory. To hand a Dropbox file on without its bytes passing through n8n, use a Temporary Link or a shared link.',
+	});
+	error.message = message;
+	return error;
+}

@@ -1,7 +1,7 @@
 import { NodeApiError, NodeOperationError, type IBinaryData, type IDataObject, type IExecuteFunctions, type INode } from 'n8n-workflow';
 
 import { ContentHasher } from '../contentHash';
-import { binaryCapError, binaryCapOf, capExceededBy, learnBinaryCap } from './binaryLimit';
+import { binaryCapError, binaryCapOf, capExceededBy, inMemoryTooLargeError, isStringTooLong, learnBinaryCap } from './binaryLimit';
 import { cancelSignalOf, checkNotStopped, dropboxDownload, type DownloadResult } from '../transport';
 import { gatheringStream } from './gatheringStream';
 import { resumingPieces, MAX_DOWNLOAD_RESUMES } from './resumingStream';
@@ -139,6 +139,7 @@ export async function downloadToBinary<T extends IDataObject>(
 			const bytes = knownSize ?? received;
 			throw binaryCapError(ctx.getNode(), { path: target.shownPath ?? path, bytes, atLeast: knownSize === undefined, itemIndex }, cap);
 		}
+		if (isStringTooLong(failure)) throw inMemoryTooLargeError(ctx.getNode(), { path: target.shownPath ?? path, bytes: knownSize ?? received, itemIndex });
 		const tries = resumes > 0 ? ` (resumed ${resumes} time${resumes === 1 ? '' : 's'})` : '';
 		const message = `The download of "${path}" failed after ${received}${size === undefined ? '' : ` of ${size}`} bytes${tries}: ${reasonOf(failure)}`;
 		const cut = new NodeOperationError(ctx.getNode(), message, {

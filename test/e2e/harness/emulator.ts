@@ -84,8 +84,8 @@ export interface EmulatorHandle {
 	reset(): Promise<void>;
 	/** GET /__admin/longpolls: the longpolls open now and the latest ones; with `set`, POST it first (backoff s, maxMs; null clears) */
 	longpolls(set?: { backoff?: number | null; maxMs?: number | null }): Promise<LongpollsSeen>;
-	/** GET /__admin/calls: counts per route, and the bytes of upload request bodies received */
-	calls(): Promise<{ total: number; byRoute: Record<string, number>; uploadedBytes: number }>;
+	/** GET /__admin/calls: counts per route, the bytes of upload request bodies received, and the TLS connections that carried API calls (and how many of them resumed a session) */
+	calls(): Promise<{ total: number; byRoute: Record<string, number>; uploadedBytes: number; tlsConnections?: number; tlsResumed?: number }>;
 	/** GET /__admin/files: every file and folder of the default account */
 	files(): Promise<Array<Record<string, any>>>;
 	/** a Dropbox API call straight to the emulator (not through n8n), e.g. to check results */

@@ -294,12 +294,13 @@ export class N8n {
 	}
 
 	/**
-	 * Runs an imported workflow with `n8n execute --id … --rawOutput` (from its manual/first trigger).
+	 * Runs an imported workflow with `n8n execute --id … --rawOutput` (from its manual/first trigger);
+	 * `env` adds to this one process's environment (e.g. another binary data mode).
 	 * Throws N8nError (with n8n's output and the failing node's error) if the run fails, unless allowFailure.
 	 */
-	async execute(workflowId: string, { allowFailure = false, timeoutMs = 180_000 } = {}): Promise<Execution> {
+	async execute(workflowId: string, { allowFailure = false, timeoutMs = 180_000, env = {} as Record<string, string> } = {}): Promise<Execution> {
 		// through a file: n8n exits right after printing, and a pipe would lose the end of a large output
-		const res = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], { allowFailure: true, timeoutMs, stdoutToFile: true });
+		const res = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], { allowFailure: true, timeoutMs, stdoutToFile: true, env });
 		const raw = lastJsonObject(res.stdout);
 		if (!raw || !raw.data) {
 			throw new N8nError(`n8n execute --id=${workflowId} printed no execution data (exit ${res.code ?? res.signal})`, res);
