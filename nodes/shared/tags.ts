@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { dropboxErrorInfo, dropboxRpc, type CallOptions, type DropboxFunctions } from './transport';
+import { dropboxRpc, isRouteError, type CallOptions, type DropboxFunctions } from './transport';
 
 /**
  * Reading tags (files/tags/get of files.stone: GetTagsArg is a list of paths, GetTagsResult one
@@ -25,8 +25,6 @@ export async function getTags(ctx: DropboxFunctions, paths: string[], call: Call
 	return paths.map((_, index) => tagTexts(entries[index]));
 }
 
-/** Whether a files/tags/get failed for one of its paths (a route error, 409): each path may then be asked alone. */
-export const failedForOnePath = (error: unknown) => dropboxErrorInfo(error)?.dropboxStatus === 409;
 
 /**
  * The tags of `paths` (one call), or null for a path that has nothing there any more: Dropbox
@@ -40,7 +38,8 @@ async function tagsOrNull(ctx: DropboxFunctions, paths: string[], call: CallOpti
 	);
 	if ('tags' in answer) return answer.tags;
 	// the transport's NodeApiError (tag, path, hint), as it is
-	if (!failedForOnePath(answer.error)) throw answer.error;
+	// a route error (409) names one of the paths: each may then be asked alone
+	if (!isRouteError(answer.error)) throw answer.error;
 	if (paths.length === 1) return [null];
 	const alone: Array<string[] | null> = [];
 	for (const path of paths) alone.push(...(await tagsOrNull(ctx, [path], { ...call, path })));

@@ -339,6 +339,6 @@ export async function dropboxDownload<T = IDataObject>(
 	};
 }
 
-export { dropboxErrorInfo } from './errors';
+export { dropboxErrorInfo, isRouteError } from './errors';
 export { headerSafeJson } from './headerSafeJson';
 export { pathRootHeader } from './pathRoot';

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { dropboxErrorInfo } from '../../../shared/transport';
+import { isRouteError } from '../../../shared/transport';
 import { inInputOrder, type ItemOutcome } from '../types';
 
 /** How one operation sends its items to a route that takes many values and answers all or nothing. */
@@ -69,7 +69,7 @@ export async function allOrNothingBatches<Value, Result>(
 			batch.forEach((entry, index) => outcomes.set(entry.itemIndex, plan.output(entry.value, answer.value[index])));
 			continue;
 		}
-		if (batch.length === 1 || dropboxErrorInfo(answer.error)?.dropboxStatus !== 409) {
+		if (batch.length === 1 || !isRouteError(answer.error)) {
 			for (const entry of batch) outcomes.set(entry.itemIndex, { error: answer.error as Error });
 			if (!keepGoing) return inInputOrder(itemIndexes, outcomes);
 			continue;
