@@ -1,5 +1,6 @@
 /**
- * `npm run bench:triggers` (about 15 minutes; BENCH_QUICK=1: about 2): trigger latency, idle cost
+ * `npm run bench:triggers` (about 26 minutes; BENCH_QUICK=1: about 2; BENCH_ONLY=idle,latency,burst picks
+ * parts, BENCH_BURST=<files> sizes the burst): trigger latency, idle cost
  * and a burst of changes for every trigger node in the build (bench/triggers/run.ts), in one
  * running n8n against the emulator; prints a table, writes bench/triggers-results.json
  * (BENCH_OUT=<dir> writes elsewhere). See bench/README.md.
@@ -12,7 +13,10 @@ import { FULL_TRIGGER_OPTIONS, QUICK_TRIGGER_OPTIONS, runTriggerBench, triggerTa
 const log = (line: string) => process.stdout.write(`[bench:triggers] ${line}\n`);
 
 it('measures the triggers and writes the report', async () => {
-	const report = await runTriggerBench(process.env.BENCH_QUICK === '1' ? QUICK_TRIGGER_OPTIONS : FULL_TRIGGER_OPTIONS, log);
+	const base = process.env.BENCH_QUICK === '1' ? QUICK_TRIGGER_OPTIONS : FULL_TRIGGER_OPTIONS;
+	const parts = process.env.BENCH_ONLY?.split(',').filter((p): p is 'idle' | 'latency' | 'burst' => ['idle', 'latency', 'burst'].includes(p));
+	const burst = Number(process.env.BENCH_BURST) || base.burst;
+	const report = await runTriggerBench({ ...base, burst, ...(parts?.length ? { parts } : {}) }, log);
 	const dir = process.env.BENCH_OUT ?? __dirname;
 	fs.mkdirSync(dir, { recursive: true });
 	const file = path.join(dir, 'triggers-results.json');

@@ -27,7 +27,11 @@ export interface TriggerBenchOptions {
 	perKind: number;
 	/** files created at once in the burst */
 	burst: number;
+	/** what to measure; all three when absent (BENCH_ONLY=burst measures the burst alone) */
+	parts?: Array<'idle' | 'latency' | 'burst'>;
 }
+
+const wants = (opts: TriggerBenchOptions, part: 'idle' | 'latency' | 'burst') => opts.parts === undefined || opts.parts.includes(part);
 
 export const FULL_TRIGGER_OPTIONS: TriggerBenchOptions = { changes: 20, gapMs: [2_000, 20_000], idleSeconds: 180, perKind: 10, burst: 10_000 };
 export const QUICK_TRIGGER_OPTIONS: TriggerBenchOptions = { changes: 3, gapMs: [500, 1_500], idleSeconds: 15, perKind: 2, burst: 50 };
@@ -38,7 +42,7 @@ export interface TriggerResult {
 	built: boolean;
 	latency?: { samples_ms: number[]; p50_ms: number; p95_ms: number; missed: number };
 	idle?: { seconds: number; workflows: number; api_calls: number; api_calls_per_trigger_hour: number; calls_by_route: Record<string, number>; rss_per_trigger_mb: number };
-	burst?: { files: number; emitted: number; seconds: number; executions: number; peak_rss_mb: number };
+	burst?: { files: number; emitted: number; first_seconds?: number; seconds: number; executions: number; peak_rss_mb: number };
 	error?: string;
 }
 
@@ -170,7 +174,9 @@ async function measureBurst(h: Harness, server: N8nServer, watched: Watched[], o
 					{ timeoutMs: 600_000, intervalMs: 2_000 },
 				).catch(() => undefined);
 				const last = Math.max(...burst.map((x) => x.stopped));
-				out.set(w.kind.kind, { files: opts.burst, emitted: emittedCount(), seconds: Number(((last - started) / 1000).toFixed(1)), executions: burst.length, peak_rss_mb: 0 });
+				const first = Math.min(...burst.map((x) => x.stopped));
+				const since = (t: number) => (Number.isFinite(t) ? Number(((t - started) / 1000).toFixed(1)) : undefined);
+				out.set(w.kind.kind, { files: opts.burst, emitted: emittedCount(), first_seconds: since(first), seconds: Number(((last - started) / 1000).toFixed(1)), executions: burst.length, peak_rss_mb: 0 });
 			}),
 		);
 	} finally {
@@ -192,7 +198,7 @@ export async function runTriggerBench(opts: TriggerBenchOptions, log: (line: str
 		const kinds = TRIGGER_KINDS.filter(isBuilt);
 		const results: TriggerResult[] = TRIGGER_KINDS.filter((k) => !isBuilt(k)).map((k) => ({ kind: k.kind, built: false }));
 		const measured = new Map<string, TriggerResult>(kinds.map((k) => [k.kind, { kind: k.kind, built: true }]));
-		for (const k of kinds) {
+		for (const k of kinds.filter(() => wants(opts, 'idle'))) {
 			try {
 				measured.get(k.kind)!.idle = await measureIdle(h, server, credentialId, k, opts);
 				log(`idle ${k.kind}: ${JSON.stringify(measured.get(k.kind)!.idle)}`);
@@ -202,12 +208,16 @@ export async function runTriggerBench(opts: TriggerBenchOptions, log: (line: str
 		}
 		const watched: Watched[] = [];
 		for (const k of kinds) watched.push(await activateWatch(h, server, credentialId, k, '/bench-triggers/latency'));
-		const latency = await measureLatency(h, server, watched, opts, log);
-		for (const [kind, l] of latency) measured.get(kind)!.latency = l;
-		log(`latency: ${JSON.stringify([...latency].map(([k, l]) => [k, l?.p50_ms, l?.p95_ms, l?.missed]))}`);
-		const burst = await measureBurst(h, server, watched, opts);
-		for (const [kind, b] of burst) measured.get(kind)!.burst = b;
-		log(`burst: ${JSON.stringify([...burst])}`);
+		if (wants(opts, 'latency')) {
+			const latency = await measureLatency(h, server, watched, opts, log);
+			for (const [kind, l] of latency) measured.get(kind)!.latency = l;
+			log(`latency: ${JSON.stringify([...latency].map(([k, l]) => [k, l?.p50_ms, l?.p95_ms, l?.missed]))}`);
+		}
+		if (wants(opts, 'burst')) {
+			const burst = await measureBurst(h, server, watched, opts);
+			for (const [kind, b] of burst) measured.get(kind)!.burst = b;
+			log(`burst: ${JSON.stringify([...burst])}`);
+		}
 		return { date: new Date().toISOString(), n8n: h.n8n.paths.version, options: opts, results: [...measured.values(), ...results] };
 	} finally {
 		await h.stop();
@@ -216,11 +226,11 @@ export async function runTriggerBench(opts: TriggerBenchOptions, log: (line: str
 
 /** The report as a Markdown table. */
 export function triggerTable(report: TriggerReport): string {
-	const head = ['trigger', 'latency p50', 'latency p95', 'missed', 'idle API calls per trigger-hour', 'RSS per active trigger', 'burst: emitted', 'burst: time', 'burst: executions', 'burst: peak RSS of n8n'];
+	const head = ['trigger', 'latency p50', 'latency p95', 'missed', 'idle API calls per trigger-hour', 'RSS per active trigger', 'burst: emitted', 'burst: first items', 'burst: time', 'burst: executions', 'burst: peak RSS of n8n'];
 	const s = (ms?: number) => (ms === undefined ? '–' : `${(ms / 1000).toFixed(2)} s`);
 	const rows = report.results.map((r) =>
 		!r.built
-			? [r.kind, 'not in this build', '', '', '', '', '', '', '', '']
+			? [r.kind, 'not in this build', '', '', '', '', '', '', '', '', '']
 			: [
 					r.kind,
 					s(r.latency?.p50_ms),
@@ -229,6 +239,7 @@ export function triggerTable(report: TriggerReport): string {
 					String(r.idle?.api_calls_per_trigger_hour ?? '–'),
 					r.idle ? `${r.idle.rss_per_trigger_mb} MiB` : '–',
 					r.burst ? `${r.burst.emitted} of ${r.burst.files}` : '–',
+					r.burst?.first_seconds === undefined ? '–' : `${r.burst.first_seconds} s`,
 					r.burst ? `${r.burst.seconds} s` : '–',
 					String(r.burst?.executions ?? '–'),
 					r.burst ? `${r.burst.peak_rss_mb} MiB` : '–',
