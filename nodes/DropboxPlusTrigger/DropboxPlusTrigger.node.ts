@@ -21,7 +21,10 @@ type SimplifyContext = Parameters<typeof simplifiedEvents>[0];
 /** Manual runs show this many recent entries. */
 const SAMPLE_SIZE = 5;
 
-/** Share of n8n's poll budget spent reading changes; the rest is left for classifying them. */
+/**
+ * Share of n8n's poll budget a poll may read and classify for: it stops at the first page boundary
+ * after it; the rest is margin for that last page.
+ */
 const READ_BUDGET_SHARE = 0.5;
 
 /**

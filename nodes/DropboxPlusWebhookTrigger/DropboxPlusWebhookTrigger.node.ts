@@ -15,6 +15,7 @@ import { credentialTypeFor, dropboxRpc, type AuthenticationMethod } from '../sha
 import { coalesced, cursorAfter, forget, nodeKey, recordStep } from '../shared/watch/deliveries';
 import { simplifiedEvents, triggerCredentials, watchProperties } from '../shared/descriptions/watchFields';
 import { readSettings, watchKey } from '../shared/watch/settings';
+import { continueBurst } from '../shared/watch/continuation';
 import { isDropboxSignature } from '../shared/watch/signature';
 import { readState, writeState } from '../shared/watch/state';
 import { baseline, storedPosition, takeChanges } from '../shared/watch/watch';
@@ -154,9 +155,11 @@ export class DropboxPlusWebhookTrigger implements INodeType {
 			const delivery = await coalesced(key, async () => {
 				const taken = await takeChanges(this, settings, staticData, { from: cursorAfter(key, storedPosition(staticData)) });
 				if (taken.from && taken.to) recordStep(key, taken.from, taken.to);
-				return taken.items;
+				return taken;
 			});
-			const items = delivery.ran ? delivery.value : [];
+			const items = delivery.ran ? delivery.value.items : [];
+			// A burst larger than one run: the next share is read now, not with Dropbox's next notification
+			if (delivery.ran && delivery.value.more) continueBurst(this, accountId, String(credentials.clientSecret ?? ''));
 			return items.length > 0
 				? { noWebhookResponse: true, workflowData: [simplifiedEvents(this as SimplifyContext, items)] }
 				: { noWebhookResponse: true };

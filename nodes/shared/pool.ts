@@ -19,13 +19,13 @@ export async function forEachLimited<T>(
 }
 
 /** `work` on every item, at most `limit` at once; the results in input order. */
-export async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimited<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
 	const results: R[] = new Array(items.length);
 	await forEachLimited(
 		items.map((_, index) => index),
 		limit,
 		async (index) => {
-			results[index] = await work(items[index]);
+			results[index] = await work(items[index], index);
 		},
 	);
 	return results;

@@ -1,7 +1,8 @@
 /**
  * The triggers under repeated, bursty and reset deliveries and outages in a running n8n
  * (issue 9): every change is emitted once, counted over all executions of the workflow.
- * - the Instant Trigger: a burst of 100 changes, the same notification three times, a cursor reset;
+ * - the Instant Trigger: a burst of 100 changes, a burst of 1,200 (beyond Max Changes per Run) notified once,
+ *   the same notification three times, a cursor reset;
  * - the polling trigger: the emulator stops while n8n keeps polling, and starts again on the same
  *   port with its state (a state file: files, tokens, cursors as before), or fresh (every stored
  *   cursor unknown: `reset`).
@@ -15,6 +16,7 @@ import { HARNESS_TIMEOUT_MS, NODE_PREFIX, oauth2Credential, startHarness, waitFo
 import { signedNotification } from './support/reliability';
 
 const BURST = 100;
+const BIG_BURST = 1_200;
 const TRIGGER = 'Dropbox changed';
 
 describe('reliability in real n8n: Instant Trigger deliveries', () => {
@@ -96,6 +98,24 @@ describe('reliability in real n8n: Instant Trigger deliveries', () => {
 		expect(new Set(items).size).toBe(BURST);
 		expect(items.sort()).toEqual(Array.from({ length: BURST }, (_, i) => `fileCreated /Inbox/burst ${String(i).padStart(3, '0')} 😀.txt`));
 	}, 180_000);
+
+	it(`a burst larger than Max Changes per Run (${BIG_BURST} new files, its default 500), notified once: all come at once in runs of at most 500, each once`, async () => {
+		const before = (await emitted()).length;
+		const deliveriesBefore = (await h.emulator.admin<unknown[]>('GET', 'webhook/deliveries')).length;
+		// one seeding, one notification from Dropbox (the app's webhook URL is still set)
+		await h.emulator.seed({ generate: { folder: '/Inbox', count: BIG_BURST, size: 8, prefix: 'big burst' } });
+		const items = (await settle(before + BIG_BURST)).filter((i) => i.includes('/Inbox/big burst-'));
+		const runs = (await server.executions(workflowId))
+			.map((r) => r.json(TRIGGER).filter((j) => String(j.path_display).includes('/big burst-')).length)
+			.filter((n) => n > 0);
+		const notified = (await h.emulator.admin<unknown[]>('GET', 'webhook/deliveries')).length - deliveriesBefore;
+		console.log(`big burst: ${BIG_BURST} changes, ${notified} notification(s) from Dropbox, runs of ${runs.slice(-4).join(', ')} items`);
+		expect(notified).toBe(1);
+		expect(items).toHaveLength(BIG_BURST);
+		expect(new Set(items).size).toBe(BIG_BURST);
+		expect(items.every((i) => /^fileCreated \/Inbox\/big burst-\d{6}\.txt$/.test(i))).toBe(true);
+		expect(Math.max(...runs)).toBeLessThanOrEqual(500);
+	}, 240_000);
 
 	it('the same notification delivered three times (at once, then again): its change is emitted once', async () => {
 		await h.emulator.admin('POST', 'apps', { appKey: h.emulator.appKey, webhookUrl: null });

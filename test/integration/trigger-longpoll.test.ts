@@ -108,6 +108,36 @@ describe('Dropbox Plus Long-Poll Trigger against the emulator', () => {
 		expect(Object.keys(lp.emitted[0][0].json)).toEqual(expect.arrayContaining(['event', 'eventId', 'name', 'path_display']));
 	});
 
+	it('emits a burst as it classifies it, a few seconds of work at a time, not all at the end: each change once', async () => {
+		// Pages of 2 changes (the cursor keeps the page size it was taken with), then a larger bound
+		const first = await harness({ maxChangesPerRun: 2 });
+		const stopped = await start(first);
+		await until('an open long-poll', () => open() === 1);
+		await stopped.response.closeFunction!();
+		for (let i = 0; i < 10; i++) await emu.seedFile(`/Inbox/burst-${i}.txt`, `change ${i}`);
+		const again = await harness({ maxChangesPerRun: 100 }, 'trigger', first.staticData);
+		const context = again.trigger();
+		// Telling a new file from an updated one (a call per file) takes 2 s each on this clock
+		let offset = 0;
+		const realNow = Date.now.bind(Date);
+		const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
+		const send = context.ctx.helpers.httpRequestWithAuthentication;
+		context.ctx.helpers.httpRequestWithAuthentication = async function (this: unknown, ...args: Parameters<typeof send>) {
+			if (String((args[1] as { url?: string }).url).endsWith('/files/list_revisions')) offset += 2_000;
+			return await send.apply(this, args);
+		} as typeof send;
+		try {
+			closers.push((await new DropboxPlusLongPollTrigger().trigger.call(context.ctx))!);
+			// this clock runs 20 s ahead by the end: the wait allows for it
+			await until('ten items', () => seen(context).length === 10, 60_000);
+		} finally {
+			clock.mockRestore();
+		}
+		// Two pages (8 s of classification) pass the 5 s a read may take before it emits: 4, 4, then 2
+		expect(context.emitted.map((items) => items.length)).toEqual([4, 4, 2]);
+		expect(seen(context).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `fileCreated /Inbox/burst-${i}.txt`).sort());
+	});
+
 	it('closeFunction drops the waiting long-poll at once and ends the watch: nothing more is sent or emitted', async () => {
 		const h = await harness();
 		const lp = await start(h);

@@ -334,10 +334,45 @@ describe('Dropbox Plus Trigger (polling) against the emulator', () => {
 		} finally {
 			clock.mockRestore();
 		}
-		// Two pages of 20 s each pass the 30 s read deadline: not all five pages (150 s would allow them)
-		expect(first).toHaveLength(4);
+		// One page (its call and its two files' classification calls, 20 s each) passes the 30 s deadline: not all five pages (150 s would allow them)
+		expect(first).toHaveLength(2);
 		const rest = seen(await poll(harness));
 		expect([...first, ...rest].sort()).toEqual(Array.from({ length: 10 }, (_, i) => `fileCreated /Inbox/budget-${i}.txt`).sort());
+	});
+
+	it('a burst of changes is classified within the read deadline too: a poll reports the pages it classified in time, the next poll the rest, none lost or twice', async () => {
+		// Pages of 2 changes (the cursor keeps the page size it was taken with), then a larger bound
+		const harness = await trigger({ events: ['fileCreated'], maxChangesPerRun: 2 });
+		expect(await poll(harness)).toBeNull();
+		(harness.poll().getNode().parameters as IDataObject).maxChangesPerRun = 100;
+		for (let i = 0; i < 10; i++) await emu.seedFile(`/Inbox/burst-${i}.txt`, `change ${i}`);
+		// Reading pages is instant; telling a new file from an updated one (a call per file) takes 10 s each
+		let offset = 0;
+		const realNow = Date.now.bind(Date);
+		const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
+		const ctx = harness.poll();
+		const send = ctx.helpers.httpRequestWithAuthentication;
+		const classified: string[] = [];
+		ctx.helpers.httpRequestWithAuthentication = async function (this: unknown, ...args: Parameters<typeof send>) {
+			const url = String((args[1] as { url?: string }).url);
+			if (url.endsWith('/files/list_revisions')) {
+				offset += 10_000;
+				classified.push(url);
+			}
+			return await send.apply(this, args);
+		} as typeof send;
+		let first: string[];
+		try {
+			first = seen((await new DropboxPlusTrigger().poll.call(ctx))?.[0] ?? null);
+		} finally {
+			clock.mockRestore();
+		}
+		// Two pages (40 s of classification) pass the 30 s deadline: the poll stops there, not after classifying all ten
+		expect(first).toHaveLength(4);
+		expect(classified).toHaveLength(4);
+		const rest = seen(await poll(harness));
+		expect([...first, ...rest].sort()).toEqual(Array.from({ length: 10 }, (_, i) => `fileCreated /Inbox/burst-${i}.txt`).sort());
+		expect(await poll(harness)).toBeNull();
 	});
 
 	it('a stale copy of the static data saved back (a worker whose workflow writes static data) does not roll the cursor back: nothing is emitted again', async () => {
@@ -409,8 +444,8 @@ describe('Dropbox Plus Trigger (polling) against the emulator', () => {
 		} finally {
 			clock.mockRestore();
 		}
-		// Two pages within the 30 s read deadline, not all five
-		expect(first).toHaveLength(4);
+		// One page (its call and its two files' classification calls, 20 s each) passes the 30 s deadline: not all five
+		expect(first).toHaveLength(2);
 		const rest = seen(await poll(harness));
 		expect([...first, ...rest].sort()).toEqual(Array.from({ length: 10 }, (_, i) => `fileCreated /Inbox/slow-${i}.txt`).sort());
 		expect(await poll(harness)).toBeNull();

@@ -2,7 +2,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { DropboxPlusWebhookTrigger } from '../../nodes/DropboxPlusWebhookTrigger/DropboxPlusWebhookTrigger.node';
 import { startEmulator, type Emulator } from '../../sandbox/emulator';
-import { createTriggerHarness, signBody, type TriggerHarness } from '../support/triggerContext';
+import { isDropboxSignature } from '../../nodes/shared/watch/signature';
+import { createTriggerHarness, OWN_WEBHOOK_URL, signBody, type TriggerHarness } from '../support/triggerContext';
 
 const TOKEN = 'test-token';
 const SECRET = 'sandbox-app-secret';
@@ -180,14 +181,39 @@ describe('Dropbox Plus Instant Trigger against the emulator', () => {
 		expect(harness.staticData.cursor).toBe(cursor);
 	});
 
-	it('bounds a delivery by Max Changes per Run: the rest comes with the next notification, each change once', async () => {
+	it('bounds a delivery by Max Changes per Run, and goes on through a burst at once: it notifies its own URL, signed like Dropbox, until all is read; each change once', async () => {
 		const harness = await instantTrigger('bounded-node', TOKEN, { maxChangesPerRun: 2 });
 		for (let i = 0; i < 5; i++) await emu.seedFile(`/Inbox/n${i}.txt`, `change ${i}`);
-		const body = notification([emu.accountId]);
 		const runs: string[][] = [];
-		for (let i = 0; i < 4; i++) runs.push((await deliver(harness, body, signBody(body, SECRET))).paths);
-		expect(runs.map((paths) => paths.length)).toEqual([2, 2, 1, 0]);
+		let body: Buffer | undefined = notification([emu.accountId]);
+		let signature = signBody(body, SECRET);
+		// Dropbox notifies once; every further delivery is the trigger's own continuation
+		while (body) {
+			runs.push((await deliver(harness, body, signature)).paths);
+			await new Promise((resolve) => setImmediate(resolve));
+			const post = harness.ownWebhookPosts.shift();
+			body = post ? Buffer.from(String(post.body)) : undefined;
+			if (post) {
+				expect(post.url).toBe(OWN_WEBHOOK_URL);
+				expect(post.method).toBe('POST');
+				expect(JSON.parse(String(post.body)).list_folder.accounts).toEqual([emu.accountId]);
+				signature = String((post.headers as IDataObject)['X-Dropbox-Signature']);
+				expect(isDropboxSignature(body, signature, SECRET)).toBe(true);
+			}
+		}
+		expect(runs.map((paths) => paths.length)).toEqual([2, 2, 1]);
 		expect(runs.flat().sort()).toEqual(Array.from({ length: 5 }, (_, i) => `fileCreated /Inbox/n${i}.txt`));
+		expect(harness.ownWebhookPosts).toEqual([]);
+	});
+
+	it('a test listen (manual mode) never notifies its own URL: its Test URL takes one event', async () => {
+		const harness = await createTriggerHarness({ ...testHarnessOptions('manual-burst', TOKEN, { maxChangesPerRun: 2 }), mode: 'manual' });
+		expect(await node.webhookMethods.default.create.call(harness.hook())).toBe(true);
+		for (let i = 0; i < 5; i++) await emu.seedFile(`/Inbox/m${i}.txt`, `change ${i}`);
+		const body = notification([emu.accountId]);
+		expect((await deliver(harness, body, signBody(body, SECRET))).paths).toHaveLength(2);
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(harness.ownWebhookPosts).toEqual([]);
 	});
 
 	it.each([

@@ -42,12 +42,17 @@ export interface FakeResponse {
 	ended: boolean;
 }
 
+/** The Production URL a webhook delivery's context gives as its own. */
+export const OWN_WEBHOOK_URL = 'http://n8n.test/webhook/x/webhook';
+
 export interface TriggerHarness {
 	staticData: IDataObject;
 	warnings: string[];
 	errors: string[];
 	/** Routes requested, in order. */
 	routes: string[];
+	/** POSTs a webhook delivery made to the workflow's own URL (the Instant Trigger continuing a burst), not sent anywhere. */
+	ownWebhookPosts: IHttpRequestOptions[];
 	poll(): IPollFunctions;
 	hook(): IHookFunctions;
 	/** A webhook delivery: `GET ?query` (setup) or `POST body` with headers. */
@@ -82,6 +87,7 @@ export async function createTriggerHarness(options: TriggerContextOptions): Prom
 	const warnings: string[] = [];
 	const errors: string[] = [];
 	const routes: string[] = [];
+	const ownWebhookPosts: IHttpRequestOptions[] = [];
 	const node: INode = {
 		id: options.nodeId ?? 'trigger-node',
 		name: 'Dropbox Plus Trigger',
@@ -132,6 +138,7 @@ export async function createTriggerHarness(options: TriggerContextOptions): Prom
 
 	return {
 		staticData,
+		ownWebhookPosts,
 		warnings,
 		errors,
 		routes,
@@ -170,6 +177,14 @@ export async function createTriggerHarness(options: TriggerContextOptions): Prom
 				getBodyData: () => (rawBody.length ? JSON.parse(rawBody.toString('utf8')) : {}),
 				getRequestObject: () => ({ method: request.method, headers, rawBody }),
 				getResponseObject: () => res,
+				getNodeWebhookUrl: () => OWN_WEBHOOK_URL,
+				helpers: {
+					...base().helpers,
+					httpRequest: async (request: IHttpRequestOptions) => {
+						ownWebhookPosts.push(request);
+						return '';
+					},
+				},
 			};
 			return { ctx: ctx as unknown as IWebhookFunctions, response };
 		},

@@ -145,7 +145,7 @@ export const watchProperties: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: 10000 },
 		default: 500,
 		description:
-			'At most this many changes are read, so at most this many items emitted, per run; the rest come with the next run, from where this one stopped: none lost, none twice (the next poll; with the Long-Poll Trigger at once; with the Instant Trigger at the next Dropbox notification)',
+			'At most this many changes are read, so at most this many items emitted, per run (a run also stops after about 30 s of reading and classifying); the rest come with the next run, from where this one stopped: none lost, none twice (the next poll; with the Long-Poll and Instant Triggers at once)',
 	},
 ];
 

@@ -284,6 +284,16 @@ export async function dropboxNotify<T = IDataObject>(
 	}
 }
 
+/**
+ * A POST to the workflow's own webhook URL (the Instant Trigger continuing a burst, see
+ * nodes/shared/watch/continuation.ts): not a Dropbox call, so no credential; through n8n's plain
+ * `httpRequest` like dropboxNotify. Bounded by `timeoutMs`; no retries (the caller falls back to
+ * waiting for Dropbox's next notification).
+ */
+export async function postToOwnWebhook(ctx: DropboxFunctions, url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<void> {
+	await ctx.helpers.httpRequest({ method: 'POST', url, headers: { 'Content-Type': 'application/json', ...headers }, body, json: false, timeout: timeoutMs });
+}
+
 /** What a download request (which has no body) declares as its Content-Type: one Dropbox accepts. */
 export const DOWNLOAD_CONTENT_TYPE = 'text/plain; charset=utf-8';
 

@@ -71,17 +71,18 @@ export async function takeBacklog(
 	const state = readState(staticData);
 	const backlog = state.backlog as Backlog;
 	const keep = wanted(settings, backlog);
+	const build = async (entries: DropboxEntry[]) =>
+		backlog.mode === 'date' ? await changesToItems(ctx, settings, entries) : await existingToItems(ctx, settings, entries);
 	const from = position.startsWith(LISTING) ? position.slice(LISTING.length) : undefined;
-	let read = await readListing(ctx, settings, from, bounds, keep);
+	let read = await readListing(ctx, settings, from, bounds, keep, build);
 	if (read.reset) {
 		ctx.logger.warn(
 			`Dropbox expired the listing cursor of "${ctx.getNode().name}" while it reported the folder's files (Start From): listing the folder again from the start; files already reported come again, with the same eventId.`,
 		);
-		read = await readListing(ctx, settings, undefined, bounds, keep);
+		read = await readListing(ctx, settings, undefined, bounds, keep, build);
 		if (read.reset) throw new NodeOperationError(ctx.getNode(), 'Dropbox refused a new listing of the watched folder (reset)');
 	}
-	const items = backlog.mode === 'date' ? await changesToItems(ctx, settings, read.entries) : await existingToItems(ctx, settings, read.entries);
 	const next: Backlog | undefined = read.more ? { ...backlog, cursor: read.cursor } : undefined;
 	writeState(staticData, { ...state, backlog: next });
-	return { items, to: next ? positionOf({ ...state, backlog: next }) : (state.cursor ?? ''), done: !read.more, read: read.entries.length };
+	return { items: read.items, to: next ? positionOf({ ...state, backlog: next }) : (state.cursor ?? ''), done: !read.more, read: read.read };
 }

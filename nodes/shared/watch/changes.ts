@@ -1,3 +1,5 @@
+import type { INodeExecutionData } from 'n8n-workflow';
+
 import { dropboxRpc } from '../transport';
 import { listFolderPages, MAX_LIST_PAGE } from '../listFolder';
 import { attempt } from './attempt';
@@ -6,9 +8,23 @@ import type { Page } from '../paging';
 import type { TriggerFunctions, WatchSettings } from './types';
 
 export type ChangeRead =
-	/** `more`: Dropbox has changes after `cursor` this read left for the next one. */
-	| { reset: false; entries: DropboxEntry[]; cursor: string; more: boolean }
+	/**
+	 * `items`: what the pages read became; `read`: the entries kept from them; `more`: Dropbox has
+	 * changes after `cursor` this read left for the next one.
+	 */
+	| { reset: false; items: INodeExecutionData[]; read: number; cursor: string; more: boolean }
 	| { reset: true };
+
+/** What a page's kept entries become, in order: classified, filtered, with content (events.ts). */
+export type PageBuilder = (entries: DropboxEntry[]) => Promise<INodeExecutionData[]>;
+
+/**
+ * Entries per page of a change cursor or a listing a trigger reads: a run stops on a page
+ * boundary once its deadline passed, and each entry of a page may cost a call to classify it
+ * (events.ts), so a page is kept small enough to be built in a few seconds: the deadline is kept
+ * within one page's work, and a long-poll emits a page's items soon after Dropbox has them.
+ */
+export const TRIGGER_PAGE = 500;
 
 function listArguments(settings: WatchSettings, includeDeleted: boolean) {
 	return {
@@ -22,11 +38,11 @@ function listArguments(settings: WatchSettings, includeDeleted: boolean) {
 
 /**
  * A cursor that points at "now": changes after it are what the trigger reports. One call.
- * Its pages hold about Max Changes per Run entries (Dropbox keeps the page size in the cursor),
- * so a run can stop at that count on a page boundary.
+ * Its pages hold about Max Changes per Run entries, at most TRIGGER_PAGE (Dropbox keeps the page
+ * size in the cursor), so a run can stop at that count, or at its deadline, on a page boundary.
  */
 export async function latestCursor(ctx: TriggerFunctions, settings: WatchSettings): Promise<string> {
-	const args = { ...listArguments(settings, true), limit: Math.min(settings.maxChanges, MAX_LIST_PAGE) };
+	const args = { ...listArguments(settings, true), limit: Math.min(settings.maxChanges, TRIGGER_PAGE) };
 	const answer = await dropboxRpc<{ cursor: string }>(ctx, 'files/list_folder/get_latest_cursor', args, {
 		path: settings.folder || '/',
 	});
@@ -40,54 +56,57 @@ interface ReadBounds {
 }
 
 /**
- * Pages read within bounds: stops once Dropbox has no more, once `maxEntries` entries were
- * kept, or once `deadline` has passed, with the cursor after the last page read kept; the next
- * read continues from there, so nothing is lost or read twice. A page that would take the read
- * past `maxEntries` is left whole for the next read (a cursor marks only page boundaries),
- * unless nothing was kept yet: a read always moves on. `start`: the position before the first
- * page. A `reset` answer (the cursor expired) is returned, not thrown.
+ * Pages read and built within bounds, each page's kept entries built into items before the next
+ * page is asked for: stops once Dropbox has no more, once `maxEntries` entries were kept, or once
+ * `deadline` has passed after a page was built (so classifying a burst of changes, a call per
+ * entry, is bounded too), with the cursor after the last page read kept; the next read continues
+ * from there, so nothing is lost or read twice. A page that would take the read past
+ * `maxEntries` is left whole for the next read (a cursor marks only page boundaries), unless
+ * nothing was kept yet: a read always moves on. `start`: the position before the first page.
+ * A `reset` answer (the cursor expired) is returned, not thrown.
  */
 async function readPages(
 	pages: AsyncGenerator<Page<DropboxEntry>, void, undefined>,
 	start: string,
 	bounds: ReadBounds,
 	keep: (entry: DropboxEntry) => boolean,
+	build: PageBuilder,
 ): Promise<ChangeRead> {
-	const entries: DropboxEntry[] = [];
+	const items: INodeExecutionData[] = [];
+	let read = 0;
 	let position = start;
+	const result = (more: boolean): ChangeRead => ({ reset: false, items, read, cursor: position, more });
 	for (;;) {
 		const answer = await attempt(pages.next());
 		if (!answer.ok) {
 			if (answer.tag === 'reset') return { reset: true };
 			throw answer.error;
 		}
-		if (answer.value.done) return { reset: false, entries, cursor: position, more: false };
+		if (answer.value.done) return result(false);
 		const page = answer.value.value;
 		const kept = page.entries.filter(keep);
-		if (entries.length > 0 && entries.length + kept.length > bounds.maxEntries) {
-			return { reset: false, entries, cursor: position, more: true };
-		}
-		entries.push(...kept);
+		if (read > 0 && read + kept.length > bounds.maxEntries) return result(true);
+		items.push(...(await build(kept)));
+		read += kept.length;
 		position = page.cursor ?? position;
-		if (!page.hasMore) return { reset: false, entries, cursor: position, more: false };
-		if (entries.length >= bounds.maxEntries || Date.now() >= bounds.deadline) {
-			return { reset: false, entries, cursor: position, more: true };
-		}
+		if (!page.hasMore) return result(false);
+		if (read >= bounds.maxEntries || Date.now() >= bounds.deadline) return result(true);
 	}
 }
 
 /**
- * The changes after `cursor`, page by page, bounded as readPages says. A folder with nothing
- * new costs one call whatever its size.
+ * The changes after `cursor`, page by page, built by `build`, bounded as readPages says. A folder
+ * with nothing new costs one call whatever its size.
  */
-export async function readChanges(ctx: TriggerFunctions, cursor: string, bounds: ReadBounds): Promise<ChangeRead> {
-	return await readPages(listFolderPages(ctx, { cursor }), cursor, bounds, () => true);
+export async function readChanges(ctx: TriggerFunctions, cursor: string, bounds: ReadBounds, build: PageBuilder): Promise<ChangeRead> {
+	return await readPages(listFolderPages(ctx, { cursor }), cursor, bounds, () => true, build);
 }
 
 /**
- * The folder's entries as they are now (no deleted ones) that `keep` accepts, bounded like the
- * changes: from the start (`cursor` undefined), or from where an earlier read stopped. The
- * listing's pages hold about Max Changes per Run entries, so a run can stop at that count.
+ * The folder's entries as they are now (no deleted ones) that `keep` accepts, built by `build`,
+ * bounded like the changes: from the start (`cursor` undefined), or from where an earlier read
+ * stopped. The listing's pages hold about Max Changes per Run entries (at most TRIGGER_PAGE), so
+ * a run can stop at that count.
  */
 export async function readListing(
 	ctx: TriggerFunctions,
@@ -95,11 +114,12 @@ export async function readListing(
 	cursor: string | undefined,
 	bounds: ReadBounds,
 	keep: (entry: DropboxEntry) => boolean,
+	build: PageBuilder,
 ): Promise<ChangeRead> {
 	const call = { path: settings.folder || '/' };
-	const args = { ...listArguments(settings, false), limit: Math.min(settings.maxChanges, MAX_LIST_PAGE) };
+	const args = { ...listArguments(settings, false), limit: Math.min(settings.maxChanges, TRIGGER_PAGE) };
 	const pages = cursor === undefined ? listFolderPages(ctx, { args }, call) : listFolderPages(ctx, { cursor }, call);
-	return await readPages(pages, cursor ?? '', bounds, keep);
+	return await readPages(pages, cursor ?? '', bounds, keep, build);
 }
 
 /** The first page of the folder's listing: for samples, never paged further. */

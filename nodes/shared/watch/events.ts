@@ -8,8 +8,13 @@ import { attachContent } from './content';
 import type { DropboxEntry } from '../dropboxEntry';
 import type { EmittingFunctions, TriggerEvent, WatchSettings } from './types';
 
-/** Calls for classification and content run this many at a time. */
-const PARALLEL_CALLS = 4;
+/**
+ * Classification calls (one small answer each) run this many at a time: a burst of changes costs
+ * a call per file, so their number bounds how fast a burst is reported.
+ */
+const CLASSIFY_CALLS = 8;
+/** Content (downloads, temporary links) runs this many at a time: downloads hold memory. */
+const CONTENT_CALLS = 4;
 
 function extensionOf(name: string): string {
 	const dot = name.lastIndexOf('.');
@@ -98,7 +103,8 @@ export async function changesToItems(
 	settings: WatchSettings,
 	entries: DropboxEntry[],
 ): Promise<INodeExecutionData[]> {
-	const items = await mapLimited(entries, PARALLEL_CALLS, async (entry) => await itemFor(ctx, settings, entry, await eventOf(ctx, settings, entry)));
+	const events = await mapLimited(entries, CLASSIFY_CALLS, async (entry) => await eventOf(ctx, settings, entry));
+	const items = await mapLimited(entries, CONTENT_CALLS, async (entry, index) => await itemFor(ctx, settings, entry, events[index]));
 	return items.filter((item): item is INodeExecutionData => item !== undefined);
 }
 
@@ -108,7 +114,7 @@ export async function existingToItems(
 	settings: WatchSettings,
 	entries: DropboxEntry[],
 ): Promise<INodeExecutionData[]> {
-	const items = await mapLimited(entries, PARALLEL_CALLS, async (entry) => await itemFor(ctx, settings, entry, existingEventOf(settings, entry)));
+	const items = await mapLimited(entries, CONTENT_CALLS, async (entry) => await itemFor(ctx, settings, entry, existingEventOf(settings, entry)));
 	return items.filter((item): item is INodeExecutionData => item !== undefined);
 }
 
@@ -130,7 +136,7 @@ export async function sampleItems(
 		.filter((entry) => kind === 'folder' || extensionMatches(settings, entry.name))
 		.sort((a, b) => String(b.server_modified ?? '').localeCompare(String(a.server_modified ?? '')))
 		.slice(0, count);
-	return await mapLimited(newest, PARALLEL_CALLS, async (entry) => {
+	return await mapLimited(newest, CONTENT_CALLS, async (entry) => {
 		const json: IDataObject = { event, eventId: eventIdOf(event, entry), sample: true, ...entry };
 		return kind === 'file' ? await attachContent(ctx, settings, entry, json) : { json };
 	});

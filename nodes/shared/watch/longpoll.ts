@@ -22,6 +22,12 @@ const ANSWER_MARGIN_MS = 30_000;
 const FIRST_RETRY_MS = 1_000;
 const MAX_RETRY_MS = 60_000;
 
+/**
+ * How long one read may go on before its items are emitted (at the next page boundary): a burst
+ * of changes is emitted a few seconds' work at a time, as it is classified, not all at the end.
+ */
+export const LONGPOLL_READ_MS = 5_000;
+
 /** Failures in a row after which the trigger records a failed execution (once per streak): not for a blip. */
 export const FAILURES_BEFORE_RECORDED = 5;
 
@@ -134,7 +140,7 @@ export async function watchByLongpoll(ctx: ITriggerFunctions, watch: LongpollWat
 			}
 			const before = readState(staticData);
 			const from = watch.key === undefined ? undefined : cursorAfter(watch.key, storedPosition(staticData));
-			const taken = await takeChanges(ctx, settings, staticData, { from });
+			const taken = await takeChanges(ctx, settings, staticData, { from, deadline: Date.now() + LONGPOLL_READ_MS });
 			if (signal.aborted) {
 				// Deactivated meanwhile: nothing is emitted, so the position goes back (the step is not remembered either)
 				// for the next activation to read these

@@ -47,8 +47,9 @@ export function storedPosition(staticData: IDataObject): string {
  * `from` overrides the stored position (storedPosition; a concurrent delivery already moved
  * past it): a change cursor, or a listing position. `from`/`to` returned: the positions
  * before and after this run, to record with deliveries.recordStep.
- * Bounded: reads at most Max Changes per Run changes and stops reading at `deadline`
- * (default: DEFAULT_READ_MS from now); `more` says changes were left for the next run.
+ * Bounded: reads at most Max Changes per Run changes and stops at the first page boundary after
+ * `deadline` (default: DEFAULT_READ_MS from now), each page's changes classified (and their
+ * content attached) before the next page is read; `more` says changes were left for the next run.
  */
 export async function takeChanges(
 	ctx: EmittingFunctions,
@@ -82,14 +83,14 @@ export async function takeChanges(
 		// This process already completed the backlog and read on: the stored copy is stale
 		writeState(staticData, { ...state, backlog: undefined });
 	}
-	const read = await readChanges(ctx, cursor, bounds);
+	const read = await readChanges(ctx, cursor, bounds, async (entries) => await changesToItems(ctx, settings, entries));
 	if (read.reset) {
 		const recovered = await recoverFromReset(ctx, settings, staticData, readState(staticData).checkedAt);
 		return { items: [...items, ...recovered.items] };
 	}
 	// A change the backlog just listed in this same run (same revision: same eventId) is emitted once
 	const listed = new Set(items.map((item) => item.json.eventId));
-	items.push(...(await changesToItems(ctx, settings, read.entries)).filter((item) => !listed.has(item.json.eventId)));
+	items.push(...read.items.filter((item) => !listed.has(item.json.eventId)));
 	// A read that left changes for the next run keeps the earlier check time: should Dropbox expire the
 	// cursor before they are read, the reset recovery then still finds them (at worst reporting some again)
 	const checkedAt = readState(staticData).checkedAt;
