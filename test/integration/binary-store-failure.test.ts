@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { route } from '../../nodes/DropboxPlus/actions/router';
 import type { Emulator } from '../../sandbox/emulator';
@@ -13,7 +13,8 @@ import { byPath, emulator, failure, TOKEN } from './run';
  * save: in `database` mode PostgreSQL dropping the connection while n8n writes the file (seen
  * in `npm run bench:queue` with a 1 GiB file), in `filesystem` mode a full disk. The error says
  * it was n8n's store, with n8n's reason and what to check, and nothing is asked of Dropbox
- * again; a connection to Dropbox that keeps dropping is still reported as before.
+ * again; a connection to Dropbox that keeps dropping is still reported as before. The same for
+ * an upload whose file n8n's store fails to read back.
  */
 const MIB = 1024 * 1024;
 const SIZE = 6 * MIB;
@@ -93,5 +94,62 @@ describe("A download n8n's binary store fails to save", () => {
 		expect(error.message).toMatch(new RegExp(`^The download of "/Store/report.bin" failed after \\d+ of ${SIZE} bytes \\(resumed 5 times\\): `));
 		expect(error.description).toMatch(/^The connection to Dropbox kept dropping \(up to 5 resumes are tried\)/);
 		expect(downloads).toHaveLength(6);
+	});
+});
+
+describe("An upload whose file n8n's binary store fails to read", () => {
+	const BYTES = randomBytes(13 * MIB);
+	/** n8n's store handing out the item's file (getBinaryStream), failing in one way or another. */
+	type Opening = (id: string, chunkSize?: number) => Promise<Readable>;
+
+	/** As database mode: the file is read from the database when it is opened, and the query fails. */
+	const databaseOpen: Opening = async () => {
+		throw new Error('Connection terminated unexpectedly');
+	};
+	/** As s3 mode: the object's stream fails after 5 MiB. */
+	const s3Open: Opening = async () =>
+		Readable.from(
+			(async function* () {
+				for (let i = 0; i < 5; i++) yield BYTES.subarray(i * MIB, (i + 1) * MIB);
+				throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+			})(),
+		);
+
+	async function uploadWithStore(open: Opening, options: IDataObject) {
+		const items: INodeExecutionData[] = [];
+		const test = await createExecuteContext({
+			emulatorUrl: emu.url,
+			accessToken: TOKEN,
+			items,
+			parameters: { authentication: 'oAuth2', resource: 'file', operation: 'upload', destination: 'path', filePath: '/Up/report.bin', content: 'binary', binaryPropertyName: 'data', mode: 'overwrite', options },
+		});
+		items.push({ json: {}, binary: { data: await test.storeBinary(BYTES, 'report.bin') } });
+		(test.ctx.helpers as unknown as { getBinaryStream: Opening }).getBinaryStream = open;
+		return await failure(route.call(test.ctx));
+	}
+
+	beforeEach(() => {
+		emu.reset();
+		emu.resetCalls();
+	});
+
+	it("database mode, the file failing to open: names the item, the field, the path and n8n's store with its reason; nothing is sent to Dropbox", async () => {
+		const error = await uploadWithStore(databaseOpen, { chunkSize: 4 });
+		expect(error.message).toBe('n8n\'s binary data store failed to read the Input Binary Field "data" of item 0 (upload to "/Up/report.bin", 0 bytes read): Connection terminated unexpectedly');
+		expect(error.description).toMatch(/^Dropbox is not involved/);
+		expect(error.description).toMatch(/"database" mode .*the database connection/);
+		expect(emu.calls().uploadedBytes).toBe(0);
+	});
+
+	it.each([1, 3])("s3 mode, the file's stream failing midway (Parallel Chunks %i): the same, with the bytes read", async (parallelChunks) => {
+		const error = await uploadWithStore(s3Open, { chunkSize: 4, parallelChunks });
+		expect(error.message).toMatch(/^n8n's binary data store failed to read the Input Binary Field "data" of item 0 \(upload to "\/Up\/report.bin", 5242880 bytes read\): read ECONNRESET$/);
+		expect(error.description).not.toMatch(/connection to Dropbox/);
+	});
+
+	it('If Unchanged "Skip", the store failing while the item\'s bytes are compared with the file in Dropbox: the same error', async () => {
+		await emu.seedFile('/Up/report.bin', BYTES);
+		const error = await uploadWithStore(s3Open, { ifUnchanged: 'skip' });
+		expect(error.message).toMatch(/^n8n's binary data store failed to read the Input Binary Field "data" of item 0 \(upload to "\/Up\/report.bin", 5242880 bytes read\): read ECONNRESET$/);
 	});
 });

@@ -1,11 +1,10 @@
 import { NodeApiError, NodeOperationError, type IBinaryData, type IDataObject, type IExecuteFunctions, type INode } from 'n8n-workflow';
 
 import { ContentHasher } from '../contentHash';
-import { binaryCapError, binaryCapOf, capExceededBy, inMemoryTooLargeError, isStringTooLong, learnBinaryCap, storeFailedError } from './binaryLimit';
+import { binaryCapError, binaryCapOf, capExceededBy, inMemoryTooLargeError, isStringTooLong, learnBinaryCap, reasonOf, storeFailedError } from './binaryLimit';
 import { cancelSignalOf, checkNotStopped, dropboxDownload, type DownloadResult } from '../transport';
 import { gatheringStream } from './gatheringStream';
 import { resumingPieces, MAX_DOWNLOAD_RESUMES } from './resumingStream';
-import { redactSecrets } from '../transport/redact';
 
 /**
  * The one download pipeline, used by File → Download, Download as ZIP, Download File From
@@ -59,12 +58,6 @@ function isNodeError(error: unknown): boolean {
 function destroy(stream: NodeJS.ReadableStream | undefined): void {
 	const destroyable = stream as { destroy?: () => void; destroyed?: boolean } | undefined;
 	if (destroyable && typeof destroyable.destroy === 'function' && destroyable.destroyed !== true) destroyable.destroy();
-}
-
-function reasonOf(error: unknown): string {
-	const code = (error as { code?: unknown } | undefined)?.code;
-	const message = error instanceof Error ? error.message : String(error);
-	return typeof code === 'string' && !message.includes(code) ? `${message} (${code})` : message;
 }
 
 /** Requests a download and stores its body in n8n's binary store: Dropbox's metadata and the stored file. */
@@ -155,7 +148,7 @@ export async function downloadToBinary<T extends IDataObject>(
 			throw binaryCapError(ctx.getNode(), { path: target.shownPath ?? path, bytes, atLeast: knownSize === undefined, itemIndex }, cap);
 		}
 		if (isStringTooLong(failure)) throw inMemoryTooLargeError(ctx.getNode(), { path: target.shownPath ?? path, bytes: knownSize ?? received, itemIndex });
-		if (storeFailed) throw storeFailedError(ctx.getNode(), { path: target.shownPath ?? path, received, size, itemIndex }, redactSecrets(reasonOf(failure)));
+		if (storeFailed) throw storeFailedError(ctx.getNode(), { path: target.shownPath ?? path, received, size, itemIndex }, failure);
 		const tries = resumes > 0 ? ` (resumed ${resumes} time${resumes === 1 ? '' : 's'})` : '';
 		const message = `The download of "${path}" failed after ${received}${size === undefined ? '' : ` of ${size}`} bytes${tries}: ${reasonOf(failure)}`;
 		const cut = new NodeOperationError(ctx.getNode(), message, {
