@@ -328,7 +328,7 @@ describe('gatheringStream feeding a hasher', () => {
 	it('passes every byte through unchanged and hashes them', async () => {
 		const data = bytes(9 * MIB + 17, 3);
 		const hasher = new ContentHasher();
-		const out = gatheringStream(unevenStream(data, [65536, 1, 200_000]), (chunk) => hasher.update(chunk));
+		const out = gatheringStream(unevenStream(data, [65536, 1, 200_000]), { onChunk: (chunk) => hasher.update(chunk) });
 		expect(out).toBeInstanceOf(Readable);
 		const digest = createHash('sha256');
 		let size = 0;

@@ -47,12 +47,22 @@ export class ChunkReader {
 	/** Bytes of the piece buffers this reader holds (in use or kept for reuse). */
 	private heldBytes = 0;
 
-	constructor(source: AsyncIterable<unknown> | Buffer, options: { reuse?: number; holding?: (deltaBytes: number) => void } = {}) {
+	/** Bytes the source has handed over so far. */
+	private sourceBytes = 0;
+
+	/** Turns the source's own failure (not the caller's) into the error to throw, told how many bytes the source gave before. */
+	private readonly failed?: (error: unknown, bytesRead: number) => Error;
+
+	constructor(
+		source: AsyncIterable<unknown> | Buffer,
+		options: { reuse?: number; holding?: (deltaBytes: number) => void; failed?: (error: unknown, bytesRead: number) => Error } = {},
+	) {
 		this.origin = source;
 		this.source = Buffer.isBuffer(source) ? bufferPieces(source) : source[Symbol.asyncIterator]();
 		// A buffer is sliced without copying: nothing to reuse
 		this.reuse = Buffer.isBuffer(source) ? 0 : (options.reuse ?? 0);
 		this.holding = options.holding;
+		this.failed = options.failed;
 	}
 
 	/** The next `size` bytes; fewer only at the end of the source, empty once it is exhausted. */
@@ -192,7 +202,9 @@ export class ChunkReader {
 
 	private async fill(size: number): Promise<void> {
 		while (this.pendingBytes < size && !this.exhausted) {
-			const next = await this.source.next();
+			const next = await this.source.next().catch((error: unknown) => {
+				throw this.failed ? this.failed(error, this.sourceBytes) : error;
+			});
 			if (next.done) {
 				this.exhausted = true;
 				break;
@@ -206,6 +218,7 @@ export class ChunkReader {
 			if (piece.length === 0) continue;
 			this.pending.push(piece);
 			this.pendingBytes += piece.length;
+			this.sourceBytes += piece.length;
 		}
 	}
 }

@@ -1,7 +1,7 @@
 import { NodeApiError, NodeOperationError, type IBinaryData, type IDataObject, type IExecuteFunctions, type INode } from 'n8n-workflow';
 
 import { ContentHasher } from '../contentHash';
-import { binaryCapError, binaryCapOf, capExceededBy, inMemoryTooLargeError, isStringTooLong, learnBinaryCap } from './binaryLimit';
+import { binaryCapError, binaryCapOf, capExceededBy, inMemoryTooLargeError, isStringTooLong, learnBinaryCap, reasonOf, storeFailedError } from './binaryLimit';
 import { cancelSignalOf, checkNotStopped, dropboxDownload, type DownloadResult } from '../transport';
 import { gatheringStream } from './gatheringStream';
 import { resumingPieces, MAX_DOWNLOAD_RESUMES } from './resumingStream';
@@ -60,12 +60,6 @@ function destroy(stream: NodeJS.ReadableStream | undefined): void {
 	if (destroyable && typeof destroyable.destroy === 'function' && destroyable.destroyed !== true) destroyable.destroy();
 }
 
-function reasonOf(error: unknown): string {
-	const code = (error as { code?: unknown } | undefined)?.code;
-	const message = error instanceof Error ? error.message : String(error);
-	return typeof code === 'string' && !message.includes(code) ? `${message} (${code})` : message;
-}
-
 /** Requests a download and stores its body in n8n's binary store: Dropbox's metadata and the stored file. */
 export async function downloadToBinary<T extends IDataObject>(
 	ctx: DownloadFunctions,
@@ -78,7 +72,12 @@ export async function downloadToBinary<T extends IDataObject>(
 	const size = request.resume !== 'none' && typeof answer.result.size === 'number' ? answer.result.size : undefined;
 	let received = 0;
 	let resumes = 0;
+	// Set once n8n's binary store failed with Dropbox's side fine: nothing more is asked of Dropbox
+	let storeFailed = false;
+	let failure: unknown;
 	const resume = async (offset: number): Promise<NodeJS.ReadableStream> => {
+		// the store gave up on the body (its streams are being destroyed): resuming cannot help
+		if (storeFailed) throw failure;
 		resumes++;
 		const rev = typeof answer.result.rev === 'string' ? answer.result.rev : undefined;
 		const again = request.resume === 'revision' && rev ? { ...args, path: `rev:${rev}` } : args;
@@ -117,15 +116,24 @@ export async function downloadToBinary<T extends IDataObject>(
 	const onStop = () => streams.forEach(destroy);
 	signal?.addEventListener('abort', onStop, { once: true });
 	let binary: IBinaryData | undefined;
-	let failure: unknown;
+	let dropboxFailed = false;
 	try {
-		const body = gatheringStream(pieces, (chunk) => {
-			received += chunk.length;
-			hasher?.update(chunk);
-		}, answer.stream);
+		const body = gatheringStream(
+			pieces,
+			{
+				onChunk: (chunk) => {
+					received += chunk.length;
+					hasher?.update(chunk);
+				},
+				// Dropbox's side failed (the connection dropped for good, a body that is not bytes): known before the store hears of it
+				onFailure: () => (dropboxFailed = true),
+			},
+			answer.stream,
+		);
 		binary = await ctx.helpers.prepareBinaryData(body as BinarySource, target.fileName, target.mimeType);
 	} catch (error) {
 		failure = error;
+		storeFailed = !dropboxFailed;
 	} finally {
 		signal?.removeEventListener('abort', onStop);
 	}
@@ -140,15 +148,16 @@ export async function downloadToBinary<T extends IDataObject>(
 			throw binaryCapError(ctx.getNode(), { path: target.shownPath ?? path, bytes, atLeast: knownSize === undefined, itemIndex }, cap);
 		}
 		if (isStringTooLong(failure)) throw inMemoryTooLargeError(ctx.getNode(), { path: target.shownPath ?? path, bytes: knownSize ?? received, itemIndex });
+		if (storeFailed) throw storeFailedError(ctx.getNode(), { path: target.shownPath ?? path, received, size, itemIndex }, failure);
 		const tries = resumes > 0 ? ` (resumed ${resumes} time${resumes === 1 ? '' : 's'})` : '';
 		const message = `The download of "${path}" failed after ${received}${size === undefined ? '' : ` of ${size}`} bytes${tries}: ${reasonOf(failure)}`;
 		const cut = new NodeOperationError(ctx.getNode(), message, {
 			itemIndex,
 			description:
 				(request.resume === 'none'
-					? 'The connection to Dropbox dropped while the file was being received (this download cannot be resumed: Dropbox makes it afresh for every request), '
-					: `The connection to Dropbox kept dropping (up to ${MAX_DOWNLOAD_RESUMES} resumes are tried), `) +
-				"or n8n could not store the file. Run the step again; if it repeats, check the network and proxies between n8n and Dropbox, and the free space of n8n's binary store.",
+					? 'The connection to Dropbox dropped while the file was being received (this download cannot be resumed: Dropbox makes it afresh for every request). '
+					: `The connection to Dropbox kept dropping (up to ${MAX_DOWNLOAD_RESUMES} resumes are tried). `) +
+				'Run the step again; if it repeats, check the network and proxies between n8n and Dropbox.',
 		});
 		// n8n swaps messages naming ECONNRESET and the like for generic ones: keep ours
 		cut.message = message;

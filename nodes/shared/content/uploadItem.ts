@@ -1,6 +1,7 @@
 import { BINARY_ENCODING, NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { cancelSignalOf, dropboxErrorInfo, dropboxRpc, dropboxUpload, stoppedError } from '../transport';
+import { storeReadError } from './binaryLimit';
 import type { BufferBudget } from './bufferBudget';
 import { ChunkReader } from './chunkReader';
 import { checkChunkSize, checkDropboxTime, checkFileName, checkRevision, fieldError, required, type FieldCheck } from '../fieldChecks';
@@ -148,13 +149,33 @@ function checkParallelChunks(raw: unknown): FieldCheck<number> {
 const STORE_READ_BYTES = 64 * 1024;
 
 /**
- * The item's bytes as they are, without a memory budget: the text, a binary n8n keeps in memory,
- * or a stream of 64 KiB reads from n8n's binary store (constant memory, any size).
+ * The error for n8n's binary store failing to read the item's file (to upload to `path`) after
+ * `bytesRead` bytes: its own failure, not Dropbox's.
  */
-export async function itemSource(ctx: IExecuteFunctions, itemIndex: number): Promise<Buffer | AsyncIterable<unknown>> {
+export function storeReadFailure(ctx: IExecuteFunctions, itemIndex: number, path: string): (error: unknown, bytesRead: number) => Error {
+	return (error, bytesRead) => storeReadError(ctx.getNode(), { field: binaryProperty(ctx, itemIndex), path, read: bytesRead, itemIndex }, error);
+}
+
+/** The item's file as a stream of 64 KiB reads from n8n's binary store; a store that cannot open it fails with the error saying so. */
+async function storeStream(ctx: IExecuteFunctions, itemIndex: number, binaryId: string, path: string): Promise<AsyncIterable<unknown>> {
+	let failure: unknown;
+	try {
+		return await ctx.helpers.getBinaryStream(binaryId, STORE_READ_BYTES);
+	} catch (error) {
+		failure = error;
+	}
+	throw storeReadFailure(ctx, itemIndex, path)(failure, 0);
+}
+
+/**
+ * The item's bytes (to upload to `path`) as they are, without a memory budget: the text, a
+ * binary n8n keeps in memory, or a stream of 64 KiB reads from n8n's binary store (constant
+ * memory, any size).
+ */
+export async function itemSource(ctx: IExecuteFunctions, itemIndex: number, path: string): Promise<Buffer | AsyncIterable<unknown>> {
 	if (ctx.getNodeParameter('content', itemIndex, 'binary') === 'text') return Buffer.from(String(ctx.getNodeParameter('text', itemIndex, '')), 'utf8');
 	const binary = ctx.getInputData()[itemIndex].binary![binaryProperty(ctx, itemIndex)];
-	if (binary.id) return await ctx.helpers.getBinaryStream(binary.id, STORE_READ_BYTES);
+	if (binary.id) return await storeStream(ctx, itemIndex, binary.id, path);
 	return Buffer.from(binary.data ?? '', BINARY_ENCODING);
 }
 
@@ -184,7 +205,11 @@ async function openContent(ctx: IExecuteFunctions, itemIndex: number, plan: Uplo
 			: plan.parallelChunks;
 		let reader: ChunkReader | undefined;
 		try {
-			reader = new ChunkReader(await ctx.helpers.getBinaryStream(binaryId, STORE_READ_BYTES), { reuse: chunks, holding: (delta) => budget?.holding(delta) });
+			reader = new ChunkReader(await storeStream(ctx, itemIndex, binaryId, plan.path), {
+				reuse: chunks,
+				holding: (delta) => budget?.holding(delta),
+				failed: storeReadFailure(ctx, itemIndex, plan.path),
+			});
 		} finally {
 			// the store could not open the file: nothing will use the reserved buffers
 			if (!reader) budget?.giveBack(plan.chunkBytes, chunks);
@@ -199,7 +224,7 @@ async function openContent(ctx: IExecuteFunctions, itemIndex: number, plan: Uplo
 		};
 	} else {
 		// text, or a binary n8n keeps in memory: one buffer, sliced without copying
-		const reader = new ChunkReader((await itemSource(ctx, itemIndex)) as Buffer);
+		const reader = new ChunkReader((await itemSource(ctx, itemIndex, plan.path)) as Buffer);
 		opened = { reader, parallelChunks: plan.parallelChunks, close: async () => await reader.close() };
 	}
 	if (text) return opened;

@@ -5,7 +5,7 @@ import { listFolderPages, MAX_LIST_PAGE } from '../listFolder';
 import type { Outcome } from '../outcome';
 import { forEachLimited } from '../pool';
 import { dropboxErrorInfo, dropboxRpc } from '../transport';
-import { itemSource, type UploadPlan } from './uploadItem';
+import { itemSource, storeReadFailure, type UploadPlan } from './uploadItem';
 
 /**
  * Upload's "If Unchanged: Skip": before any byte is sent, the entry at each such item's path is
@@ -93,21 +93,28 @@ async function lookUp(ctx: IExecuteFunctions, [itemIndex, plan]: PlannedItem): P
  * stopping as soon as there are more bytes than the file has. An empty binary is never
  * unchanged: its upload reports the empty file.
  */
-async function holdsSameBytes(ctx: IExecuteFunctions, itemIndex: number, file: IDataObject): Promise<boolean> {
+async function holdsSameBytes(ctx: IExecuteFunctions, [itemIndex, plan]: PlannedItem, file: IDataObject): Promise<boolean> {
 	const size = file.size;
 	if (typeof size !== 'number' || typeof file.content_hash !== 'string') return false;
 	const text = ctx.getNodeParameter('content', itemIndex, 'binary') === 'text';
-	const source = await itemSource(ctx, itemIndex);
+	const source = await itemSource(ctx, itemIndex, plan.path);
 	if (Buffer.isBuffer(source)) return (text || source.length > 0) && source.length === size && contentHash(source) === file.content_hash;
 	const hasher = new ContentHasher();
 	let read = 0;
-	// leaving the loop early ends the stream (n8n's store hands out a file descriptor or a socket)
-	for await (const piece of source) {
-		const bytes = piece instanceof Uint8Array ? piece : Buffer.from(String(piece));
-		read += bytes.length;
-		if (read > size) return false;
-		hasher.update(bytes);
+	let failure: { error: unknown } | undefined;
+	try {
+		// leaving the loop early ends the stream (n8n's store hands out a file descriptor or a socket)
+		for await (const piece of source) {
+			const bytes = piece instanceof Uint8Array ? piece : Buffer.from(String(piece));
+			read += bytes.length;
+			if (read > size) return false;
+			hasher.update(bytes);
+		}
+	} catch (error) {
+		// only the store's stream throws here
+		failure = { error };
 	}
+	if (failure) throw storeReadFailure(ctx, itemIndex, plan.path)(failure.error, read);
 	return read > 0 && read === size && hasher.digest() === file.content_hash;
 }
 
@@ -160,7 +167,7 @@ export async function settleUnchanged(
 			try {
 				const entry = found.has(itemIndex) ? found.get(itemIndex) : await lookUp(ctx, item);
 				if (entry?.['.tag'] === 'folder') throw folderError(ctx, itemIndex, plan, entry);
-				if (entry && (await holdsSameBytes(ctx, itemIndex, entry))) {
+				if (entry && (await holdsSameBytes(ctx, item, entry))) {
 					settle(itemIndex, { output: unchangedFile(entry) });
 					settled.add(itemIndex);
 				}
