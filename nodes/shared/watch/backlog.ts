@@ -1,6 +1,7 @@
 import { NodeOperationError, type IDataObject, type INodeExecutionData } from 'n8n-workflow';
 
-import { readListing } from './changes';
+import { CLASSIFIED_PAGE, readListing } from './changes';
+import { MAX_LIST_PAGE } from '../listFolder';
 import { changesToItems, existingMatches, existingToItems, fileMayMatch } from './events';
 import { readState, writeState, type Backlog, type TriggerState } from './state';
 import type { DropboxEntry, EmittingFunctions, StartFrom, WatchSettings } from './types';
@@ -73,13 +74,15 @@ export async function takeBacklog(
 	const keep = wanted(settings, backlog);
 	const build = async (entries: DropboxEntry[]) =>
 		backlog.mode === 'date' ? await changesToItems(ctx, settings, entries) : await existingToItems(ctx, settings, entries);
+	// A date's files are classified, a call each; everything's entries are reported as they are
+	const pageSize = backlog.mode === 'date' ? CLASSIFIED_PAGE : MAX_LIST_PAGE;
 	const from = position.startsWith(LISTING) ? position.slice(LISTING.length) : undefined;
-	let read = await readListing(ctx, settings, from, bounds, keep, build);
+	let read = await readListing(ctx, settings, from, bounds, keep, build, pageSize);
 	if (read.reset) {
 		ctx.logger.warn(
 			`Dropbox expired the listing cursor of "${ctx.getNode().name}" while it reported the folder's files (Start From): listing the folder again from the start; files already reported come again, with the same eventId.`,
 		);
-		read = await readListing(ctx, settings, undefined, bounds, keep, build);
+		read = await readListing(ctx, settings, undefined, bounds, keep, build, pageSize);
 		if (read.reset) throw new NodeOperationError(ctx.getNode(), 'Dropbox refused a new listing of the watched folder (reset)');
 	}
 	const next: Backlog | undefined = read.more ? { ...backlog, cursor: read.cursor } : undefined;

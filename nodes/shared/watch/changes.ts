@@ -19,12 +19,12 @@ export type ChangeRead =
 export type PageBuilder = (entries: DropboxEntry[]) => Promise<INodeExecutionData[]>;
 
 /**
- * Entries per page of a change cursor or a listing a trigger reads: a run stops on a page
- * boundary once its deadline passed, and each entry of a page may cost a call to classify it
- * (events.ts), so a page is kept small enough to be built in a few seconds: the deadline is kept
- * within one page's work, and a long-poll emits a page's items soon after Dropbox has them.
+ * Entries per page where each entry may cost a call to classify it (events.ts): a change cursor,
+ * a listing of the files since a date. A run stops on a page boundary once its deadline passed,
+ * so small pages keep it close to the deadline, and let a long-poll emit the first items of a
+ * burst soon after Dropbox has them. A page costs one call: 1% more calls than the entries' own.
  */
-export const TRIGGER_PAGE = 500;
+export const CLASSIFIED_PAGE = 100;
 
 function listArguments(settings: WatchSettings, includeDeleted: boolean) {
 	return {
@@ -38,11 +38,11 @@ function listArguments(settings: WatchSettings, includeDeleted: boolean) {
 
 /**
  * A cursor that points at "now": changes after it are what the trigger reports. One call.
- * Its pages hold about Max Changes per Run entries, at most TRIGGER_PAGE (Dropbox keeps the page
+ * Its pages hold about Max Changes per Run entries, at most CLASSIFIED_PAGE (Dropbox keeps the page
  * size in the cursor), so a run can stop at that count, or at its deadline, on a page boundary.
  */
 export async function latestCursor(ctx: TriggerFunctions, settings: WatchSettings): Promise<string> {
-	const args = { ...listArguments(settings, true), limit: Math.min(settings.maxChanges, TRIGGER_PAGE) };
+	const args = { ...listArguments(settings, true), limit: Math.min(settings.maxChanges, CLASSIFIED_PAGE) };
 	const answer = await dropboxRpc<{ cursor: string }>(ctx, 'files/list_folder/get_latest_cursor', args, {
 		path: settings.folder || '/',
 	});
@@ -105,8 +105,8 @@ export async function readChanges(ctx: TriggerFunctions, cursor: string, bounds:
 /**
  * The folder's entries as they are now (no deleted ones) that `keep` accepts, built by `build`,
  * bounded like the changes: from the start (`cursor` undefined), or from where an earlier read
- * stopped. The listing's pages hold about Max Changes per Run entries (at most TRIGGER_PAGE), so
- * a run can stop at that count.
+ * stopped. The listing's pages hold about Max Changes per Run entries, at most `pageSize`, so a
+ * run can stop at that count.
  */
 export async function readListing(
 	ctx: TriggerFunctions,
@@ -115,9 +115,10 @@ export async function readListing(
 	bounds: ReadBounds,
 	keep: (entry: DropboxEntry) => boolean,
 	build: PageBuilder,
+	pageSize: number,
 ): Promise<ChangeRead> {
 	const call = { path: settings.folder || '/' };
-	const args = { ...listArguments(settings, false), limit: Math.min(settings.maxChanges, TRIGGER_PAGE) };
+	const args = { ...listArguments(settings, false), limit: Math.min(settings.maxChanges, pageSize) };
 	const pages = cursor === undefined ? listFolderPages(ctx, { args }, call) : listFolderPages(ctx, { cursor }, call);
 	return await readPages(pages, cursor ?? '', bounds, keep, build);
 }
