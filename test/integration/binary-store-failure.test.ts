@@ -153,3 +153,28 @@ describe("An upload whose file n8n's binary store fails to read", () => {
 		expect(error.message).toMatch(/^n8n's binary data store failed to read the Input Binary Field "data" of item 0 \(upload to "\/Up\/report.bin", 5242880 bytes read\): read ECONNRESET$/);
 	});
 });
+
+describe("A Paper doc whose content n8n's binary store fails to read", () => {
+	beforeEach(() => {
+		emu.reset();
+		emu.resetCalls();
+	});
+
+	it("names the item, the field, the doc and n8n's store with its reason; nothing is sent to Dropbox", async () => {
+		const items: INodeExecutionData[] = [];
+		const test = await createExecuteContext({
+			emulatorUrl: emu.url,
+			accessToken: TOKEN,
+			items,
+			parameters: { authentication: 'oAuth2', resource: 'paperDoc', operation: 'create', docPath: '/Docs/notes', content: 'binary', binaryPropertyName: 'data', importFormat: 'markdown' },
+		});
+		items.push({ json: {}, binary: { data: await test.storeBinary(Buffer.from('# Notes'), 'notes.md') } });
+		test.ctx.helpers.getBinaryDataBuffer = async () => {
+			throw new Error('Connection terminated unexpectedly');
+		};
+		const error = await failure(route.call(test.ctx));
+		expect(error.message).toBe('n8n\'s binary data store failed to read the Input Binary Field "data" of item 0 (upload to "/Docs/notes.paper", 0 bytes read): Connection terminated unexpectedly');
+		expect(error.description).toMatch(/^Dropbox is not involved/);
+		expect(emu.calls().total).toBe(0);
+	});
+});

@@ -40,7 +40,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const path = docPath(this, itemIndex);
 	const importFormat = readImportFormat(this, itemIndex);
 	checkBinaryField(this, itemIndex);
-	const content = await readContent(this, itemIndex);
+	const content = await readContent(this, itemIndex, path);
 	const answer = await dropboxUpload<IDataObject>(this, 'files/paper/create', { path, import_format: importFormat }, content, {
 		path,
 		itemIndex,

@@ -1,5 +1,6 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
+import { storeReadError } from '../../../shared/content/binaryLimit';
 import { requireChoice } from '../../../shared/fieldChecks';
 import { inputBinaryField } from '../shared/binaryFields';
 
@@ -55,10 +56,15 @@ export function readImportFormat(ctx: IExecuteFunctions, itemIndex: number): str
 }
 
 /** The content's bytes: the text as UTF-8, or the binary field's file. */
-export async function readContent(ctx: IExecuteFunctions, itemIndex: number): Promise<Buffer> {
+export async function readContent(ctx: IExecuteFunctions, itemIndex: number, path: string): Promise<Buffer> {
 	if (ctx.getNodeParameter('content', itemIndex, 'text') === 'text') return Buffer.from(String(ctx.getNodeParameter('text', itemIndex, '')), 'utf8');
 	const property = String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim();
-	return await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
+	try {
+		return await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
+	} catch (error) {
+		// The field was checked (checkBinaryField): what fails here is n8n's store reading it back
+		throw storeReadError(ctx.getNode(), { field: property, path, read: 0, itemIndex }, error);
+	}
 }
 
 /**

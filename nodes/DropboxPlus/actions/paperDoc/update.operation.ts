@@ -70,7 +70,7 @@ function request(ctx: IExecuteFunctions, itemIndex: number) {
 /** Adds to or replaces a Paper doc's content (files/paper/update); the output is the doc's new paper_revision. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<ItemOutput> {
 	const { path, policy, args } = request(this, itemIndex);
-	const content = await readContent(this, itemIndex);
+	const content = await readContent(this, itemIndex, path);
 	const adds = policy === 'append' || policy === 'prepend';
 	const answer = await dropboxUpload<{ paper_revision: number }>(this, 'files/paper/update', args, content, {
 		path,
