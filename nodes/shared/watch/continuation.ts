@@ -19,15 +19,14 @@ const CONTINUE_TIMEOUT_MS = 10_000;
  */
 export function continueBurst(ctx: IWebhookFunctions, accountId: string, appSecret: string): void {
 	const url = typeof ctx.getNodeWebhookUrl === 'function' ? ctx.getNodeWebhookUrl('default') : undefined;
-	const node = ctx.getNode().name;
-	const fallback = `the rest of the changes come with Dropbox's next notification`;
 	if (!url || ctx.getMode() === 'manual') return;
+	const node = ctx.getNode().name;
 	const body = Buffer.from(JSON.stringify({ list_folder: { accounts: [accountId] }, delta: { users: [] } }));
 	postToOwnWebhook(ctx, url, body.toString('utf8'), { 'X-Dropbox-Signature': dropboxSignature(body, appSecret) }, CONTINUE_TIMEOUT_MS).then(
 		() => ctx.logger.debug(`Dropbox Plus Instant Trigger "${node}": changes were left for the next run; notified its own URL to read them now`),
 		(error: unknown) =>
 			ctx.logger.warn(
-				`Dropbox Plus Instant Trigger "${node}" could not reach its own Production URL to read the changes left by Max Changes per Run (${(error as Error).message}): ${fallback}.`,
+				`Dropbox Plus Instant Trigger "${node}" could not reach its own Production URL to read the changes left by Max Changes per Run (${(error as Error).message}): the rest of the changes come with Dropbox's next notification.`,
 			),
 	);
 }
