@@ -206,6 +206,17 @@ describe('Dropbox Plus Instant Trigger against the emulator', () => {
 		expect(harness.ownWebhookPosts).toEqual([]);
 	});
 
+	it('when n8n cannot reach its own URL, says so in the log and the rest waits for Dropbox\'s next notification: nothing lost', async () => {
+		const harness = await instantTrigger('unreachable-node', TOKEN, { maxChangesPerRun: 2 });
+		harness.ownWebhookFailure = new Error('connect ECONNREFUSED 10.0.0.1:443');
+		for (let i = 0; i < 3; i++) await emu.seedFile(`/Inbox/u${i}.txt`, `change ${i}`);
+		const body = notification([emu.accountId]);
+		expect((await deliver(harness, body, signBody(body, SECRET))).paths).toHaveLength(2);
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(harness.warnings.join('\n')).toMatch(/could not reach its own Production URL .*ECONNREFUSED.*: the rest of the changes come with Dropbox's next notification/);
+		expect((await deliver(harness, body, signBody(body, SECRET))).paths).toEqual(['fileCreated /Inbox/u2.txt']);
+	});
+
 	it('a test listen (manual mode) never notifies its own URL: its Test URL takes one event', async () => {
 		const harness = await createTriggerHarness({ ...testHarnessOptions('manual-burst', TOKEN, { maxChangesPerRun: 2 }), mode: 'manual' });
 		expect(await node.webhookMethods.default.create.call(harness.hook())).toBe(true);

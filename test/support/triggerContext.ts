@@ -53,6 +53,8 @@ export interface TriggerHarness {
 	routes: string[];
 	/** POSTs a webhook delivery made to the workflow's own URL (the Instant Trigger continuing a burst), not sent anywhere. */
 	ownWebhookPosts: IHttpRequestOptions[];
+	/** Set: POSTs to the workflow's own URL fail with it (n8n cannot reach its own Production URL). */
+	ownWebhookFailure?: Error;
 	poll(): IPollFunctions;
 	hook(): IHookFunctions;
 	/** A webhook delivery: `GET ?query` (setup) or `POST body` with headers. */
@@ -136,7 +138,7 @@ export async function createTriggerHarness(options: TriggerContextOptions): Prom
 		},
 	});
 
-	return {
+	const harness: TriggerHarness = {
 		staticData,
 		ownWebhookPosts,
 		warnings,
@@ -182,6 +184,7 @@ export async function createTriggerHarness(options: TriggerContextOptions): Prom
 					...base().helpers,
 					httpRequest: async (request: IHttpRequestOptions) => {
 						ownWebhookPosts.push(request);
+						if (harness.ownWebhookFailure) throw harness.ownWebhookFailure;
 						return '';
 					},
 				},
@@ -209,4 +212,5 @@ export async function createTriggerHarness(options: TriggerContextOptions): Prom
 			return { ctx: ctx as unknown as ITriggerFunctions, ...recorded };
 		},
 	};
+	return harness;
 }
