@@ -1,16 +1,22 @@
 /**
- * One memory budget for the chunk buffers of every file a node run uploads. Each streamed
- * file reserves its chunk buffers when it starts — as many as its Parallel Chunks ask, fewer
- * when the budget is short (down to one: its chunks go one after another) — and gives them
- * back when it ends; a file that cannot get one waits, first come first served, for another
- * to finish. So Parallel Uploads × Parallel Chunks × Chunk Size never holds more than the
- * budget, whatever the settings: with many files at once, each sends fewer chunks in parallel.
- * A chunk larger than the whole budget still goes, alone.
+ * One memory budget for the chunks of every file a node run uploads. Each streamed file
+ * reserves its chunk buffers when it starts — as many as its Parallel Chunks ask, fewer when
+ * the budget is short (down to one: its chunks go one after another) — and gives them back
+ * when it ends; a file that cannot get one waits, first come first served, for another to
+ * finish. Each chunk buffer is charged what it really costs: twice its size (`CHUNK_COST`), as
+ * Node's TLS layer encrypts a request's whole body at once and keeps that copy until the socket
+ * has taken it, so a chunk in flight is in memory twice. So Parallel Uploads × Parallel Chunks
+ * × Chunk Size never takes more than the budget, whatever the settings: with many files at
+ * once, each sends fewer chunks in parallel. A chunk costing more than the whole budget still
+ * goes, alone.
  */
 
 export const DEFAULT_MEMORY_BUDGET_MIB = 256;
 export const MIN_MEMORY_BUDGET_MIB = 4;
 export const MAX_MEMORY_BUDGET_MIB = 65_536;
+
+/** What one chunk buffer costs, in chunk sizes: itself, and the encrypted copy of it while it is sent. */
+export const CHUNK_COST = 2;
 
 interface Waiter {
 	chunkBytes: number;
@@ -22,7 +28,7 @@ interface Waiter {
 export const budgetObserver: { created?: (budget: BufferBudget) => void } = {};
 
 export class BufferBudget {
-	/** Bytes reserved by files running now. */
+	/** Bytes charged to files running now (CHUNK_COST per chunk buffer). */
 	private reserved = 0;
 
 	/** Bytes of chunk buffers the readers hold now, and the most they held at once. */
@@ -40,12 +46,13 @@ export class BufferBudget {
 
 	/** How many of `want` chunk buffers of `chunkBytes` a file may hold now (0: none free). */
 	private grantable(chunkBytes: number, want: number): number {
-		if (this.reserved === 0) return Math.max(1, Math.min(want, Math.floor(this.limitBytes / chunkBytes)));
-		return Math.min(want, Math.floor((this.limitBytes - this.reserved) / chunkBytes));
+		const cost = chunkBytes * CHUNK_COST;
+		if (this.reserved === 0) return Math.max(1, Math.min(want, Math.floor(this.limitBytes / cost)));
+		return Math.min(want, Math.floor((this.limitBytes - this.reserved) / cost));
 	}
 
 	private take(chunkBytes: number, chunks: number): number {
-		this.reserved += chunks * chunkBytes;
+		this.reserved += chunks * chunkBytes * CHUNK_COST;
 		this.peakReservedBytes = Math.max(this.peakReservedBytes, this.reserved);
 		return chunks;
 	}
@@ -78,7 +85,7 @@ export class BufferBudget {
 
 	/** Gives back `chunks` buffers of `chunkBytes` reserved by `reserve`, and lets waiting files start. */
 	giveBack(chunkBytes: number, chunks: number): void {
-		this.reserved -= chunks * chunkBytes;
+		this.reserved -= chunks * chunkBytes * CHUNK_COST;
 		while (this.waiting.length > 0) {
 			const head = this.waiting[0];
 			const chunksNow = this.grantable(head.chunkBytes, head.want);
