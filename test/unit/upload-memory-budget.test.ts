@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INodeExecutionData } from 'n8n-workflow';
 
 import { executeBatch } from '../../nodes/DropboxPlus/actions/file/upload.operation';
-import { BufferBudget, budgetObserver } from '../../nodes/shared/content/bufferBudget';
+import { BufferBudget, budgetObserver, type Lease } from '../../nodes/shared/content/bufferBudget';
 import { ContentHasher } from '../../nodes/shared/contentHash';
 import { fakeContext } from './helpers/fakes';
 
@@ -37,14 +37,18 @@ async function run(files: number, fileBytes: number, options: IDataObject) {
 	let peakInFlight = 0;
 	let held = 0;
 	let peakCost = 0;
+	let requests = 0;
+	let peakRequests = 0;
 	const sample = () => (peakCost = Math.max(peakCost, held + inFlight));
 	fake.request.mockImplementation(async (_type: string, request: IHttpRequestOptions) => {
 		const bytes = Buffer.isBuffer(request.body) ? request.body.length : 0;
 		inFlight += bytes;
 		peakInFlight = Math.max(peakInFlight, inFlight);
+		peakRequests = Math.max(peakRequests, ++requests);
 		sample();
 		await new Promise((resolve) => setTimeout(resolve, 5));
 		inFlight -= bytes;
+		requests--;
 		const arg = JSON.parse(String(request.headers?.['Dropbox-API-Arg'] ?? '{}')) as { commit?: { path: string }; path?: string };
 		if (request.url.endsWith('upload_session/start')) return JSON.stringify({ session_id: `s-${Math.random()}` });
 		if (request.url.endsWith('upload_session/append_v2')) return 'null';
@@ -87,7 +91,7 @@ async function run(files: number, fileBytes: number, options: IDataObject) {
 	const outcomes = await executeBatch.call(fake.ctx as IExecuteFunctions, items.map((_, i) => i)).finally(() => delete budgetObserver.created);
 	expect(outcomes.every((outcome) => 'output' in outcome)).toBe(true);
 	expect(budgets).toHaveLength(1);
-	return { peakInFlightMib: peakInFlight / MIB, peakHeldMib: budgets[0].peakHeldBytes / MIB, peakCostMib: peakCost / MIB };
+	return { peakInFlightMib: peakInFlight / MIB, peakHeldMib: budgets[0].peakHeldBytes / MIB, peakCostMib: peakCost / MIB, peakRequests };
 }
 
 describe('File → Upload: one memory budget for the whole node run', () => {
@@ -107,6 +111,13 @@ describe('File → Upload: one memory budget for the whole node run', () => {
 		expect(peakCostMib).toBeLessThanOrEqual(256);
 		// the budget is used, not left idle: at least 8 chunks in flight at once
 		expect(peakInFlightMib).toBeGreaterThanOrEqual(64);
+	});
+
+	it('eight files smaller than one chunk with the defaults: all eight sent at once (each takes one chunk of the budget, not Parallel Chunks)', async () => {
+		const { peakRequests, peakCostMib } = await run(8, 2 * MIB, {});
+		console.log(`defaults, 8 files × 2 MiB: peak ${peakRequests} requests at once, ${peakCostMib} MiB held and in flight together`);
+		expect(peakRequests).toBe(8);
+		expect(peakCostMib).toBeLessThanOrEqual(256);
 	});
 
 	it('a budget smaller than one chunk still uploads, one chunk at a time', async () => {
@@ -142,25 +153,30 @@ describe('File → Upload: the largest settings are held to the budget', () => {
 });
 
 describe('File → Upload: each chunk buffer is charged twice its size', () => {
-	it('admits no more chunks than fit in the budget at twice their size, and lets a waiting file start once some come back', async () => {
+	it('leases no more chunks than fit in the budget at twice their size; a file starts with one and grows as others give theirs back', async () => {
 		const budget = new BufferBudget(256 * MIB);
-		const granted: number[] = [];
-		for (let file = 0; file < 6; file++) granted.push(await budget.reserve(8 * MIB, 3));
+		const leases = [];
+		for (let file = 0; file < 8; file++) leases.push(await budget.lease(8 * MIB, 3));
+		expect(leases.map((lease) => lease.chunks)).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
+		for (const lease of leases) lease.widen();
 		// 16 chunks of 8 MiB, each with the encrypted copy of it in flight: 256 MiB
-		expect(granted).toEqual([3, 3, 3, 3, 3, 1]);
+		expect(leases.map((lease) => lease.chunks)).toEqual([3, 3, 3, 3, 1, 1, 1, 1]);
 		expect(budget.peakReservedBytes).toBe(256 * MIB);
-		let seventh: number | undefined;
-		const waiting = budget.reserve(8 * MIB, 3).then((chunks) => (seventh = chunks));
+		let ninth: Lease | undefined;
+		const waiting = budget.lease(8 * MIB, 3).then((lease) => (ninth = lease));
 		await new Promise((resolve) => setImmediate(resolve));
-		expect(seventh).toBeUndefined();
-		budget.giveBack(8 * MIB, 3);
+		expect(ninth).toBeUndefined();
+		leases[0].end();
 		await waiting;
-		expect(seventh).toBe(3);
+		// the file waiting to start comes first, then the files that asked for more, in turn
+		expect([ninth?.chunks, ...leases.map((lease) => lease.chunks)]).toEqual([1, 0, 3, 3, 3, 3, 1, 1, 1]);
 		expect(budget.peakReservedBytes).toBe(256 * MIB);
 	});
 
-	it('still lets one chunk go when it costs more than the whole budget', async () => {
+	it('still lets one chunk go when it costs more than the whole budget, and never grows it', async () => {
 		const budget = new BufferBudget(4 * MIB);
-		expect(await budget.reserve(8 * MIB, 3)).toBe(1);
+		const lease = await budget.lease(8 * MIB, 3);
+		lease.widen();
+		expect([lease.chunks, lease.most]).toEqual([1, 1]);
 	});
 });
