@@ -1,28 +1,64 @@
 /**
- * One memory budget for the chunk buffers of every file a node run uploads. Each streamed
- * file reserves its chunk buffers when it starts — as many as its Parallel Chunks ask, fewer
- * when the budget is short (down to one: its chunks go one after another) — and gives them
- * back when it ends; a file that cannot get one waits, first come first served, for another
- * to finish. So Parallel Uploads × Parallel Chunks × Chunk Size never holds more than the
- * budget, whatever the settings: with many files at once, each sends fewer chunks in parallel.
- * A chunk larger than the whole budget still goes, alone.
+ * One memory budget for the chunks of every file a node run uploads. Each chunk buffer is
+ * charged what it really costs: twice its size (`CHUNK_COST`), as Node's TLS layer encrypts a
+ * request's whole body at once and keeps that copy until the socket has taken it, so a chunk in
+ * flight is in memory twice. Each streamed file takes a lease when it starts: one chunk buffer,
+ * waiting, first come first served, while the budget has none free. A file larger than one
+ * chunk then asks for the rest of its Parallel Chunks (`widen`): it gets what is free now, and
+ * more as other files give theirs back (files still waiting to start come first). So Parallel
+ * Uploads × Parallel Chunks × Chunk Size never takes more than the budget, whatever the
+ * settings: with many files at once, each sends fewer chunks in parallel, and a file smaller
+ * than one chunk takes one. A chunk costing more than the whole budget still goes, alone.
  */
 
 export const DEFAULT_MEMORY_BUDGET_MIB = 256;
 export const MIN_MEMORY_BUDGET_MIB = 4;
 export const MAX_MEMORY_BUDGET_MIB = 65_536;
 
-interface Waiter {
-	chunkBytes: number;
-	want: number;
-	grant: (chunks: number) => void;
-}
+/** What one chunk buffer costs, in chunk sizes: itself, and the encrypted copy of it while it is sent. */
+export const CHUNK_COST = 2;
 
 /** Test hook: told of every budget made, so a test can read its peak. */
 export const budgetObserver: { created?: (budget: BufferBudget) => void } = {};
 
+/** A file's share of the budget: `chunks` buffers of `chunkBytes` (at least one), growing up to `want` once widened. */
+export class Lease {
+	chunks = 0;
+
+	constructor(
+		private readonly budget: BufferBudget,
+		readonly chunkBytes: number,
+		readonly want: number,
+	) {}
+
+	/** The most chunk buffers this file can ever hold: what it asks, as far as the whole budget allows (at least one). */
+	get most(): number {
+		return Math.max(1, Math.min(this.want, Math.floor(this.budget.limitBytes / (this.chunkBytes * CHUNK_COST))));
+	}
+
+	/** Chunks of this file that may be in flight now. */
+	now(): number {
+		return this.chunks;
+	}
+
+	/** Asks for the rest of `want` (the file is larger than one chunk): granted as the budget allows, now or later. */
+	widen(): void {
+		this.budget.widen(this);
+	}
+
+	/** Gives every chunk buffer back, and lets waiting files start or grow. */
+	end(): void {
+		this.budget.end(this);
+	}
+}
+
+interface Waiter {
+	lease: Lease;
+	start: () => void;
+}
+
 export class BufferBudget {
-	/** Bytes reserved by files running now. */
+	/** Bytes charged to files running now (CHUNK_COST per chunk buffer). */
 	private reserved = 0;
 
 	/** Bytes of chunk buffers the readers hold now, and the most they held at once. */
@@ -32,43 +68,49 @@ export class BufferBudget {
 
 	peakReservedBytes = 0;
 
+	/** Files waiting for their first chunk buffer. */
 	private readonly waiting: Waiter[] = [];
+
+	/** Running files that asked for more chunk buffers than they have. */
+	private readonly growing: Lease[] = [];
 
 	constructor(readonly limitBytes: number) {
 		budgetObserver.created?.(this);
 	}
 
-	/** How many of `want` chunk buffers of `chunkBytes` a file may hold now (0: none free). */
-	private grantable(chunkBytes: number, want: number): number {
-		if (this.reserved === 0) return Math.max(1, Math.min(want, Math.floor(this.limitBytes / chunkBytes)));
-		return Math.min(want, Math.floor((this.limitBytes - this.reserved) / chunkBytes));
+	/** How many chunk buffers of `chunkBytes` fit in the budget now; one when nothing runs (a chunk larger than the budget goes alone). */
+	private free(chunkBytes: number): number {
+		if (this.reserved === 0) return Math.max(1, Math.floor(this.limitBytes / (chunkBytes * CHUNK_COST)));
+		return Math.max(0, Math.floor((this.limitBytes - this.reserved) / (chunkBytes * CHUNK_COST)));
 	}
 
-	private take(chunkBytes: number, chunks: number): number {
-		this.reserved += chunks * chunkBytes;
+	private grant(lease: Lease, chunks: number): void {
+		lease.chunks += chunks;
+		this.reserved += chunks * lease.chunkBytes * CHUNK_COST;
 		this.peakReservedBytes = Math.max(this.peakReservedBytes, this.reserved);
-		return chunks;
 	}
 
 	/**
-	 * Reserves up to `want` chunk buffers (at least one), waiting while none is free; `signal`
-	 * (the user's Stop) ends the wait with `stopped()`. Returns how many were reserved.
+	 * A lease of one chunk buffer of `chunkBytes` for a file that may use up to `want`, waiting
+	 * while none is free; `signal` (the user's Stop) ends the wait with `stopped()`.
 	 */
-	async reserve(chunkBytes: number, want: number, signal?: AbortSignal, stopped?: () => Error): Promise<number> {
-		const now = this.waiting.length === 0 ? this.grantable(chunkBytes, want) : 0;
-		if (now > 0) return this.take(chunkBytes, now);
-		return await new Promise<number>((resolve, reject) => {
+	async lease(chunkBytes: number, want: number, signal?: AbortSignal, stopped?: () => Error): Promise<Lease> {
+		const lease = new Lease(this, chunkBytes, want);
+		if (this.waiting.length === 0 && this.free(chunkBytes) > 0) {
+			this.grant(lease, 1);
+			return lease;
+		}
+		return await new Promise<Lease>((resolve, reject) => {
 			const onAbort = () => {
 				const at = this.waiting.indexOf(waiter);
 				if (at >= 0) this.waiting.splice(at, 1);
 				reject(stopped ? stopped() : new Error('stopped'));
 			};
 			const waiter: Waiter = {
-				chunkBytes,
-				want,
-				grant: (chunks) => {
+				lease,
+				start: () => {
 					signal?.removeEventListener('abort', onAbort);
-					resolve(chunks);
+					resolve(lease);
 				},
 			};
 			this.waiting.push(waiter);
@@ -76,15 +118,35 @@ export class BufferBudget {
 		});
 	}
 
-	/** Gives back `chunks` buffers of `chunkBytes` reserved by `reserve`, and lets waiting files start. */
-	giveBack(chunkBytes: number, chunks: number): void {
-		this.reserved -= chunks * chunkBytes;
-		while (this.waiting.length > 0) {
-			const head = this.waiting[0];
-			const chunksNow = this.grantable(head.chunkBytes, head.want);
-			if (chunksNow <= 0) break;
-			this.waiting.shift();
-			head.grant(this.take(head.chunkBytes, chunksNow));
+	/** Called by `Lease.widen`. */
+	widen(lease: Lease): void {
+		if (lease.chunks < lease.most && !this.growing.includes(lease)) this.growing.push(lease);
+		this.share();
+	}
+
+	/** Called by `Lease.end`. */
+	end(lease: Lease): void {
+		this.reserved -= lease.chunks * lease.chunkBytes * CHUNK_COST;
+		lease.chunks = 0;
+		const at = this.growing.indexOf(lease);
+		if (at >= 0) this.growing.splice(at, 1);
+		this.share();
+	}
+
+	/** Hands free chunk buffers out: first one each to files waiting to start, then to running files that asked for more, in turn. */
+	private share(): void {
+		while (this.waiting.length > 0 && this.free(this.waiting[0].lease.chunkBytes) > 0) {
+			const head = this.waiting.shift()!;
+			this.grant(head.lease, 1);
+			head.start();
+		}
+		if (this.waiting.length > 0) return;
+		while (this.growing.length > 0) {
+			const head = this.growing[0];
+			const more = Math.min(head.most - head.chunks, this.free(head.chunkBytes));
+			if (more <= 0) return;
+			this.grant(head, more);
+			if (head.chunks >= head.most) this.growing.shift();
 		}
 	}
 

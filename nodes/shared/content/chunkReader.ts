@@ -33,8 +33,8 @@ export class ChunkReader {
 	/** The piece read last and its content_hash, when it started on a 4 MiB block boundary. */
 	private last?: { piece: Buffer; hash: string };
 
-	/** How many released piece buffers are kept for reuse (0: pieces are not reused). */
-	private readonly reuse: number;
+	/** How many released piece buffers are kept for reuse (0: pieces are not reused); it may grow while reading. */
+	private readonly reuse: () => number;
 
 	private readonly spare: Buffer[] = [];
 
@@ -55,12 +55,13 @@ export class ChunkReader {
 
 	constructor(
 		source: AsyncIterable<unknown> | Buffer,
-		options: { reuse?: number; holding?: (deltaBytes: number) => void; failed?: (error: unknown, bytesRead: number) => Error } = {},
+		options: { reuse?: number | (() => number); holding?: (deltaBytes: number) => void; failed?: (error: unknown, bytesRead: number) => Error } = {},
 	) {
 		this.origin = source;
 		this.source = Buffer.isBuffer(source) ? bufferPieces(source) : source[Symbol.asyncIterator]();
 		// A buffer is sliced without copying: nothing to reuse
-		this.reuse = Buffer.isBuffer(source) ? 0 : (options.reuse ?? 0);
+		const reuse = Buffer.isBuffer(source) ? 0 : (options.reuse ?? 0);
+		this.reuse = typeof reuse === 'number' ? () => reuse : reuse;
 		this.holding = options.holding;
 		this.failed = options.failed;
 	}
@@ -68,7 +69,7 @@ export class ChunkReader {
 	/** The next `size` bytes; fewer only at the end of the source, empty once it is exhausted. */
 	async read(size: number): Promise<Buffer> {
 		let piece: Buffer;
-		if (this.reuse > 0) {
+		if (this.reuse() > 0) {
 			piece = await this.gather(size);
 		} else {
 			await this.fill(size);
@@ -109,7 +110,7 @@ export class ChunkReader {
 	release(piece: Buffer): void {
 		const whole = this.owned.get(piece.buffer);
 		if (!whole || this.spare.includes(whole)) return;
-		if (this.spare.length < this.reuse) this.spare.push(whole);
+		if (this.spare.length < this.reuse()) this.spare.push(whole);
 		else this.let(whole);
 	}
 

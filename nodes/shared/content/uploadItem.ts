@@ -2,13 +2,23 @@ import { BINARY_ENCODING, NodeOperationError, type IDataObject, type IExecuteFun
 
 import { cancelSignalOf, dropboxErrorInfo, dropboxRpc, dropboxUpload, stoppedError } from '../transport';
 import { storeReadError } from './binaryLimit';
-import type { BufferBudget } from './bufferBudget';
+import type { BufferBudget, Lease } from './bufferBudget';
 import { ChunkReader } from './chunkReader';
 import { checkChunkSize, checkDropboxTime, checkFileName, checkRevision, fieldError, required, type FieldCheck } from '../fieldChecks';
 import { fixedExpressionError, requireValidPath, resolveLocator } from '../locator';
 import { checkPath, joinPath } from '../paths';
 import { wholeNumberIn } from '../wholeNumber';
-import { DEFAULT_CHUNK_MIB, DEFAULT_PARALLEL_CHUNKS, MAX_PARALLEL_CHUNKS, uploadChunks, uploadToClosedSession, type ClosedSession, type UploadProblem, type UploadRequests } from './uploadSession';
+import {
+	DEFAULT_CHUNK_MIB,
+	DEFAULT_PARALLEL_CHUNKS,
+	MAX_PARALLEL_CHUNKS,
+	uploadChunks,
+	uploadToClosedSession,
+	type ChunkWindow,
+	type ClosedSession,
+	type UploadProblem,
+	type UploadRequests,
+} from './uploadSession';
 
 /**
  * One item of File → Upload: its fields checked before any call (`planUpload`), its bytes
@@ -182,7 +192,7 @@ export async function itemSource(ctx: IExecuteFunctions, itemIndex: number, path
 /** An item's bytes being read, and how many chunks of them may be in flight at once. */
 interface OpenContent {
 	reader: ChunkReader;
-	parallelChunks: number;
+	parallelChunks: number | ChunkWindow;
 	/** Closes the reader and gives its chunk buffers back to the node run's budget. */
 	close(): Promise<void>;
 }
@@ -190,8 +200,9 @@ interface OpenContent {
 /**
  * The bytes to upload: the text, or the binary field's file as a stream from n8n's binary
  * store (a decoded buffer when n8n keeps binaries in memory). A binary field must hold bytes.
- * A streamed file's chunk buffers are reserved from `budget` (the node run's memory budget):
- * as many as Parallel Chunks asks, fewer when the budget is short.
+ * A streamed file's chunk buffers are leased from `budget` (the node run's memory budget):
+ * one to start, up to Parallel Chunks once the file proves larger than a chunk, fewer while
+ * the budget is short.
  */
 async function openContent(ctx: IExecuteFunctions, itemIndex: number, plan: UploadPlan, budget?: BufferBudget): Promise<OpenContent> {
 	const text = ctx.getNodeParameter('content', itemIndex, 'binary') === 'text';
@@ -200,26 +211,24 @@ async function openContent(ctx: IExecuteFunctions, itemIndex: number, plan: Uplo
 	let opened: OpenContent;
 	if (binaryId) {
 		// From the store in 64 KiB reads, gathered into chunk buffers that are reused once sent
-		const chunks = budget
-			? await budget.reserve(plan.chunkBytes, plan.parallelChunks, cancelSignalOf(ctx), () => stoppedError(ctx, { path: plan.path, itemIndex }))
-			: plan.parallelChunks;
+		const lease: Lease | undefined = await budget?.lease(plan.chunkBytes, plan.parallelChunks, cancelSignalOf(ctx), () => stoppedError(ctx, { path: plan.path, itemIndex }));
 		let reader: ChunkReader | undefined;
 		try {
 			reader = new ChunkReader(await storeStream(ctx, itemIndex, binaryId, plan.path), {
-				reuse: chunks,
+				reuse: lease ? () => lease.chunks : plan.parallelChunks,
 				holding: (delta) => budget?.holding(delta),
 				failed: storeReadFailure(ctx, itemIndex, plan.path),
 			});
 		} finally {
-			// the store could not open the file: nothing will use the reserved buffers
-			if (!reader) budget?.giveBack(plan.chunkBytes, chunks);
+			// the store could not open the file: nothing will use the leased buffers
+			if (!reader) lease?.end();
 		}
 		opened = {
 			reader,
-			parallelChunks: chunks,
+			parallelChunks: lease ?? plan.parallelChunks,
 			close: async () => {
 				await reader.close();
-				budget?.giveBack(plan.chunkBytes, chunks);
+				lease?.end();
 			},
 		};
 	} else {

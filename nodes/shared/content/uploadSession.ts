@@ -29,6 +29,21 @@ export interface UploadRequests {
 	finish(sessionId: string, offset: number, data: Buffer, hash: string): Promise<IDataObject>;
 }
 
+/**
+ * How many chunks of one file may be in flight at once: `most` at best, `now()` at this moment
+ * (a memory budget may let it grow while the file is sent); `widen` says the file is larger
+ * than one chunk, so it may use more than one. A number is a window that never changes.
+ */
+export interface ChunkWindow {
+	most: number;
+	now(): number;
+	widen?(): void;
+}
+
+function windowOf(parallelChunks: number | ChunkWindow): ChunkWindow {
+	return typeof parallelChunks === 'number' ? { most: parallelChunks, now: () => parallelChunks } : parallelChunks;
+}
+
 export type UploadProblem =
 	| { kind: 'rewind'; correctOffset: number; oldestKept: number }
 	| { kind: 'beyond_end'; correctOffset: number; size: number };
@@ -84,7 +99,7 @@ async function sendResuming<T>(
 /**
  * Uploads everything `reader` holds: in one request when it fits in one chunk, else through
  * an upload session of `chunkBytes` pieces, one piece in memory at a time (up to
- * `parallelChunks` + 1 in a concurrent session); each piece goes back to the reader once sent. Every request
+ * `parallelChunks` in a concurrent session); each piece goes back to the reader once sent. Every request
  * carries the content_hash of its own bytes. Returns Dropbox's metadata of the new file;
  * the caller compares its content_hash with `reader.hasher`.
  */
@@ -93,12 +108,14 @@ export async function uploadChunks(
 	chunkBytes: number,
 	requests: UploadRequests,
 	stop: StopUpload,
-	parallelChunks = 1,
+	parallelChunks: number | ChunkWindow = 1,
 ): Promise<IDataObject> {
 	const chunk = await reader.read(chunkBytes);
 	if (await reader.atEnd()) return await requests.upload(chunk, reader.hashOf(chunk));
-	if (parallelChunks > 1) {
-		const { sessionId, size } = await sendConcurrently(reader, chunk, chunkBytes, requests, parallelChunks);
+	const window = windowOf(parallelChunks);
+	window.widen?.();
+	if (window.most > 1) {
+		const { sessionId, size } = await sendConcurrently(reader, chunk, chunkBytes, requests, window);
 		const none = Buffer.alloc(0);
 		return await requests.finish(sessionId, size, none, contentHash(none));
 	}
@@ -109,7 +126,7 @@ export async function uploadChunks(
 }
 
 /**
- * Sends a file through a concurrent session: up to `window` chunks in flight at once, each
+ * Sends a file through a concurrent session: up to `window.now()` chunks in flight at once, each
  * at its own offset (every one a multiple of 4 MiB but the last), so reading and hashing the
  * next chunk overlaps with sending the previous ones. The last chunk closes the session once
  * all others have arrived. A failed chunk is retried by the transport; an append at an offset
@@ -120,7 +137,7 @@ async function sendConcurrently(
 	first: Buffer,
 	chunkBytes: number,
 	requests: UploadRequests,
-	window: number,
+	window: ChunkWindow,
 ): Promise<ClosedSession> {
 	const sessionId = await requests.startConcurrent();
 	const inFlight = new Set<Promise<void>>();
@@ -148,7 +165,7 @@ async function sendConcurrently(
 		);
 		inFlight.add(sent);
 		offset += chunk.length;
-		if (inFlight.size >= window) await Promise.race(inFlight);
+		if (inFlight.size >= window.now()) await Promise.race(inFlight);
 		await settle();
 		chunk = await reader.read(chunkBytes);
 	}
@@ -200,13 +217,15 @@ export async function uploadToClosedSession(
 	chunkBytes: number,
 	requests: UploadRequests,
 	stop: StopUpload,
-	parallelChunks = 1,
+	parallelChunks: number | ChunkWindow = 1,
 ): Promise<ClosedSession> {
 	const chunk = await reader.read(chunkBytes);
 	if (await reader.atEnd()) {
 		return { sessionId: await requests.start(chunk, reader.hashOf(chunk), true), size: chunk.length };
 	}
-	if (parallelChunks > 1) return await sendConcurrently(reader, chunk, chunkBytes, requests, parallelChunks);
+	const window = windowOf(parallelChunks);
+	window.widen?.();
+	if (window.most > 1) return await sendConcurrently(reader, chunk, chunkBytes, requests, window);
 	const { sessionId, offset, last } = await sendAllButLast(reader, chunk, chunkBytes, requests, stop);
 	const close = async (at: number, data: Buffer) => await requests.append(sessionId, at, data, reader.hashOf(data), true);
 	const { reached } = await sendResuming(offset, last, true, close, stop);

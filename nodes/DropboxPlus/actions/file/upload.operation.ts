@@ -126,7 +126,7 @@ export const description: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 4, maxValue: 148, numberPrecision: 0 },
 				default: DEFAULT_CHUNK_MIB,
-				description: 'Files up to this size go in one request; larger ones in pieces of this size. A multiple of 4, at most 148. Memory use stays near this size times Parallel Chunks per file, whatever the file size, and within Memory Budget for all files together.',
+				description: 'Files up to this size go in one request; larger ones in pieces of this size. A multiple of 4, at most 148. Memory use stays near twice this size (the chunk, and its encrypted copy while it is sent) times Parallel Chunks per file, whatever the file size, and within Memory Budget for all files together.',
 			},
 			{
 				displayName: 'Client Modified',
@@ -158,7 +158,7 @@ export const description: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: MIN_MEMORY_BUDGET_MIB, maxValue: MAX_MEMORY_BUDGET_MIB, numberPrecision: 0 },
 				default: DEFAULT_MEMORY_BUDGET_MIB,
-				description: `The most memory the chunks of all files being sent may take together (default ${DEFAULT_MEMORY_BUDGET_MIB} MiB). When Parallel Uploads × Parallel Chunks × Chunk Size would need more, files send fewer chunks at once, or wait for another file to finish. One value for the whole step: it is read from the first item.`,
+				description: `The most memory the chunks of all files being sent may take together (default ${DEFAULT_MEMORY_BUDGET_MIB} MiB), each chunk counted twice: itself, and the encrypted copy made of it while it is sent. When Parallel Uploads × Parallel Chunks × 2 × Chunk Size would need more, files send fewer chunks at once, or wait for another file to finish. One value for the whole step: it is read from the first item.`,
 			},
 			{
 				displayName: 'Mute Notifications',
@@ -173,7 +173,7 @@ export const description: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: MAX_PARALLEL_CHUNKS, numberPrecision: 0 },
 				default: DEFAULT_PARALLEL_CHUNKS,
-				description: `For a file larger than one chunk: how many of its chunks to send at the same time (1 to ${MAX_PARALLEL_CHUNKS}). Faster on fast links; memory use is up to this many chunks, fewer when Memory Budget is short. 1 sends the chunks one after another.`,
+				description: `For a file larger than one chunk: how many of its chunks to send at the same time (1 to ${MAX_PARALLEL_CHUNKS}). Faster on fast links; memory use is up to twice this many chunks (each also encrypted while sent), fewer when Memory Budget is short. 1 sends the chunks one after another.`,
 			},
 			{
 				displayName: 'Parallel Uploads',
