@@ -29,6 +29,10 @@ export interface TriggerBenchOptions {
 	burst: number;
 	/** what to measure; all three when absent (BENCH_ONLY=burst measures the burst alone) */
 	parts?: Array<'idle' | 'latency' | 'burst'>;
+	/** the trigger kinds to measure (BENCH_KINDS, by `kind`); all built ones when absent */
+	kinds?: string[];
+	/** extra Node.js flags for n8n (BENCH_N8N_NODE_OPTIONS, e.g. --cpu-prof --cpu-prof-dir=/tmp/prof) */
+	n8nNodeOptions?: string;
 }
 
 const wants = (opts: TriggerBenchOptions, part: 'idle' | 'latency' | 'burst') => opts.parts === undefined || opts.parts.includes(part);
@@ -192,10 +196,11 @@ export async function runTriggerBench(opts: TriggerBenchOptions, log: (line: str
 	try {
 		await h.emulator.seed({ folders: ['/bench-triggers/latency', ...Array.from({ length: opts.perKind }, (_, i) => `/bench-triggers/idle-${i}`)] });
 		const credentialId = await h.importApiCredential();
+		if (opts.n8nNodeOptions) h.n8n.addEnv({ NODE_OPTIONS: `${h.emulator.routingEnv().NODE_OPTIONS} ${opts.n8nNodeOptions}` });
 		const server = await h.n8n.start();
 		// the start's own garbage is collected in the first seconds: not a trigger's cost
 		await sleep(SETTLE_MS);
-		const kinds = TRIGGER_KINDS.filter(isBuilt);
+		const kinds = TRIGGER_KINDS.filter(isBuilt).filter((k) => !opts.kinds || opts.kinds.includes(k.kind));
 		const results: TriggerResult[] = TRIGGER_KINDS.filter((k) => !isBuilt(k)).map((k) => ({ kind: k.kind, built: false }));
 		const measured = new Map<string, TriggerResult>(kinds.map((k) => [k.kind, { kind: k.kind, built: true }]));
 		for (const k of kinds.filter(() => wants(opts, 'idle'))) {
