@@ -10,7 +10,7 @@ import {
 	dropboxUpload,
 	pathRootHeader,
 } from '../../nodes/shared/transport';
-import { dropboxError, fakeContext, httpError, networkError, streamOf } from './helpers/fakes';
+import { dropboxError, fakeContext, httpError, networkError, NODE, streamOf } from './helpers/fakes';
 
 const HEADER_SAFE = /^[\x20-\x7e]*$/;
 

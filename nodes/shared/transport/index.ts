@@ -14,6 +14,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { dropboxErrorParts, type CallContext } from './errors';
 import { headerSafeJson } from './headerSafeJson';
+import { heldCredential, signingOptions } from './heldCredentials';
 import { PATH_ROOT_HEADER, pathRootHeader } from './pathRoot';
 import { readHttpFailure, type HttpFailure } from './httpFailure';
 import { DEFAULT_RETRY_POLICY, decideRetry, type RetryPolicy } from './retry';
@@ -141,17 +142,6 @@ function credentialTypeOf(ctx: DropboxFunctions): string {
 	return credentialTypeFor(method as AuthenticationMethod);
 }
 
-const pathRootCache = new WeakMap<object, Promise<string | undefined>>();
-
-async function pathRootFor(ctx: DropboxFunctions, credentialType: string): Promise<string | undefined> {
-	let pending = pathRootCache.get(ctx);
-	if (!pending) {
-		pending = ctx.getCredentials(credentialType).then(pathRootHeader);
-		pathRootCache.set(ctx, pending);
-	}
-	return await pending;
-}
-
 /** The NodeApiError a failed call ends with: Dropbox's error explained, with its tag, path and status in `context`. */
 function apiErrorOf(ctx: DropboxFunctions, failure: HttpFailure, call: CallContext): NodeApiError {
 	const parts = dropboxErrorParts(failure, call);
@@ -170,8 +160,10 @@ async function send<T>(
 ): Promise<T> {
 	const credentialType = credentialTypeOf(ctx);
 	const headers: Record<string, string> = {};
-	const pathRoot = await pathRootFor(ctx, credentialType);
+	const credential = await heldCredential(ctx, credentialType);
+	const pathRoot = pathRootHeader(credential);
 	if (pathRoot) headers[PATH_ROOT_HEADER] = pathRoot;
+	const signing = signingOptions(ctx, credentialType, credential);
 	const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
 	// A caller that bounds the attempts bounds rate-limit retries too, unless it says otherwise
 	if (options.retry?.maxAttempts !== undefined && options.retry.maxRateLimitAttempts === undefined) {
@@ -186,7 +178,7 @@ async function send<T>(
 			const request = build({ ...headers });
 			// n8n's HTTP stack ends the request in flight when the user presses Stop
 			if (signal) request.abortSignal = signal;
-			return (await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, request)) as T;
+			return (await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, request, signing)) as T;
 		} catch (error) {
 			checkNotStopped(ctx, call);
 			const failure = await readHttpFailure(error);
