@@ -46,7 +46,7 @@ export interface TriggerResult {
 	built: boolean;
 	latency?: { samples_ms: number[]; p50_ms: number; p95_ms: number; missed: number };
 	idle?: { seconds: number; workflows: number; api_calls: number; api_calls_per_trigger_hour: number; calls_by_route: Record<string, number>; rss_per_trigger_mb: number };
-	burst?: { files: number; emitted: number; first_seconds?: number; seconds: number; executions: number; peak_rss_mb: number };
+	burst?: { files: number; emitted: number; first_seconds?: number; seconds: number; executions: number; peak_rss_mb: number; calls_by_route?: Record<string, number> };
 	error?: string;
 }
 
@@ -159,6 +159,7 @@ async function measureBurst(h: Harness, server: N8nServer, watched: Watched[], o
 	const prefix = 'burst';
 	let peak = serverRss(h);
 	const sampler = setInterval(() => (peak = Math.max(peak, serverRss(h))), 200);
+	const callsBefore = await h.emulator.calls();
 	const started = Date.now();
 	await h.emulator.seed({ generate: { folder, count: opts.burst, size: 16, prefix } });
 	const out = new Map<string, TriggerResult['burst']>();
@@ -186,7 +187,14 @@ async function measureBurst(h: Harness, server: N8nServer, watched: Watched[], o
 	} finally {
 		clearInterval(sampler);
 	}
-	for (const b of out.values()) b!.peak_rss_mb = Number(peak.toFixed(1));
+	// the API calls of the whole burst, all kinds together (one n8n, one emulator)
+	const callsAfter = await h.emulator.calls();
+	const byRoute: Record<string, number> = {};
+	for (const [route, n] of Object.entries(callsAfter.byRoute)) if (n - (callsBefore.byRoute[route] ?? 0) > 0) byRoute[route] = n - (callsBefore.byRoute[route] ?? 0);
+	for (const b of out.values()) {
+		b!.peak_rss_mb = Number(peak.toFixed(1));
+		b!.calls_by_route = byRoute;
+	}
 	return out;
 }
 
