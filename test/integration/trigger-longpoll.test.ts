@@ -3,7 +3,7 @@ import type { IDataObject, ITriggerResponse } from 'n8n-workflow';
 import { DropboxPlusLongPollTrigger } from '../../nodes/DropboxPlusLongPollTrigger/DropboxPlusLongPollTrigger.node';
 import { retryDelayMs } from '../../nodes/shared/watch/longpoll';
 import { startEmulator, type Emulator } from '../../sandbox/emulator';
-import { createTriggerHarness, type LongPollContext, type TriggerHarness } from '../support/triggerContext';
+import { createTriggerHarness, slowDropbox, type LongPollContext, type TriggerHarness } from '../support/triggerContext';
 
 const TOKEN = 'test-token';
 let emu: Emulator;
@@ -118,20 +118,13 @@ describe('Dropbox Plus Long-Poll Trigger against the emulator', () => {
 		const again = await harness({ maxChangesPerRun: 100 }, 'trigger', first.staticData);
 		const context = again.trigger();
 		// Telling a new file from an updated one (a call per file) takes 2 s each on this clock
-		let offset = 0;
-		const realNow = Date.now.bind(Date);
-		const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
-		const send = context.ctx.helpers.httpRequestWithAuthentication;
-		context.ctx.helpers.httpRequestWithAuthentication = async function (this: unknown, ...args: Parameters<typeof send>) {
-			if (String((args[1] as { url?: string }).url).endsWith('/files/list_revisions')) offset += 2_000;
-			return await send.apply(this, args);
-		} as typeof send;
+		const clock = slowDropbox(context.ctx.helpers, (url) => (url.endsWith('/files/list_revisions') ? 2_000 : 0));
 		try {
 			closers.push((await new DropboxPlusLongPollTrigger().trigger.call(context.ctx))!);
 			// this clock runs 20 s ahead by the end: the wait allows for it
 			await until('ten items', () => seen(context).length === 10, 60_000);
 		} finally {
-			clock.mockRestore();
+			clock.restore();
 		}
 		// Two pages (8 s of classification) pass the 5 s a read may take before it emits: 4, 4, then 2
 		expect(context.emitted.map((items) => items.length)).toEqual([4, 4, 2]);

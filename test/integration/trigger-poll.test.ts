@@ -2,7 +2,7 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 
 import { DropboxPlusTrigger } from '../../nodes/DropboxPlusTrigger/DropboxPlusTrigger.node';
 import { startEmulator, type Emulator } from '../../sandbox/emulator';
-import { createTriggerHarness, type TriggerHarness } from '../support/triggerContext';
+import { createTriggerHarness, slowDropbox, type TriggerHarness } from '../support/triggerContext';
 
 const TOKEN = 'test-token';
 const ALL_EVENTS = ['fileCreated', 'fileUpdated', 'fileDeleted', 'folderCreated', 'folderDeleted'];
@@ -319,20 +319,13 @@ describe('Dropbox Plus Trigger (polling) against the emulator', () => {
 		expect(await poll(harness)).toBeNull();
 		(harness.poll().getNode().parameters as IDataObject).maxChangesPerRun = 100;
 		for (let i = 0; i < 10; i++) await emu.seedFile(`/Inbox/budget-${i}.txt`, `change ${i}`);
-		let offset = 0;
-		const realNow = Date.now.bind(Date);
-		const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
 		const ctx = { ...harness.poll(), getPollBudgetMs: () => 300_000 } as unknown as IPollFunctions;
-		const send = ctx.helpers.httpRequestWithAuthentication;
-		ctx.helpers.httpRequestWithAuthentication = async function (this: unknown, ...args: Parameters<typeof send>) {
-			offset += 20_000;
-			return await send.apply(this, args);
-		} as typeof send;
+		const clock = slowDropbox(ctx.helpers, () => 20_000);
 		let first: string[];
 		try {
 			first = seen((await new DropboxPlusTrigger().poll.call(ctx))?.[0] ?? null);
 		} finally {
-			clock.mockRestore();
+			clock.restore();
 		}
 		// One page (its call and its two files' classification calls, 20 s each) passes the 30 s deadline: not all five pages (150 s would allow them)
 		expect(first).toHaveLength(2);
@@ -347,29 +340,17 @@ describe('Dropbox Plus Trigger (polling) against the emulator', () => {
 		(harness.poll().getNode().parameters as IDataObject).maxChangesPerRun = 100;
 		for (let i = 0; i < 10; i++) await emu.seedFile(`/Inbox/burst-${i}.txt`, `change ${i}`);
 		// Reading pages is instant; telling a new file from an updated one (a call per file) takes 10 s each
-		let offset = 0;
-		const realNow = Date.now.bind(Date);
-		const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
 		const ctx = harness.poll();
-		const send = ctx.helpers.httpRequestWithAuthentication;
-		const classified: string[] = [];
-		ctx.helpers.httpRequestWithAuthentication = async function (this: unknown, ...args: Parameters<typeof send>) {
-			const url = String((args[1] as { url?: string }).url);
-			if (url.endsWith('/files/list_revisions')) {
-				offset += 10_000;
-				classified.push(url);
-			}
-			return await send.apply(this, args);
-		} as typeof send;
+		const clock = slowDropbox(ctx.helpers, (url) => (url.endsWith('/files/list_revisions') ? 10_000 : 0));
 		let first: string[];
 		try {
 			first = seen((await new DropboxPlusTrigger().poll.call(ctx))?.[0] ?? null);
 		} finally {
-			clock.mockRestore();
+			clock.restore();
 		}
 		// Two pages (40 s of classification) pass the 30 s deadline: the poll stops there, not after classifying all ten
 		expect(first).toHaveLength(4);
-		expect(classified).toHaveLength(4);
+		expect(clock.priced).toHaveLength(4);
 		const rest = seen(await poll(harness));
 		expect([...first, ...rest].sort()).toEqual(Array.from({ length: 10 }, (_, i) => `fileCreated /Inbox/burst-${i}.txt`).sort());
 		expect(await poll(harness)).toBeNull();
@@ -395,19 +376,12 @@ describe('Dropbox Plus Trigger (polling) against the emulator', () => {
 		expect(await poll(harness)).toBeNull();
 		await emu.seedFile('/Inbox/slow.txt', 'x');
 		const saved = { ...harness.staticData };
-		let offset = 0;
-		const realNow = Date.now.bind(Date);
-		const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
 		const ctx = harness.poll();
-		const send = ctx.helpers.httpRequestWithAuthentication;
-		ctx.helpers.httpRequestWithAuthentication = async function (this: unknown, ...args: Parameters<typeof send>) {
-			offset += 70_000;
-			return await send.apply(this, args);
-		} as typeof send;
+		const clock = slowDropbox(ctx.helpers, () => 70_000);
 		try {
 			expect(seen((await new DropboxPlusTrigger().poll.call(ctx))?.[0] ?? null)).toEqual(['fileCreated /Inbox/slow.txt']);
 		} finally {
-			clock.mockRestore();
+			clock.restore();
 		}
 		// n8n abandoned that poll: its static data was never saved
 		for (const key of Object.keys(harness.staticData)) delete harness.staticData[key];
@@ -429,20 +403,13 @@ describe('Dropbox Plus Trigger (polling) against the emulator', () => {
 		(harness.poll().getNode().parameters as IDataObject).maxChangesPerRun = 100;
 		for (let i = 0; i < 10; i++) await emu.seedFile(`/Inbox/slow-${i}.txt`, `change ${i}`);
 		// Dropbox answers each call 20 s later (a clock moved on per request)
-		let offset = 0;
-		const realNow = Date.now.bind(Date);
-		const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
 		const ctx = { ...harness.poll(), getPollBudgetMs: undefined } as unknown as IPollFunctions;
-		const send = ctx.helpers.httpRequestWithAuthentication;
-		ctx.helpers.httpRequestWithAuthentication = async function (this: unknown, ...args: Parameters<typeof send>) {
-			offset += 20_000;
-			return await send.apply(this, args);
-		} as typeof send;
+		const clock = slowDropbox(ctx.helpers, () => 20_000);
 		let first: string[];
 		try {
 			first = seen((await new DropboxPlusTrigger().poll.call(ctx))?.[0] ?? null);
 		} finally {
-			clock.mockRestore();
+			clock.restore();
 		}
 		// One page (its call and its two files' classification calls, 20 s each) passes the 30 s deadline: not all five
 		expect(first).toHaveLength(2);

@@ -9,7 +9,7 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 import { DropboxPlusTrigger } from '../../nodes/DropboxPlusTrigger/DropboxPlusTrigger.node';
 import { DropboxPlusWebhookTrigger } from '../../nodes/DropboxPlusWebhookTrigger/DropboxPlusWebhookTrigger.node';
 import { startEmulator, type Emulator } from '../../sandbox/emulator';
-import { createTriggerHarness, signBody, type TriggerHarness } from '../support/triggerContext';
+import { createTriggerHarness, signBody, slowDropbox, type TriggerHarness } from '../support/triggerContext';
 
 const TOKEN = 'test-token';
 const SECRET = 'sandbox-app-secret';
@@ -199,20 +199,13 @@ describe('Start From on the polling trigger', () => {
 		const first = await poll(harness);
 		expect(first).toHaveLength(2);
 		(harness.poll().getNode().parameters as IDataObject).maxChangesPerRun = 100;
-		let offset = 0;
-		const realNow = Date.now.bind(Date);
-		const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
 		const ctx = { ...harness.poll(), getPollBudgetMs: () => 300_000 } as unknown as IPollFunctions;
-		const send = ctx.helpers.httpRequestWithAuthentication;
-		ctx.helpers.httpRequestWithAuthentication = async function (this: unknown, ...args: Parameters<typeof send>) {
-			offset += 20_000;
-			return await send.apply(this, args);
-		} as typeof send;
+		const clock = slowDropbox(ctx.helpers, () => 20_000);
 		let second: INodeExecutionData[];
 		try {
 			second = await poll(harness, ctx);
 		} finally {
-			clock.mockRestore();
+			clock.restore();
 		}
 		// Two pages of 20 s each pass the 30 s read deadline
 		expect(second).toHaveLength(4);

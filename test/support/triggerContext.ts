@@ -214,3 +214,29 @@ export async function createTriggerHarness(options: TriggerContextOptions): Prom
 	};
 	return harness;
 }
+
+/**
+ * A slow Dropbox on a moved clock: every request `cost` prices (ms, by its URL) moves Date.now
+ * that much later, as if Dropbox had taken that long to answer, so deadlines pass without waiting.
+ * `priced`: the URLs of the requests that cost something. `restore()` puts the real clock back.
+ */
+export function slowDropbox(
+	helpers: { httpRequestWithAuthentication: (...args: never[]) => Promise<unknown> },
+	cost: (url: string) => number,
+): { priced: string[]; restore(): void } {
+	let offset = 0;
+	const priced: string[] = [];
+	const realNow = Date.now.bind(Date);
+	const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
+	const send = helpers.httpRequestWithAuthentication as (...args: unknown[]) => Promise<unknown>;
+	helpers.httpRequestWithAuthentication = async function (this: unknown, ...args: unknown[]) {
+		const url = String((args[1] as { url?: string }).url);
+		const ms = cost(url);
+		if (ms > 0) {
+			offset += ms;
+			priced.push(url);
+		}
+		return await send.apply(this, args);
+	} as typeof helpers.httpRequestWithAuthentication;
+	return { priced, restore: () => clock.mockRestore() };
+}
