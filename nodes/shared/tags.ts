@@ -25,7 +25,6 @@ export async function getTags(ctx: DropboxFunctions, paths: string[], call: Call
 	return paths.map((_, index) => tagTexts(entries[index]));
 }
 
-
 /**
  * The tags of `paths` (one call), or null for a path that has nothing there any more: Dropbox
  * fails a whole call when one path has nothing there, so that call's paths are then asked one

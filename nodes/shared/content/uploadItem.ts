@@ -168,13 +168,11 @@ export function storeReadFailure(ctx: IExecuteFunctions, itemIndex: number, path
 
 /** The item's file as a stream of 64 KiB reads from n8n's binary store; a store that cannot open it fails with the error saying so. */
 async function storeStream(ctx: IExecuteFunctions, itemIndex: number, binaryId: string, path: string): Promise<AsyncIterable<unknown>> {
-	let failure: unknown;
 	try {
 		return await ctx.helpers.getBinaryStream(binaryId, STORE_READ_BYTES);
 	} catch (error) {
-		failure = error;
+		throw storeReadFailure(ctx, itemIndex, path)(error, 0);
 	}
-	throw storeReadFailure(ctx, itemIndex, path)(failure, 0);
 }
 
 /**

@@ -101,7 +101,6 @@ async function holdsSameBytes(ctx: IExecuteFunctions, [itemIndex, plan]: Planned
 	if (Buffer.isBuffer(source)) return (text || source.length > 0) && source.length === size && contentHash(source) === file.content_hash;
 	const hasher = new ContentHasher();
 	let read = 0;
-	let failure: { error: unknown } | undefined;
 	try {
 		// leaving the loop early ends the stream (n8n's store hands out a file descriptor or a socket)
 		for await (const piece of source) {
@@ -112,9 +111,8 @@ async function holdsSameBytes(ctx: IExecuteFunctions, [itemIndex, plan]: Planned
 		}
 	} catch (error) {
 		// only the store's stream throws here
-		failure = { error };
+		throw storeReadFailure(ctx, itemIndex, plan.path)(error, read);
 	}
-	if (failure) throw storeReadFailure(ctx, itemIndex, plan.path)(failure.error, read);
 	return read > 0 && read === size && hasher.digest() === file.content_hash;
 }
 

@@ -256,7 +256,6 @@ export function dropboxErrorParts(failure: HttpFailure, call: CallContext) {
 	};
 }
 
-/** The Dropbox tag, path and status of an error thrown by the transport, if it is one. */
 /**
  * Whether a call failed with a route error (HTTP 409): Dropbox refused what was asked, e.g. one
  * path of a list that has nothing there — not the connection, the token or the rate.
@@ -265,6 +264,7 @@ export function isRouteError(error: unknown): boolean {
 	return dropboxErrorInfo(error)?.dropboxStatus === 409;
 }
 
+/** The Dropbox tag, path and status of an error thrown by the transport, if it is one. */
 export function dropboxErrorInfo(error: unknown): DropboxErrorInfo | undefined {
 	const context = (error as { context?: Record<string, unknown> } | undefined)?.context;
 	if (!context || typeof context.dropboxTag !== 'string') return undefined;
