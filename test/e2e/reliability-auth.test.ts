@@ -101,21 +101,26 @@ describe('reliability in real n8n: tokens, scopes and secrets', () => {
 		fs.rmSync(logDir, { recursive: true, force: true });
 	});
 
-	it('OAuth2: the access token expires in the middle of an upload session; n8n refreshes it, the upload completes and the new token is stored', async () => {
-		const credId = await oauth2();
-		const before = (await h.n8n.credentialData(credId)).oauthTokenData;
-		const size = 40 * MiB + 5; // start, 9 appends, finish with 4 MiB chunks
-		const sources = await serveSources([{ index: 900, name: 'long upload.bin', size }]);
+	/**
+	 * Uploads a 40 MiB file (start, 9 appends, finish in 4 MiB chunks; `options` of the upload) with
+	 * `credentials`, every call slowed a little, and expires every access token once the session
+	 * has taken two appends: the upload must complete. Returns the emulator's calls and how many
+	 * appends had been made when the tokens expired.
+	 */
+	async function uploadThroughExpiry(label: string, index: number, credentials: Cred, fileName: string, options: Record<string, unknown> = {}) {
+		const size = 40 * MiB + 5;
+		const sources = await serveSources([{ index, name: 'long upload.bin', size }]);
+		const filePath = `/Long/${fileName} 😀.bin`;
 		try {
 			const id = await h.n8n.importWorkflow(
-				workflow('token expires mid-session', [
+				workflow(label, [
 					{
 						name: 'Fetch',
 						type: 'n8n-nodes-base.httpRequest',
 						typeVersion: 4.2,
-						parameters: { method: 'GET', url: `${sources.url}/file/900`, options: { response: { response: { responseFormat: 'file' } } } },
+						parameters: { method: 'GET', url: `${sources.url}/file/${index}`, options: { response: { response: { responseFormat: 'file' } } } },
 					},
-					dropbox('Upload', { resource: 'file', operation: 'upload', destination: 'path', filePath: '/Long/long upload 😀.bin', content: 'binary', binaryPropertyName: 'data', mode: 'add', options: { chunkSize: 4 } }, { dropboxPlusOAuth2Api: credId }),
+					dropbox('Upload', { resource: 'file', operation: 'upload', destination: 'path', filePath, content: 'binary', binaryPropertyName: 'data', mode: 'add', options: { chunkSize: 4, ...options } }, credentials),
 				]),
 			);
 			await h.emulator.admin('POST', 'calls/reset');
@@ -141,25 +146,46 @@ describe('reliability in real n8n: tokens, scopes and secrets', () => {
 				const run = await running;
 				await h.emulator.admin('POST', 'faults', { replace: true });
 				const [uploaded] = run.json('Upload');
-				expect(uploaded).toMatchObject({ path_display: '/Long/long upload 😀.bin', size, content_hash: sourceHashes(900, size).contentHash });
+				expect(uploaded).toMatchObject({ path_display: filePath, size, content_hash: sourceHashes(index, size).contentHash });
 			}
 			const calls = await h.emulator.calls();
 			expect(appendsAtExpiry).toBeGreaterThanOrEqual(2);
 			expect(appendsAtExpiry).toBeLessThan(10);
 			expect(calls.byRoute['files/upload_session/start']).toBe(1);
 			expect(calls.byRoute['files/upload_session/finish']).toBe(1);
-			// n8n renewed the token once (one refresh grant) …
-			expect(calls.byRoute['oauth2/token']).toBe(1);
-			// … and stored it: the credential now holds a new, working access token and the same refresh token
-			const after = (await h.n8n.credentialData(credId)).oauthTokenData;
-			secrets.refreshedAccessToken = after.access_token;
-			expect(after.access_token).not.toBe(before.access_token);
-			expect(after.refresh_token).toBe(before.refresh_token);
-			await expect(h.emulator.rpc('users/get_current_account', null, after.access_token)).resolves.toMatchObject({ account_id: expect.any(String) });
-			expect((await h.emulator.files()).filter((e) => e['.tag'] === 'file').map((e) => e.path_display)).toEqual(['/Long/long upload 😀.bin']);
+			// one file, no second copy of it
+			expect((await h.emulator.files()).filter((e) => e['.tag'] === 'file' && String(e.path_display).startsWith(`/Long/${fileName}`)).map((e) => e.path_display)).toEqual([filePath]);
+			return calls;
 		} finally {
 			await sources.close();
 		}
+	}
+
+	it('OAuth2: the access token expires in the middle of an upload session; n8n refreshes it, the upload completes and the new token is stored', async () => {
+		const credId = await oauth2();
+		const before = (await h.n8n.credentialData(credId)).oauthTokenData;
+		const calls = await uploadThroughExpiry('token expires mid-session', 900, { dropboxPlusOAuth2Api: credId }, 'long upload');
+		// n8n renewed the token once (one refresh grant) …
+		expect(calls.byRoute['oauth2/token']).toBe(1);
+		// … and stored it: the credential now holds a new, working access token and the same refresh token
+		const after = (await h.n8n.credentialData(credId)).oauthTokenData;
+		secrets.refreshedAccessToken = after.access_token;
+		expect(after.access_token).not.toBe(before.access_token);
+		expect(after.refresh_token).toBe(before.refresh_token);
+		await expect(h.emulator.rpc('users/get_current_account', null, after.access_token)).resolves.toMatchObject({ account_id: expect.any(String) });
+	}, 180_000);
+
+	it('Refresh Token credential, read once per step and handed to n8n with each request: the access token expires mid-session; n8n refreshes it into the held credential, the upload completes with two grants in all', async () => {
+		const t = await issue();
+		const credId = await refreshTokenCredential(t.refresh_token!);
+		// one chunk at a time: one call meets the expired token
+		const calls = await uploadThroughExpiry('held credential expires mid-session', 901, { dropboxPlusApi: credId }, 'held credential', { parallelChunks: 1 });
+		// one grant for the empty access token at the first call, one after the expiry: the later calls
+		// carry the renewed token from the held credential (were it not renewed there, each would need a grant)
+		expect(calls.byRoute['oauth2/token']).toBe(2);
+		const stored = await h.n8n.credentialData(credId);
+		secrets.heldRefreshedAccessToken = String(stored.accessToken);
+		await expect(h.emulator.rpc('users/get_current_account', null, String(stored.accessToken))).resolves.toMatchObject({ account_id: expect.any(String) });
 	}, 180_000);
 
 	it('a revoked refresh token (Refresh Token credential): stops with "create a new refresh token"', async () => {
